@@ -1,0 +1,377 @@
+//! The Usage Logs filter: the URL query as typed (`LogQuery`) and its validated form (`LogFilter`).
+use serde::{Deserialize, Serialize};
+
+use super::attribution::Attribution;
+use super::log::LogType;
+use super::status::{parse_status_list, StatusRange};
+
+pub const MAX_KEYWORD_CHARS: usize = 200;
+pub const MAX_VALUE_CHARS: usize = 128;
+pub const PAGE_SIZES: [u32; 3] = [20, 50, 100];
+pub const DEFAULT_PAGE_SIZE: u32 = 50;
+/// The count is exact up to this many rows, then shown as "10,000+".
+pub const COUNT_CAP: u64 = 10_000;
+
+/// Time presets of the filter form, in minutes.
+pub const RANGE_PRESETS: [(&str, i64); 5] = [
+    ("15m", 15),
+    ("1h", 60),
+    ("24h", 24 * 60),
+    ("7d", 7 * 24 * 60),
+    ("30d", 30 * 24 * 60),
+];
+
+/// The filter exactly as it appears in the URL query string.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogQuery {
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub log_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub range: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub q: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attribution: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<String>,
+}
+
+/// Position after the last row of a page: rows are ordered by (time, id) descending.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cursor {
+    pub ts_ms: i64,
+    pub id: i64,
+}
+
+impl Cursor {
+    pub fn encode(self) -> String {
+        format!("{}_{}", self.ts_ms, self.id)
+    }
+
+    pub fn decode(s: &str) -> Option<Cursor> {
+        let (ts, id) = s.split_once('_')?;
+        Some(Cursor {
+            ts_ms: ts.parse().ok()?,
+            id: id.parse().ok()?,
+        })
+    }
+}
+
+/// A validated filter, ready for the store.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LogFilter {
+    /// None: every log type.
+    pub log_type: Option<LogType>,
+    pub from_ms: Option<i64>,
+    pub to_ms: Option<i64>,
+    pub model: Option<String>,
+    pub token: Option<String>,
+    pub group: Option<String>,
+    pub request_id: Option<String>,
+    pub keyword: Option<String>,
+    pub status: Vec<StatusRange>,
+    pub attribution: Option<Attribution>,
+    pub user_id: Option<i64>,
+    pub cursor: Option<Cursor>,
+    pub page_size: u32,
+}
+
+impl Default for LogFilter {
+    fn default() -> Self {
+        LogFilter {
+            log_type: Some(LogType::Error),
+            from_ms: None,
+            to_ms: None,
+            model: None,
+            token: None,
+            group: None,
+            request_id: None,
+            keyword: None,
+            status: vec![],
+            attribution: None,
+            user_id: None,
+            cursor: None,
+            page_size: DEFAULT_PAGE_SIZE,
+        }
+    }
+}
+
+/// A message for one field of the form.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+fn clean(v: &Option<String>) -> Option<String> {
+    v.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+impl LogQuery {
+    /// Validates the query. Invalid fields are reported and left out of the filter, so the
+    /// rest of the page still works. `local_to_utc_ms` reads a `YYYY-MM-DDTHH:MM` time in the
+    /// viewer's time zone.
+    pub fn validate(
+        &self,
+        now_ms: i64,
+        local_to_utc_ms: impl Fn(&str) -> Option<i64>,
+    ) -> (LogFilter, Vec<FieldError>) {
+        let mut errors = Vec::new();
+        let mut err = |field: &str, message: String| {
+            errors.push(FieldError {
+                field: field.to_string(),
+                message,
+            })
+        };
+        let mut f = LogFilter::default();
+        match clean(&self.log_type).as_deref() {
+            None | Some("error") => f.log_type = Some(LogType::Error),
+            Some("all") => f.log_type = None,
+            Some("consume") => f.log_type = Some(LogType::Consume),
+            Some(other) => err("type", format!("unknown log type “{other}”: use error or all")),
+        }
+        for (field, value, slot) in [
+            ("model", &self.model, &mut f.model),
+            ("token", &self.token, &mut f.token),
+            ("group", &self.group, &mut f.group),
+            ("request_id", &self.request_id, &mut f.request_id),
+        ] {
+            if let Some(v) = clean(value) {
+                if v.chars().count() > MAX_VALUE_CHARS {
+                    err(field, format!("too long: at most {MAX_VALUE_CHARS} characters"));
+                } else {
+                    *slot = Some(v);
+                }
+            }
+        }
+        if let Some(q) = clean(&self.q) {
+            if q.chars().count() > MAX_KEYWORD_CHARS {
+                err("q", format!("the keyword is too long: at most {MAX_KEYWORD_CHARS} characters"));
+            } else {
+                f.keyword = Some(q);
+            }
+        }
+        if let Some(s) = clean(&self.status) {
+            match parse_status_list(&s) {
+                Ok(list) => f.status = list,
+                Err(e) => err("status", e.to_string()),
+            }
+        }
+        if let Some(a) = clean(&self.attribution) {
+            match Attribution::parse(&a) {
+                Some(a) => f.attribution = Some(a),
+                None => err(
+                    "attribution",
+                    format!("unknown attribution “{a}”: use usage, upstream, platform or needs_context"),
+                ),
+            }
+        }
+        if let Some(u) = clean(&self.user) {
+            match u.parse::<i64>() {
+                Ok(id) if id >= 0 => f.user_id = Some(id),
+                _ => err("user", format!("“{u}” is not a user id: use the relay's numeric user id")),
+            }
+        }
+        let from = clean(&self.from);
+        let to = clean(&self.to);
+        match clean(&self.range).as_deref() {
+            Some("custom") | None if from.is_some() || to.is_some() => {
+                let mut parse = |field: &str, v: &Option<String>| -> Option<i64> {
+                    let v = v.as_deref()?;
+                    let parsed = local_to_utc_ms(v);
+                    if parsed.is_none() {
+                        err(field, format!("“{v}” is not a date and time: use YYYY-MM-DD HH:MM"));
+                    }
+                    parsed
+                };
+                f.from_ms = parse("from", &from);
+                f.to_ms = parse("to", &to);
+                if let (Some(a), Some(b)) = (f.from_ms, f.to_ms) {
+                    if a > b {
+                        err("to", "the end of the time range is before its start".to_string());
+                        f.to_ms = None;
+                    }
+                }
+            }
+            None | Some("custom") | Some("all") => {}
+            Some(preset) => match RANGE_PRESETS.iter().find(|(name, _)| *name == preset) {
+                Some((_, minutes)) => f.from_ms = Some(now_ms - minutes * 60_000),
+                None => err("range", format!("unknown time range “{preset}”")),
+            },
+        }
+        if let Some(c) = clean(&self.cursor) {
+            match Cursor::decode(&c) {
+                Some(c) => f.cursor = Some(c),
+                None => err("cursor", "the page position is invalid; showing the first page".into()),
+            }
+        }
+        if let Some(s) = clean(&self.size) {
+            match s.parse::<u32>() {
+                Ok(n) if PAGE_SIZES.contains(&n) => f.page_size = n,
+                _ => err("size", "page size must be 20, 50 or 100".into()),
+            }
+        }
+        (f, errors)
+    }
+
+    /// Active filters as (URL key, shown value) pairs, for the removable chips.
+    pub fn active(&self) -> Vec<(&'static str, String)> {
+        [
+            ("range", &self.range),
+            ("from", &self.from),
+            ("to", &self.to),
+            ("model", &self.model),
+            ("token", &self.token),
+            ("group", &self.group),
+            ("request_id", &self.request_id),
+            ("q", &self.q),
+            ("status", &self.status),
+            ("attribution", &self.attribution),
+            ("user", &self.user),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| clean(v).map(|v| (k, v)))
+        .collect()
+    }
+
+    /// The same query without one field, and back on the first page.
+    pub fn without(&self, key: &str) -> LogQuery {
+        let mut q = self.clone();
+        q.cursor = None;
+        let slot = match key {
+            "range" => &mut q.range,
+            "from" => &mut q.from,
+            "to" => &mut q.to,
+            "model" => &mut q.model,
+            "token" => &mut q.token,
+            "group" => &mut q.group,
+            "request_id" => &mut q.request_id,
+            "q" => &mut q.q,
+            "status" => &mut q.status,
+            "attribution" => &mut q.attribution,
+            "user" => &mut q.user,
+            _ => return q,
+        };
+        *slot = None;
+        q
+    }
+
+    /// The URL query string (`?a=b&...`), empty fields left out.
+    pub fn to_query_string(&self) -> String {
+        let pairs: Vec<String> = serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_object().cloned())
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|(k, v)| {
+                let v = v.as_str()?.trim().to_string();
+                (!v.is_empty()).then(|| format!("{}={}", k, url_encode(&v)))
+            })
+            .collect();
+        if pairs.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", pairs.join("&"))
+        }
+    }
+}
+
+/// Percent-encodes a query value (RFC 3986 unreserved characters pass).
+pub fn url_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utc(s: &str) -> Option<i64> {
+        chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M")
+            .ok()
+            .map(|t| t.and_utc().timestamp_millis())
+    }
+
+    #[test]
+    fn a_full_query_validates() {
+        let q = LogQuery {
+            range: Some("1h".into()),
+            model: Some(" gpt-4o ".into()),
+            status: Some("429,5xx".into()),
+            attribution: Some("upstream".into()),
+            q: Some("请求失败".into()),
+            size: Some("20".into()),
+            ..Default::default()
+        };
+        let (f, errors) = q.validate(3_600_000 * 10, utc);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(f.from_ms, Some(3_600_000 * 9));
+        assert_eq!(f.model.as_deref(), Some("gpt-4o"));
+        assert_eq!(f.status.len(), 2);
+        assert_eq!(f.attribution, Some(Attribution::Upstream));
+        assert_eq!(f.keyword.as_deref(), Some("请求失败"));
+        assert_eq!(f.page_size, 20);
+        assert_eq!(f.log_type, Some(LogType::Error));
+    }
+
+    #[test]
+    fn bad_fields_are_reported_and_dropped() {
+        let q = LogQuery {
+            status: Some("4o4".into()),
+            attribution: Some("aliens".into()),
+            from: Some("2026-11-02T10:00".into()),
+            to: Some("2026-11-01T10:00".into()),
+            q: Some("x".repeat(MAX_KEYWORD_CHARS + 1)),
+            model: Some("gpt".into()),
+            ..Default::default()
+        };
+        let (f, errors) = q.validate(0, utc);
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, vec!["q", "status", "attribution", "to"]);
+        assert!(f.status.is_empty() && f.attribution.is_none() && f.keyword.is_none());
+        assert_eq!(f.model.as_deref(), Some("gpt"), "valid fields still apply");
+        assert!(f.from_ms.is_some() && f.to_ms.is_none());
+    }
+
+    #[test]
+    fn query_string_round_trip_and_chips() {
+        let q = LogQuery {
+            group: Some("vip".into()),
+            q: Some("a b&c".into()),
+            ..Default::default()
+        };
+        assert_eq!(q.to_query_string(), "?group=vip&q=a%20b%26c");
+        assert_eq!(q.active(), vec![("group", "vip".to_string()), ("q", "a b&c".to_string())]);
+        assert_eq!(q.without("group").to_query_string(), "?q=a%20b%26c");
+        let c = Cursor { ts_ms: 1_700_000_000_000, id: 42 };
+        assert_eq!(Cursor::decode(&c.encode()), Some(c));
+        assert_eq!(Cursor::decode("nonsense"), None);
+    }
+}

@@ -1,0 +1,11 @@
+//! Pure domain logic, compiled for both the server and the browser: no I/O here.
+pub mod attribution;
+pub mod catalogue;
+pub mod filter;
+pub mod lang;
+pub mod log;
+pub mod mask;
+pub mod scope;
+pub mod signal;
+pub mod status;
+pub mod support;

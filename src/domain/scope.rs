@@ -1,0 +1,163 @@
+//! Impact scope and the rules that turn an ambiguous catalogue match into an attribution.
+//! The same `ImpactScope` feeds the row details, the copy-for-support message and Group Health.
+use serde::{Deserialize, Serialize};
+
+use super::attribution::Attribution;
+use super::catalogue::{Explanation, MatchKind};
+use super::lang::Lang;
+
+/// Default half-width of the window around a failure, in minutes.
+pub const SCOPE_WINDOW_MINUTES: i64 = 10;
+/// Fewer same-signature failures than this in the group is "a single failure".
+pub const LONE_FAILURE_MAX: u64 = 2;
+
+/// Failures with the same signature (status code and catalogue entry) around one request.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ImpactScope {
+    pub window_minutes: i64,
+    /// Same-signature failures in the same group and window.
+    pub in_group: u64,
+    pub tokens: u64,
+    pub users: u64,
+    pub models: u64,
+    /// Same-signature failures of the same token in the window.
+    pub same_token: u64,
+    /// Other groups with the same signature in the window, and their failures.
+    pub other_groups: u64,
+    pub other_group_failures: u64,
+    /// First and last same-signature failure in the group window (Unix ms).
+    pub first_ms: i64,
+    pub last_ms: i64,
+}
+
+/// The scope rule that decided an attribution.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rule {
+    /// The catalogue entry names one attribution; scope is not needed.
+    Definite,
+    /// Too few failures to blame anyone (seed 000: "Do not assign responsibility from a single 502 or 503").
+    LoneFailure,
+    /// The same failure in several groups at once.
+    ManyGroups,
+    /// Only one token (of one user) fails this way.
+    OneToken,
+    /// Many tokens or users of one group fail this way.
+    OneGroupManyTokens,
+    /// The scope does not single out any cause.
+    Inconclusive,
+    /// Nothing in the catalogue matched.
+    Unrecognised,
+}
+
+/// The attribution shown for a row, with why.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Resolution {
+    pub attribution: Attribution,
+    pub rule: Rule,
+}
+
+/// Resolves an explanation with the scope around the request. Rules, in order:
+/// 1. a definite catalogue entry keeps its attribution;
+/// 2. with no recognised entry the row stays "needs group context";
+/// 3. at most `LONE_FAILURE_MAX` same failures in the group and none elsewhere: stays "needs group context";
+/// 4. the same failure in 2+ other groups at once: platform (else upstream) when the entry allows it;
+/// 5. one token of one user: usage, when the entry allows it;
+/// 6. several tokens or users in one group: upstream, else platform, when the entry allows it;
+/// 7. otherwise: "needs group context".
+pub fn resolve(explanation: &Explanation, scope: &ImpactScope) -> Resolution {
+    let done = |attribution, rule| Resolution { attribution, rule };
+    let base = explanation.base();
+    if explanation.kind != MatchKind::Unrecognised && base != Attribution::NeedsContext {
+        return done(base, Rule::Definite);
+    }
+    if explanation.entry.is_none() {
+        return done(Attribution::NeedsContext, Rule::Unrecognised);
+    }
+    let possible = explanation.possible();
+    let allows = |a: Attribution| possible.contains(&a);
+    if scope.other_groups >= 2 {
+        for a in [Attribution::Platform, Attribution::Upstream] {
+            if allows(a) {
+                return done(a, Rule::ManyGroups);
+            }
+        }
+    }
+    if scope.in_group <= LONE_FAILURE_MAX && scope.other_groups == 0 {
+        return done(Attribution::NeedsContext, Rule::LoneFailure);
+    }
+    if scope.tokens <= 1 && scope.users <= 1 && allows(Attribution::Usage) {
+        return done(Attribution::Usage, Rule::OneToken);
+    }
+    if scope.tokens >= 2 || scope.users >= 2 {
+        for a in [Attribution::Upstream, Attribution::Platform] {
+            if allows(a) {
+                return done(a, Rule::OneGroupManyTokens);
+            }
+        }
+    }
+    done(Attribution::NeedsContext, Rule::Inconclusive)
+}
+
+impl ImpactScope {
+    /// "one token / one model / one group / several groups" (seed 000, Information for Support).
+    pub fn extent(&self, lang: Lang) -> String {
+        let (en, zh) = if self.other_groups > 0 {
+            (
+                format!("several groups at the same time ({} groups)", self.other_groups + 1),
+                format!("多个分组同时出现（{} 个分组）", self.other_groups + 1),
+            )
+        } else if self.tokens <= 1 {
+            ("one token".to_string(), "单个令牌".to_string())
+        } else if self.models <= 1 {
+            (
+                format!("one model ({} tokens)", self.tokens),
+                format!("单个模型（{} 个令牌）", self.tokens),
+            )
+        } else {
+            (
+                format!("one group ({} tokens, {} models)", self.tokens, self.models),
+                format!("单个分组（{} 个令牌，{} 个模型）", self.tokens, self.models),
+            )
+        };
+        match lang {
+            Lang::En => en,
+            Lang::Zh => zh,
+        }
+    }
+
+    /// The evidence, as one sentence.
+    pub fn evidence(&self, lang: Lang) -> String {
+        match lang {
+            Lang::En => format!(
+                "{} same failure(s) in this group within ±{} min, from {} token(s) of {} user(s); {} other group(s) failed the same way ({} failures)",
+                self.in_group, self.window_minutes, self.tokens, self.users, self.other_groups, self.other_group_failures
+            ),
+            Lang::Zh => format!(
+                "±{} 分钟内本分组有 {} 次相同失败，来自 {} 个令牌、{} 个用户；另有 {} 个分组出现相同失败（{} 次）",
+                self.window_minutes, self.in_group, self.tokens, self.users, self.other_groups, self.other_group_failures
+            ),
+        }
+    }
+}
+
+impl Rule {
+    pub fn describe(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Rule::Definite, Lang::En) => "The catalogue entry names the cause.",
+            (Rule::LoneFailure, Lang::En) => "Only a single failure like this: do not assign responsibility from a single 502 or 503; it may be a transient upstream fluctuation.",
+            (Rule::ManyGroups, Lang::En) => "Several groups failed the same way at the same time.",
+            (Rule::OneToken, Lang::En) => "Only one token fails this way.",
+            (Rule::OneGroupManyTokens, Lang::En) => "Many tokens of this group fail the same way in the same window.",
+            (Rule::Inconclusive, Lang::En) => "The impact scope does not single out a cause; check Group Health.",
+            (Rule::Unrecognised, Lang::En) => "The error is not in the catalogue; read the error message.",
+            (Rule::Definite, Lang::Zh) => "目录条目已指明原因。",
+            (Rule::LoneFailure, Lang::Zh) => "仅有单次此类失败：不要凭单次 502 或 503 判断责任，可能只是上游的短暂波动。",
+            (Rule::ManyGroups, Lang::Zh) => "多个分组在同一时间出现相同失败。",
+            (Rule::OneToken, Lang::Zh) => "只有一个令牌出现此类失败。",
+            (Rule::OneGroupManyTokens, Lang::Zh) => "本分组的多个令牌在同一时间窗口内出现相同失败。",
+            (Rule::Inconclusive, Lang::Zh) => "影响范围无法确定原因，请查看分组健康。",
+            (Rule::Unrecognised, Lang::Zh) => "目录中没有此错误，请阅读错误信息。",
+        }
+    }
+}

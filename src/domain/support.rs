@@ -1,0 +1,135 @@
+//! The copy-for-support message of seed 000's "Information for Support".
+use serde::{Deserialize, Serialize};
+
+use super::attribution::Attribution;
+use super::lang::Lang;
+use super::scope::{ImpactScope, Rule};
+
+/// Everything the message says, already formatted for the viewer (times in their zone).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SupportFacts {
+    pub user_id: i64,
+    pub first_seen: String,
+    pub last_seen: String,
+    pub time_zone: String,
+    pub group: String,
+    pub model: String,
+    pub token: String,
+    pub status_code: Option<u16>,
+    pub error_code: Option<String>,
+    pub content: String,
+    pub request_id: String,
+    pub scope: ImpactScope,
+    pub attribution: Option<Attribution>,
+    pub rule: Option<Rule>,
+    pub first_action: String,
+}
+
+/// Builds the plain-text message (one field a line, reads well in a chat or a ticket).
+pub fn support_message(f: &SupportFacts, lang: Lang) -> String {
+    let zh = lang == Lang::Zh;
+    let label = |en: &'static str, cn: &'static str| if zh { cn } else { en };
+    let status = match (&f.status_code, &f.error_code) {
+        (Some(s), Some(c)) => format!("{s} ({c})"),
+        (Some(s), None) => s.to_string(),
+        (None, Some(c)) => c.clone(),
+        (None, None) => "-".into(),
+    };
+    let attribution = match (f.attribution, f.rule) {
+        (Some(a), Some(r)) => format!("{} — {}", a.name(lang), r.describe(lang)),
+        (Some(a), None) => a.name(lang).to_string(),
+        _ => "-".into(),
+    };
+    let lines = [
+        (label("User ID", "用户 ID"), f.user_id.to_string()),
+        (
+            label("Time range", "时间范围"),
+            format!(
+                "{} {} {} ({})",
+                f.first_seen,
+                label("to", "至"),
+                f.last_seen,
+                f.time_zone
+            ),
+        ),
+        (label("Group", "分组"), f.group.clone()),
+        (label("Model", "模型"), f.model.clone()),
+        (label("Token", "令牌"), f.token.clone()),
+        (label("Status code", "状态码"), status),
+        (label("Error content", "错误内容"), f.content.clone()),
+        (label("Request ID", "请求 ID"), f.request_id.clone()),
+        (
+            label("Impact scope", "影响范围"),
+            format!("{} — {}", f.scope.extent(lang), f.scope.evidence(lang)),
+        ),
+        (label("Attribution", "归因"), attribution),
+        (label("First action", "建议操作"), f.first_action.clone()),
+    ];
+    let title = label("errscope troubleshooting details", "errscope 排障信息");
+    let body: Vec<String> = lines
+        .iter()
+        .map(|(k, v)| format!("{k}: {}", if v.is_empty() { "-" } else { v }))
+        .collect();
+    format!("{title}\n{}\n", body.join("\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts() -> SupportFacts {
+        SupportFacts {
+            user_id: 1042,
+            first_seen: "2026-11-21 10:20:03".into(),
+            last_seen: "2026-11-21 10:40:11".into(),
+            time_zone: "UTC+08:00 Asia/Shanghai".into(),
+            group: "vip".into(),
+            model: "gpt-4o".into(),
+            token: "prod-key-2".into(),
+            status_code: Some(502),
+            error_code: Some("bad_response_status_code".into()),
+            content: "bad response status code 502".into(),
+            request_id: "req_0123456789abcdef".into(),
+            scope: ImpactScope {
+                window_minutes: 10,
+                in_group: 37,
+                tokens: 14,
+                users: 9,
+                models: 1,
+                ..Default::default()
+            },
+            attribution: Some(Attribution::Upstream),
+            rule: Some(Rule::OneGroupManyTokens),
+            first_action: "Retry later".into(),
+        }
+    }
+
+    #[test]
+    fn the_message_carries_every_field_support_asks_for() {
+        let m = support_message(&facts(), Lang::En);
+        for needle in [
+            "User ID: 1042",
+            "Time range: 2026-11-21 10:20:03 to 2026-11-21 10:40:11 (UTC+08:00 Asia/Shanghai)",
+            "Group: vip",
+            "Model: gpt-4o",
+            "Status code: 502 (bad_response_status_code)",
+            "Error content: bad response status code 502",
+            "Request ID: req_0123456789abcdef",
+            "Impact scope: one model (14 tokens)",
+            "Attribution: Upstream issue — Many tokens",
+            "First action: Retry later",
+        ] {
+            assert!(m.contains(needle), "missing {needle:?} in\n{m}");
+        }
+    }
+
+    #[test]
+    fn the_chinese_message_keeps_the_raw_error_content() {
+        let mut f = facts();
+        f.content = "请求失败 [429]: {\"message\":\"Too many requests\"}".into();
+        let m = support_message(&f, Lang::Zh);
+        assert!(m.contains("用户 ID: 1042"), "{m}");
+        assert!(m.contains("错误内容: 请求失败 [429]: {\"message\":\"Too many requests\"}"), "{m}");
+        assert!(m.contains("归因: 上游问题"), "{m}");
+    }
+}

@@ -1,0 +1,2 @@
+#![recursion_limit = "256"]
+pub mod domain;
