@@ -1,1 +1,30 @@
-fn main() {}
+//! Generates the stylesheet from the Tailwind classes used in `src/` with encre-css (pure Rust,
+//! Tailwind v4 compatible), so neither Node nor the Tailwind CLI is needed to build or run.
+use std::path::Path;
+
+fn collect(dir: &Path, out: &mut Vec<String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            println!("cargo:rerun-if-changed={}", path.display());
+            if let Ok(text) = std::fs::read_to_string(&path) {
+                out.push(text);
+            }
+        }
+    }
+}
+
+fn main() {
+    let mut sources = Vec::new();
+    collect(Path::new("src/ui"), &mut sources);
+    println!("cargo:rerun-if-changed=style/base.css");
+    println!("cargo:rerun-if-changed=src/ui");
+    let base = std::fs::read_to_string("style/base.css").unwrap_or_default();
+    let config = encre_css::Config::default();
+    let generated = encre_css::generate(sources.iter().map(String::as_str), &config);
+    let out = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("app.css");
+    std::fs::write(out, format!("{generated}\n{base}")).expect("write app.css");
+}

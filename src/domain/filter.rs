@@ -114,6 +114,39 @@ impl Default for LogFilter {
     }
 }
 
+/// Distinct values a viewer can pick in the filter form.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Facets {
+    pub models: Vec<String>,
+    pub tokens: Vec<String>,
+    pub groups: Vec<String>,
+}
+
+/// Splits text into (segment, is_match) parts around case-insensitive keyword matches.
+pub fn highlight(text: &str, keyword: &str) -> Vec<(String, bool)> {
+    let lower = text.to_lowercase();
+    let kw = keyword.trim().to_lowercase();
+    if kw.is_empty() || lower.len() != text.len() {
+        return vec![(text.to_string(), false)];
+    }
+    let mut out = Vec::new();
+    let mut at = 0;
+    for (start, _) in lower.match_indices(&kw) {
+        if start < at {
+            continue;
+        }
+        if start > at {
+            out.push((text[at..start].to_string(), false));
+        }
+        out.push((text[start..start + kw.len()].to_string(), true));
+        at = start + kw.len();
+    }
+    if at < text.len() {
+        out.push((text[at..].to_string(), false));
+    }
+    out
+}
+
 /// A message for one field of the form.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
@@ -358,6 +391,18 @@ mod tests {
         assert!(f.status.is_empty() && f.attribution.is_none() && f.keyword.is_none());
         assert_eq!(f.model.as_deref(), Some("gpt"), "valid fields still apply");
         assert!(f.from_ms.is_some() && f.to_ms.is_none());
+    }
+
+    #[test]
+    fn highlights_case_insensitively_in_ascii_and_chinese() {
+        assert_eq!(
+            highlight("Invalid Token here", "token"),
+            vec![("Invalid ".into(), false), ("Token".into(), true), (" here".into(), false)]
+        );
+        assert_eq!(
+            highlight("请求失败 [429]", "失败"),
+            vec![("请求".into(), false), ("失败".into(), true), (" [429]".into(), false)]
+        );
     }
 
     #[test]

@@ -1,0 +1,331 @@
+//! Deterministic demo data: background traffic, every error the catalogue knows, and the
+//! incidents planted in `recipes.toml`.
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use serde::Deserialize;
+
+use crate::domain::catalogue::{Catalogue, Entry};
+
+use super::ingest::{prepare, IngestRecord};
+use super::store::{NewLog, Store, StoreError};
+
+const RECIPES: &str = include_str!("recipes.toml");
+
+#[derive(Deserialize)]
+struct Recipes {
+    groups: Vec<String>,
+    models: Vec<String>,
+    error_share: f64,
+    days: i64,
+    users: Vec<User>,
+    common: Vec<Common>,
+    incident: Vec<Incident>,
+}
+
+#[derive(Deserialize)]
+struct User {
+    id: i64,
+    name: String,
+    groups: Vec<String>,
+    tokens: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct Common {
+    status: u16,
+    message: String,
+    code: Option<String>,
+    weight: u32,
+}
+
+#[derive(Deserialize)]
+pub struct Incident {
+    pub name: String,
+    pub minutes_ago: i64,
+    pub duration_minutes: i64,
+    pub rows: usize,
+    pub groups: Vec<String>,
+    pub user: Option<i64>,
+    pub token: Option<String>,
+    pub model: Option<String>,
+    pub status: u16,
+    pub code: Option<String>,
+    pub message: String,
+}
+
+/// A failure to plant: status, business code, message.
+#[derive(Clone)]
+struct Failure {
+    status: u16,
+    code: Option<String>,
+    message: String,
+}
+
+/// The incidents of the recipes, for tests that look for them.
+pub fn incidents() -> Vec<Incident> {
+    recipes().incident
+}
+
+fn recipes() -> Recipes {
+    toml::from_str(RECIPES).expect("demo recipes are valid (tested)")
+}
+
+/// A plausible failure for a catalogue entry: its example (or meaning) with a fitting status.
+fn failure_for(entry: &Entry) -> Option<Failure> {
+    if entry.attribution == "none" {
+        return None;
+    }
+    let from_table = entry
+        .table
+        .split(['(', ')', '/'])
+        .find_map(|p| p.trim().parse::<u16>().ok());
+    let status = entry
+        .status
+        .first()
+        .map(|s| s.replace(['x', 'X'], "0"))
+        .and_then(|s| s.parse::<u16>().ok())
+        .or(from_table)
+        .unwrap_or(match entry.attribution.as_str() {
+            "usage" => 400,
+            "upstream" => 502,
+            "platform" => 503,
+            _ => 500,
+        });
+    let message = entry.example.clone().unwrap_or_else(|| {
+        if entry.code.is_empty() {
+            String::new()
+        } else {
+            entry.en.meaning.clone()
+        }
+    });
+    Some(Failure {
+        status,
+        code: entry.code.first().cloned(),
+        message,
+    })
+}
+
+struct Generator {
+    rng: StdRng,
+    r: Recipes,
+    now_ms: i64,
+    seq: u64,
+}
+
+impl Generator {
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.rng.random_range(0..items.len())]
+    }
+
+    fn request_id(&mut self, ts_ms: i64) -> String {
+        self.seq += 1;
+        let t = chrono::DateTime::from_timestamp_millis(ts_ms).unwrap_or_default();
+        format!("{}{:08x}{:06}", t.format("%Y%m%d%H%M%S"), self.rng.random::<u32>(), self.seq)
+    }
+
+    fn record(&mut self, ts_ms: i64, user: usize, failure: Option<&Failure>) -> IngestRecord {
+        let (uid, name, tokens, groups) = {
+            let u = &self.r.users[user];
+            (u.id, u.name.clone(), u.tokens.clone(), u.groups.clone())
+        };
+        let token = self.pick(&tokens).clone();
+        let group = self.pick(&groups).clone();
+        let model = self.pick(&self.r.models.clone()).clone();
+        let request_id = self.request_id(ts_ms);
+        let channel = self.rng.random_range(1..=24);
+        let mut rec = IngestRecord {
+            time: Some(serde_json::json!(ts_ms)),
+            user_id: Some(uid),
+            username: Some(name),
+            token_name: Some(token),
+            group: Some(group),
+            model: Some(model),
+            request_id: Some(request_id),
+            latency_ms: Some(self.rng.random_range(120..9_000)),
+            is_stream: Some(self.rng.random_bool(0.6)),
+            channel: Some(format!("channel-{channel}")),
+            client_ip: Some(format!("203.0.113.{}", self.rng.random_range(1..255))),
+            ..Default::default()
+        };
+        match failure {
+            Some(f) => {
+                rec.log_type = Some("error".into());
+                rec.status_code = Some(f.status);
+                rec.error_code = f.code.clone();
+                rec.content = Some(f.message.clone());
+                rec.retries = Some(format!("channel-{channel} → channel-{}", self.rng.random_range(1..=24)));
+            }
+            None => {
+                rec.log_type = Some("consume".into());
+                rec.status_code = Some(200);
+                let prompt = self.rng.random_range(20..6_000);
+                let completion = self.rng.random_range(5..2_000);
+                rec.prompt_tokens = Some(prompt);
+                rec.completion_tokens = Some(completion);
+                rec.quota = Some((prompt + completion * 3) * 5);
+            }
+        }
+        rec
+    }
+
+    fn random_time(&mut self) -> i64 {
+        self.now_ms - self.rng.random_range(0..self.r.days * 86_400_000)
+    }
+}
+
+/// Generates `rows` rows (at least the catalogue and the incidents) and returns them prepared.
+pub fn generate(rows: usize, seed: u64, now_ms: i64) -> Vec<NewLog> {
+    let mut g = Generator {
+        rng: StdRng::seed_from_u64(seed),
+        r: recipes(),
+        now_ms,
+        seq: 0,
+    };
+    let mut out = Vec::with_capacity(rows + 2_000);
+    let users = g.r.users.len();
+    let catalogue: Vec<Failure> = Catalogue::builtin().entries().iter().filter_map(failure_for).collect();
+
+    // Every catalogue entry at least twice, spread over the whole period.
+    for f in catalogue.iter().chain(catalogue.iter()) {
+        let (ts, user) = (g.random_time(), g.rng.random_range(0..users));
+        out.push(g.record(ts, user, Some(f)));
+    }
+
+    // The planted incidents.
+    for i in 0..g.r.incident.len() {
+        let inc = &g.r.incident[i];
+        let failure = Failure {
+            status: inc.status,
+            code: inc.code.clone(),
+            message: inc.message.clone(),
+        };
+        let (start, span) = (now_ms - inc.minutes_ago * 60_000, inc.duration_minutes * 60_000);
+        let (n, groups, user, token, model) = (
+            inc.rows,
+            inc.groups.clone(),
+            inc.user,
+            inc.token.clone(),
+            inc.model.clone(),
+        );
+        let eligible: Vec<usize> = (0..users)
+            .filter(|&u| user.is_none_or(|id| g.r.users[u].id == id))
+            .filter(|&u| g.r.users[u].groups.iter().any(|x| groups.contains(x)))
+            .collect();
+        for k in 0..n {
+            let ts = start + (span * k as i64) / n.max(1) as i64 + g.rng.random_range(0..30_000);
+            let u = *g.pick(&eligible);
+            let mut rec = g.record(ts.min(now_ms), u, Some(&failure));
+            let user_groups: Vec<String> = g.r.users[u]
+                .groups
+                .iter()
+                .filter(|x| groups.contains(x))
+                .cloned()
+                .collect();
+            rec.group = Some(g.pick(&user_groups).clone());
+            if let Some(t) = &token {
+                rec.token_name = Some(t.clone());
+            }
+            if let Some(m) = &model {
+                rec.model = Some(m.clone());
+            }
+            out.push(rec);
+        }
+    }
+
+    // Background traffic.
+    let common: Vec<(Failure, u32)> = g
+        .r
+        .common
+        .iter()
+        .map(|c| {
+            (
+                Failure {
+                    status: c.status,
+                    code: c.code.clone(),
+                    message: c.message.clone(),
+                },
+                c.weight,
+            )
+        })
+        .collect();
+    let total_weight: u32 = common.iter().map(|c| c.1).sum();
+    while out.len() < rows {
+        let (ts, user) = (g.random_time(), g.rng.random_range(0..users));
+        let failure = if g.rng.random_bool(g.r.error_share) {
+            if g.rng.random_bool(0.7) {
+                let mut x = g.rng.random_range(0..total_weight);
+                common.iter().find(|(_, w)| {
+                    if x < *w {
+                        true
+                    } else {
+                        x -= w;
+                        false
+                    }
+                })
+                .map(|c| c.0.clone())
+            } else {
+                Some(g.pick(&catalogue).clone())
+            }
+        } else {
+            None
+        };
+        out.push(g.record(ts, user, failure.as_ref()));
+    }
+    let _ = &g.r.groups;
+    out.into_iter()
+        .map(|r| prepare(r).expect("demo records are valid"))
+        .collect()
+}
+
+/// Generates demo data into the store, in batches.
+pub async fn load(store: &Store, rows: usize, seed: u64, now_ms: i64) -> Result<u64, StoreError> {
+    let mut inserted = 0;
+    for batch in generate(rows, seed, now_ms).chunks(5_000) {
+        inserted += store.insert_batch(batch).await?.inserted;
+    }
+    Ok(inserted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_data_contains_every_catalogue_error_and_every_incident() {
+        let now = 1_763_720_403_000;
+        let rows = generate(5_000, 7, now);
+        assert!(rows.len() >= 5_000);
+        for entry in Catalogue::builtin().entries() {
+            let Some(f) = failure_for(entry) else { continue };
+            let found = rows.iter().any(|r| {
+                r.status_code == Some(f.status)
+                    && r.error_code == f.code
+                    && (f.message.is_empty() || r.content == f.message)
+            });
+            assert!(found, "no demo row for {}", entry.id);
+            for s in &entry.status {
+                let range = crate::domain::status::StatusRange::parse(s).unwrap();
+                assert!(rows.iter().any(|r| r.status_code.is_some_and(|c| range.contains(c))), "{s}");
+            }
+        }
+        for inc in incidents() {
+            let n = rows
+                .iter()
+                .filter(|r| r.content == inc.message && r.status_code == Some(inc.status))
+                .filter(|r| r.ts_ms >= now - inc.minutes_ago * 60_000)
+                .filter(|r| inc.groups.contains(&r.group))
+                .count();
+            assert!(n >= inc.rows, "{}: {n} rows", inc.name);
+        }
+        let consume = rows.iter().filter(|r| r.log_type == crate::domain::log::LogType::Consume).count();
+        assert!(consume > rows.len() / 2, "mostly successful traffic");
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_data() {
+        let a = generate(500, 3, 1_763_720_403_000);
+        let b = generate(500, 3, 1_763_720_403_000);
+        assert_eq!(a.len(), b.len());
+        assert!(a.iter().zip(&b).all(|(x, y)| x.request_id == y.request_id && x.content == y.content));
+    }
+}

@@ -1,0 +1,6 @@
+//! The HTTP app: Leptos pages and server functions, the JSON API, health and assets.
+pub mod pages;
+pub mod router;
+pub mod viewer;
+
+pub use router::serve;

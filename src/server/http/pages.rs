@@ -1,0 +1,162 @@
+//! What the server functions of the pages do.
+use crate::domain::catalogue::Catalogue;
+use crate::domain::filter::{LogQuery, COUNT_CAP};
+use crate::domain::lang::Lang;
+use crate::domain::log::{LogRow, LogType};
+use crate::domain::scope::{resolve, ImpactScope, SCOPE_WINDOW_MINUTES};
+use crate::domain::signal::Signal;
+use crate::domain::support::{support_message, SupportFacts};
+use crate::server::store::{Store, StoreError};
+use crate::server::time::{format_ms, now_ms, parse_local, ZONE_LABEL};
+use crate::ui::api::{RequestDetails, LogPage, RowView};
+
+use super::viewer::Viewer;
+
+fn store() -> Result<Store, StoreError> {
+    leptos::prelude::use_context::<Store>().ok_or(StoreError::Db(sqlx::Error::PoolClosed))
+}
+
+fn explain(row: &LogRow) -> crate::domain::catalogue::Explanation {
+    Catalogue::builtin().explain(&Signal {
+        status: row.status_code,
+        code: row.error_code.clone(),
+        message: row.content.clone(),
+    })
+}
+
+/// The scope-resolved attribution of error rows; ambiguous rows that share a group, signature
+/// and 10-minute window share one scope query.
+async fn resolve_rows(store: &Store, rows: &[LogRow]) -> Result<Vec<RowView>, StoreError> {
+    let mut cache: std::collections::HashMap<(String, Option<u16>, Option<String>, i64), ImpactScope> =
+        Default::default();
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let (attribution, rule) = if row.log_type == LogType::Error {
+            let e = explain(row);
+            let scope = if e.base() == crate::domain::attribution::Attribution::NeedsContext && e.entry.is_some() {
+                let key = (row.group.clone(), row.status_code, row.entry_id.clone(), row.ts_ms / 600_000);
+                match cache.get(&key) {
+                    Some(s) => s.clone(),
+                    None => {
+                        let s = store.impact_scope(row, SCOPE_WINDOW_MINUTES).await?;
+                        cache.insert(key, s.clone());
+                        s
+                    }
+                }
+            } else {
+                ImpactScope::default()
+            };
+            let r = resolve(&e, &scope);
+            (Some(r.attribution), Some(r.rule))
+        } else {
+            (None, None)
+        };
+        out.push(RowView {
+            row: row.clone(),
+            time: format_ms(row.ts_ms),
+            attribution,
+            rule,
+        });
+    }
+    Ok(out)
+}
+
+pub async fn list_logs(query: LogQuery) -> Result<LogPage, StoreError> {
+    let store = store()?;
+    let viewer = Viewer::current();
+    let vis = viewer.visibility();
+    let (mut filter, errors) = query.validate(now_ms(), parse_local);
+
+    // A request ID pasted into the keyword box goes straight to that request.
+    let mut jump_to = None;
+    if let Some(k) = &filter.keyword {
+        if !k.contains(char::is_whitespace) && k.len() >= 8 {
+            jump_to = store.find_request(k, vis).await?;
+            if jump_to.is_some() {
+                filter.request_id = filter.keyword.take();
+            }
+        }
+    }
+    let (mut rows, count, facets) = tokio::try_join!(
+        store.list(&filter, vis),
+        store.count(&filter, vis),
+        store.facets(vis),
+    )?;
+    let next_cursor = if rows.len() > filter.page_size as usize {
+        rows.truncate(filter.page_size as usize);
+        rows.last().map(|r| crate::domain::filter::Cursor { ts_ms: r.ts_ms, id: r.id }.encode())
+    } else {
+        None
+    };
+    for r in &mut rows {
+        viewer.redact(r);
+    }
+    Ok(LogPage {
+        rows: resolve_rows(&store, &rows).await?,
+        count: count.min(COUNT_CAP),
+        capped: count > COUNT_CAP,
+        next_cursor,
+        errors,
+        facets,
+        zone: ZONE_LABEL.into(),
+        jump_to,
+    })
+}
+
+pub async fn log_details(id: i64) -> Result<Option<RequestDetails>, StoreError> {
+    let store = store()?;
+    let viewer = Viewer::current();
+    let Some(mut row) = store.get(id, viewer.visibility()).await? else {
+        return Ok(None);
+    };
+    viewer.redact(&mut row);
+    let e = explain(&row);
+    let scope = store.impact_scope(&row, SCOPE_WINDOW_MINUTES).await?;
+    let resolution = (row.log_type == LogType::Error).then(|| resolve(&e, &scope));
+    let lang = Lang::En;
+    let (meaning, action) = match &e.entry {
+        Some(entry) => (entry.texts(lang).meaning.clone(), entry.texts(lang).action.clone()),
+        None => (
+            "Not in the catalogue: errscope does not recognise this error.".to_string(),
+            "Read the error message for the real cause; check the impact scope below.".to_string(),
+        ),
+    };
+    let (first_seen, last_seen) = if scope.in_group > 0 {
+        (format_ms(scope.first_ms), format_ms(scope.last_ms))
+    } else {
+        (format_ms(row.ts_ms), format_ms(row.ts_ms))
+    };
+    let facts = SupportFacts {
+        user_id: row.user_id,
+        first_seen: first_seen.clone(),
+        last_seen: last_seen.clone(),
+        time_zone: ZONE_LABEL.into(),
+        group: row.group.clone(),
+        model: row.model.clone(),
+        token: row.token_name.clone(),
+        status_code: row.status_code,
+        error_code: row.error_code.clone(),
+        content: row.content.clone(),
+        request_id: row.request_id.clone(),
+        scope: scope.clone(),
+        attribution: resolution.as_ref().map(|r| r.attribution),
+        rule: resolution.as_ref().map(|r| r.rule),
+        first_action: action.clone(),
+    };
+    Ok(Some(RequestDetails {
+        time: format_ms(row.ts_ms),
+        zone: ZONE_LABEL.into(),
+        entry: e.entry.clone(),
+        recognised: e.kind,
+        inner: e.inner.clone(),
+        attribution: resolution.as_ref().map(|r| r.attribution),
+        rule: resolution.as_ref().map(|r| r.rule),
+        support_message: support_message(&facts, lang),
+        scope,
+        first_seen,
+        last_seen,
+        meaning,
+        action,
+        row,
+    }))
+}

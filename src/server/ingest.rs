@@ -1,0 +1,192 @@
+//! Turning incoming records into stored rows: validation, secret masking, classification.
+//! The HTTP ingest API, the importers and the demo generator all go through `prepare`.
+use serde::Deserialize;
+
+use crate::domain::catalogue::Catalogue;
+use crate::domain::log::LogType;
+use crate::domain::mask::sanitize_content;
+use crate::domain::signal::Signal;
+
+use super::store::NewLog;
+
+/// One record as relays send it (the fields of the brief's data model).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IngestRecord {
+    /// RFC 3339, or Unix seconds or milliseconds.
+    pub time: Option<serde_json::Value>,
+    /// `error` (default) or `consume`.
+    #[serde(rename = "type")]
+    pub log_type: Option<String>,
+    pub user_id: Option<i64>,
+    pub username: Option<String>,
+    pub token_name: Option<String>,
+    pub group: Option<String>,
+    pub model: Option<String>,
+    pub request_id: Option<String>,
+    pub attempt: Option<i64>,
+    pub upstream_request_id: Option<String>,
+    pub status_code: Option<u16>,
+    pub error_code: Option<String>,
+    pub error_type: Option<String>,
+    pub content: Option<String>,
+    pub latency_ms: Option<i64>,
+    pub is_stream: Option<bool>,
+    pub prompt_tokens: Option<i64>,
+    pub completion_tokens: Option<i64>,
+    pub quota: Option<i64>,
+    pub channel: Option<String>,
+    pub retries: Option<String>,
+    pub client_ip: Option<String>,
+}
+
+/// Why one record was refused.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Rejection {
+    pub field: &'static str,
+    pub reason: String,
+}
+
+const MAX_FIELD_CHARS: usize = 256;
+
+fn reject(field: &'static str, reason: impl Into<String>) -> Rejection {
+    Rejection {
+        field,
+        reason: reason.into(),
+    }
+}
+
+/// Reads a time as RFC 3339 or a Unix timestamp (seconds below 10^11, else milliseconds).
+pub fn parse_time(v: &serde_json::Value) -> Option<i64> {
+    match v {
+        serde_json::Value::Number(n) => {
+            let x = n.as_f64()?;
+            if !(0.0..1e14).contains(&x) {
+                return None;
+            }
+            Some(if x < 1e11 { (x * 1000.0) as i64 } else { x as i64 })
+        }
+        serde_json::Value::String(s) => chrono::DateTime::parse_from_rfc3339(s.trim())
+            .ok()
+            .map(|t| t.timestamp_millis())
+            .or_else(|| s.trim().parse::<f64>().ok().and_then(|x| parse_time(&serde_json::json!(x)))),
+        _ => None,
+    }
+}
+
+fn text(field: &'static str, v: Option<String>) -> Result<String, Rejection> {
+    let v = v.unwrap_or_default().trim().to_string();
+    if v.chars().count() > MAX_FIELD_CHARS {
+        return Err(reject(field, format!("longer than {MAX_FIELD_CHARS} characters")));
+    }
+    Ok(v)
+}
+
+fn opt_text(field: &'static str, v: Option<String>) -> Result<Option<String>, Rejection> {
+    text(field, v).map(|s| (!s.is_empty()).then_some(s))
+}
+
+/// Validates, masks and classifies one record.
+pub fn prepare(rec: IngestRecord) -> Result<NewLog, Rejection> {
+    let ts_ms = match &rec.time {
+        Some(v) => parse_time(v).ok_or_else(|| reject("time", "not RFC 3339 or a Unix timestamp"))?,
+        None => return Err(reject("time", "required")),
+    };
+    let log_type = match rec.log_type.as_deref() {
+        None => LogType::Error,
+        Some(t) => LogType::parse(t).ok_or_else(|| reject("type", "must be error or consume"))?,
+    };
+    let user_id = rec.user_id.ok_or_else(|| reject("user_id", "required"))?;
+    let request_id = text("request_id", rec.request_id)?;
+    if request_id.is_empty() {
+        return Err(reject("request_id", "required"));
+    }
+    if let Some(s) = rec.status_code {
+        if !(100..=599).contains(&s) {
+            return Err(reject("status_code", "must be an HTTP status code (100-599)"));
+        }
+    }
+    let content = sanitize_content(rec.content.as_deref().unwrap_or(""));
+    let error_code = opt_text("error_code", rec.error_code)?;
+    let (attribution, entry_id) = if log_type == LogType::Error {
+        let e = Catalogue::builtin().explain(&Signal {
+            status: rec.status_code,
+            code: error_code.clone(),
+            message: content.clone(),
+        });
+        (Some(e.base().as_str().to_string()), e.entry.map(|x| x.id))
+    } else {
+        (None, None)
+    };
+    Ok(NewLog {
+        ts_ms,
+        log_type,
+        user_id,
+        username: text("username", rec.username)?,
+        token_name: text("token_name", rec.token_name)?,
+        group: text("group", rec.group)?,
+        model: text("model", rec.model)?,
+        request_id,
+        attempt: rec.attempt.unwrap_or(0).max(0),
+        upstream_request_id: opt_text("upstream_request_id", rec.upstream_request_id)?,
+        status_code: rec.status_code,
+        error_code,
+        error_type: opt_text("error_type", rec.error_type)?,
+        content,
+        latency_ms: rec.latency_ms,
+        is_stream: rec.is_stream.unwrap_or(false),
+        prompt_tokens: rec.prompt_tokens.unwrap_or(0),
+        completion_tokens: rec.completion_tokens.unwrap_or(0),
+        quota: rec.quota.unwrap_or(0),
+        attribution,
+        entry_id,
+        channel: opt_text("channel", rec.channel)?,
+        retries: rec.retries.map(|r| sanitize_content(&r)),
+        client_ip: opt_text("client_ip", rec.client_ip)?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec() -> IngestRecord {
+        IngestRecord {
+            time: Some(serde_json::json!("2026-11-21T10:20:03Z")),
+            user_id: Some(1001),
+            request_id: Some("req-1".into()),
+            status_code: Some(401),
+            content: Some("Incorrect API key provided: sk-proj-AbCdEf1234567890XYZ".into()),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn prepares_masks_and_classifies() {
+        let row = prepare(rec()).unwrap();
+        assert_eq!(row.ts_ms, 1_763_720_403_000);
+        assert!(!row.content.contains("1234567890XYZ"));
+        assert_eq!(row.attribution.as_deref(), Some("usage"));
+        assert_eq!(row.entry_id.as_deref(), Some("000-status-401"));
+    }
+
+    #[test]
+    fn reads_unix_seconds_and_milliseconds() {
+        assert_eq!(parse_time(&serde_json::json!(1_763_720_403)), Some(1_763_720_403_000));
+        assert_eq!(parse_time(&serde_json::json!(1_763_720_403_123_i64)), Some(1_763_720_403_123));
+        assert_eq!(parse_time(&serde_json::json!("yesterday")), None);
+    }
+
+    #[test]
+    fn rejects_with_the_field_and_reason() {
+        let mut r = rec();
+        r.request_id = None;
+        assert_eq!(prepare(r).unwrap_err().field, "request_id");
+        let mut r = rec();
+        r.status_code = Some(999);
+        assert_eq!(prepare(r).unwrap_err().field, "status_code");
+        let mut r = rec();
+        r.time = None;
+        assert_eq!(prepare(r).unwrap_err().field, "time");
+    }
+}

@@ -1,0 +1,344 @@
+use std::str::FromStr;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
+
+use super::{Facets, InsertOutcome, NewLog, StoreError, Visibility};
+use crate::domain::attribution::Attribution;
+use crate::domain::filter::{LogFilter, COUNT_CAP};
+use crate::domain::log::{LogRow, LogType};
+use crate::domain::scope::ImpactScope;
+
+/// Rows per INSERT statement (SQLite allows 32,766 bound parameters; a row binds 24).
+const INSERT_CHUNK: usize = 1_000;
+
+#[derive(Clone)]
+pub struct Store {
+    pool: SqlitePool,
+}
+
+const COLUMNS: &str = "id, ts_ms, log_type, user_id, username, token_name, grp, model, request_id, \
+    upstream_request_id, status_code, error_code, error_type, content, latency_ms, is_stream, \
+    prompt_tokens, completion_tokens, quota, attribution, entry_id, channel, retries, client_ip";
+
+impl Store {
+    pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        let path = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .ok_or_else(|| StoreError::UnsupportedUrl(url.to_string()))?;
+        let path = path.split('?').next().unwrap_or(path);
+        if let Some(dir) = std::path::Path::new(path).parent() {
+            if !dir.as_os_str().is_empty() && path != ":memory:" {
+                std::fs::create_dir_all(dir).map_err(|e| StoreError::Connect {
+                    url: url.to_string(),
+                    source: sqlx::Error::Io(e),
+                })?;
+            }
+        }
+        let connect_err = |source| StoreError::Connect {
+            url: url.to_string(),
+            source,
+        };
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(connect_err)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(std::time::Duration::from_secs(10))
+            .pragma("cache_size", "-65536")
+            .pragma("temp_store", "memory");
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await
+            .map_err(connect_err)?;
+        Ok(Store { pool })
+    }
+
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        sqlx::migrate!("migrations/sqlite").run(&self.pool).await?;
+        Ok(())
+    }
+
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub async fn is_empty(&self) -> Result<bool, StoreError> {
+        let row = sqlx::query("SELECT EXISTS (SELECT 1 FROM logs)")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.get::<i64, _>(0) == 0)
+    }
+
+    /// Inserts a batch in one transaction; rows whose (request_id, attempt) exist are skipped.
+    pub async fn insert_batch(&self, rows: &[NewLog]) -> Result<InsertOutcome, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let mut inserted = 0;
+        for chunk in rows.chunks(INSERT_CHUNK) {
+            let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
+                "INSERT INTO logs (ts_ms, log_type, user_id, username, token_name, grp, model, \
+                 request_id, attempt, upstream_request_id, status_code, error_code, error_type, content, \
+                 latency_ms, is_stream, prompt_tokens, completion_tokens, quota, attribution, entry_id, \
+                 channel, retries, client_ip) ",
+            );
+            qb.push_values(chunk, |mut b, r| {
+                b.push_bind(r.ts_ms)
+                    .push_bind(r.log_type.as_i64())
+                    .push_bind(r.user_id)
+                    .push_bind(&r.username)
+                    .push_bind(&r.token_name)
+                    .push_bind(&r.group)
+                    .push_bind(&r.model)
+                    .push_bind(&r.request_id)
+                    .push_bind(r.attempt)
+                    .push_bind(&r.upstream_request_id)
+                    .push_bind(r.status_code.map(i64::from))
+                    .push_bind(&r.error_code)
+                    .push_bind(&r.error_type)
+                    .push_bind(&r.content)
+                    .push_bind(r.latency_ms)
+                    .push_bind(r.is_stream)
+                    .push_bind(r.prompt_tokens)
+                    .push_bind(r.completion_tokens)
+                    .push_bind(r.quota)
+                    .push_bind(&r.attribution)
+                    .push_bind(&r.entry_id)
+                    .push_bind(&r.channel)
+                    .push_bind(&r.retries)
+                    .push_bind(&r.client_ip);
+            });
+            qb.push(" ON CONFLICT (request_id, attempt) DO NOTHING");
+            inserted += qb.build().execute(&mut *tx).await?.rows_affected();
+        }
+        let mut facets: Vec<(&str, &str, i64)> = Vec::new();
+        for r in rows {
+            for (kind, value) in [("model", &r.model), ("token", &r.token_name), ("group", &r.group)] {
+                if !value.is_empty() {
+                    facets.push((kind, value.as_str(), r.user_id));
+                }
+            }
+        }
+        facets.sort_unstable();
+        facets.dedup();
+        for chunk in facets.chunks(INSERT_CHUNK) {
+            let mut qb: QueryBuilder<Sqlite> =
+                QueryBuilder::new("INSERT OR IGNORE INTO facets (kind, value, user_id) ");
+            qb.push_values(chunk, |mut b, (k, v, u)| {
+                b.push_bind(*k).push_bind(*v).push_bind(*u);
+            });
+            qb.build().execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(InsertOutcome {
+            inserted,
+            duplicates: rows.len() as u64 - inserted,
+        })
+    }
+
+    /// One page of rows, newest first, after the filter's cursor.
+    pub async fn list(&self, f: &LogFilter, vis: Visibility) -> Result<Vec<LogRow>, StoreError> {
+        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(format!("SELECT {COLUMNS} FROM logs"));
+        push_where(&mut qb, f, vis, true);
+        qb.push(" ORDER BY ts_ms DESC, id DESC LIMIT ");
+        qb.push_bind(i64::from(f.page_size) + 1);
+        let rows = qb.build().fetch_all(&self.pool).await?;
+        Ok(rows.iter().map(to_log_row).collect())
+    }
+
+    /// Matching rows, counted exactly up to `COUNT_CAP` (then `COUNT_CAP + 1`).
+    pub async fn count(&self, f: &LogFilter, vis: Visibility) -> Result<u64, StoreError> {
+        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT count(*) FROM (SELECT 1 FROM logs");
+        push_where(&mut qb, f, vis, false);
+        qb.push(" LIMIT ");
+        qb.push_bind(COUNT_CAP as i64 + 1);
+        qb.push(")");
+        let n: i64 = qb.build().fetch_one(&self.pool).await?.get(0);
+        Ok(n as u64)
+    }
+
+    pub async fn get(&self, id: i64, vis: Visibility) -> Result<Option<LogRow>, StoreError> {
+        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(format!("SELECT {COLUMNS} FROM logs WHERE id = "));
+        qb.push_bind(id);
+        if let Visibility::User(u) = vis {
+            qb.push(" AND user_id = ").push_bind(u);
+        }
+        Ok(qb.build().fetch_optional(&self.pool).await?.as_ref().map(to_log_row))
+    }
+
+    /// The newest row with this request_id that the viewer may see.
+    pub async fn find_request(&self, request_id: &str, vis: Visibility) -> Result<Option<i64>, StoreError> {
+        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT id FROM logs WHERE request_id = ");
+        qb.push_bind(request_id);
+        if let Visibility::User(u) = vis {
+            qb.push(" AND user_id = ").push_bind(u);
+        }
+        qb.push(" ORDER BY attempt DESC LIMIT 1");
+        Ok(qb.build().fetch_optional(&self.pool).await?.map(|r| r.get(0)))
+    }
+
+    /// Same-signature failures (status code and catalogue entry) around a row: in its group,
+    /// and in other groups. Counts only; rows of other users are never returned.
+    pub async fn impact_scope(&self, row: &LogRow, window_minutes: i64) -> Result<ImpactScope, StoreError> {
+        let (lo, hi) = (row.ts_ms - window_minutes * 60_000, row.ts_ms + window_minutes * 60_000);
+        let status = row.status_code.map(i64::from);
+        let in_group = sqlx::query(
+            "SELECT count(*), count(DISTINCT token_name), count(DISTINCT user_id), count(DISTINCT model), \
+                    coalesce(min(ts_ms), 0), coalesce(max(ts_ms), 0), coalesce(sum(token_name = ?), 0) \
+             FROM logs WHERE status_code IS ? AND log_type = 5 AND ts_ms BETWEEN ? AND ? \
+               AND grp = ? AND entry_id IS ?",
+        )
+        .bind(&row.token_name)
+        .bind(status)
+        .bind(lo)
+        .bind(hi)
+        .bind(&row.group)
+        .bind(&row.entry_id)
+        .fetch_one(&self.pool)
+        .await?;
+        let others = sqlx::query(
+            "SELECT count(DISTINCT grp), count(*) FROM logs \
+             WHERE status_code IS ? AND log_type = 5 AND ts_ms BETWEEN ? AND ? AND grp <> ? AND entry_id IS ?",
+        )
+        .bind(status)
+        .bind(lo)
+        .bind(hi)
+        .bind(&row.group)
+        .bind(&row.entry_id)
+        .fetch_one(&self.pool)
+        .await?;
+        let n = |r: &sqlx::sqlite::SqliteRow, i: usize| r.get::<i64, _>(i) as u64;
+        Ok(ImpactScope {
+            window_minutes,
+            in_group: n(&in_group, 0),
+            tokens: n(&in_group, 1),
+            users: n(&in_group, 2),
+            models: n(&in_group, 3),
+            first_ms: in_group.get(4),
+            last_ms: in_group.get(5),
+            same_token: n(&in_group, 6),
+            other_groups: n(&others, 0),
+            other_group_failures: n(&others, 1),
+        })
+    }
+
+    pub async fn facets(&self, vis: Visibility) -> Result<Facets, StoreError> {
+        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT DISTINCT kind, value FROM facets");
+        if let Visibility::User(u) = vis {
+            qb.push(" WHERE user_id = ").push_bind(u);
+        }
+        qb.push(" ORDER BY kind, value LIMIT 3000");
+        let mut f = Facets::default();
+        for r in qb.build().fetch_all(&self.pool).await? {
+            let value: String = r.get(1);
+            match r.get::<&str, _>(0) {
+                "model" => f.models.push(value),
+                "token" => f.tokens.push(value),
+                _ => f.groups.push(value),
+            }
+        }
+        Ok(f)
+    }
+}
+
+/// The WHERE clause every list and count shares.
+fn push_where(qb: &mut QueryBuilder<Sqlite>, f: &LogFilter, vis: Visibility, with_cursor: bool) {
+    qb.push(" WHERE 1 = 1");
+    if let Visibility::User(u) = vis {
+        qb.push(" AND user_id = ").push_bind(u);
+    }
+    if let Some(t) = f.log_type {
+        qb.push(" AND log_type = ").push_bind(t.as_i64());
+    }
+    if let Some(u) = f.user_id {
+        qb.push(" AND user_id = ").push_bind(u);
+    }
+    if let Some(v) = f.from_ms {
+        qb.push(" AND ts_ms >= ").push_bind(v);
+    }
+    if let Some(v) = f.to_ms {
+        qb.push(" AND ts_ms <= ").push_bind(v);
+    }
+    for (col, value) in [
+        ("model", &f.model),
+        ("token_name", &f.token),
+        ("grp", &f.group),
+        ("request_id", &f.request_id),
+    ] {
+        if let Some(v) = value {
+            qb.push(format!(" AND {col} = ")).push_bind(v.clone());
+        }
+    }
+    if !f.status.is_empty() {
+        qb.push(" AND (");
+        for (i, r) in f.status.iter().enumerate() {
+            if i > 0 {
+                qb.push(" OR ");
+            }
+            if r.is_exact() {
+                qb.push("status_code = ").push_bind(i64::from(r.lo));
+            } else {
+                qb.push("status_code BETWEEN ")
+                    .push_bind(i64::from(r.lo))
+                    .push(" AND ")
+                    .push_bind(i64::from(r.hi));
+            }
+        }
+        qb.push(")");
+    }
+    if let Some(a) = f.attribution {
+        qb.push(" AND attribution = ").push_bind(a.as_str());
+    }
+    if let Some(k) = &f.keyword {
+        if k.chars().count() >= 3 {
+            // Trigram index: a quoted phrase matches a case-insensitive substring.
+            qb.push(" AND id IN (SELECT rowid FROM logs_fts WHERE logs_fts MATCH ")
+                .push_bind(format!("\"{}\"", k.replace('"', "\"\"")))
+                .push(")");
+        } else {
+            qb.push(" AND instr(lower(content), lower(").push_bind(k.clone()).push(")) > 0");
+        }
+    }
+    if with_cursor {
+        if let Some(c) = f.cursor {
+            qb.push(" AND (ts_ms < ")
+                .push_bind(c.ts_ms)
+                .push(" OR (ts_ms = ")
+                .push_bind(c.ts_ms)
+                .push(" AND id < ")
+                .push_bind(c.id)
+                .push("))");
+        }
+    }
+}
+
+fn to_log_row(r: &sqlx::sqlite::SqliteRow) -> LogRow {
+    LogRow {
+        id: r.get("id"),
+        ts_ms: r.get("ts_ms"),
+        log_type: LogType::from_i64(r.get("log_type")).unwrap_or_default(),
+        user_id: r.get("user_id"),
+        username: r.get("username"),
+        token_name: r.get("token_name"),
+        group: r.get("grp"),
+        model: r.get("model"),
+        request_id: r.get("request_id"),
+        upstream_request_id: r.get("upstream_request_id"),
+        status_code: r.get::<Option<i64>, _>("status_code").and_then(|s| u16::try_from(s).ok()),
+        error_code: r.get("error_code"),
+        error_type: r.get("error_type"),
+        content: r.get("content"),
+        latency_ms: r.get("latency_ms"),
+        is_stream: r.get("is_stream"),
+        prompt_tokens: r.get("prompt_tokens"),
+        completion_tokens: r.get("completion_tokens"),
+        quota: r.get("quota"),
+        attribution: r.get::<Option<String>, _>("attribution").as_deref().and_then(Attribution::parse),
+        entry_id: r.get("entry_id"),
+        channel: r.get("channel"),
+        retries: r.get("retries"),
+        client_ip: r.get("client_ip"),
+    }
+}

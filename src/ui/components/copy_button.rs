@@ -1,0 +1,56 @@
+use leptos::prelude::*;
+
+/// Copies `text` to the clipboard: the Clipboard API in a secure context, else a hidden
+/// textarea and `execCommand("copy")`, which also works over plain http. Says so when done.
+#[component]
+pub fn CopyButton(
+    text: String,
+    #[prop(into)] label: String,
+    #[prop(optional, into)] test_id: String,
+) -> impl IntoView {
+    let (copied, set_copied) = signal(false);
+    let on_click = move |_| {
+        if copy_to_clipboard(&text) {
+            set_copied.set(true);
+        }
+    };
+    view! {
+        <button type="button" on:click=on_click data-testid=test_id
+            class="inline-flex items-center gap-1 rounded border border-slate-300 dark:border-slate-600 px-2 py-1 text-xs hover:bg-slate-100 dark:hover:bg-slate-800 focus:outline-none focus:ring-2 focus:ring-sky-500">
+            <span aria-hidden="true">"⧉"</span>
+            {move || if copied.get() { "Copied ✓".to_string() } else { label.clone() }}
+        </button>
+        <span class="sr-only" role="status" aria-live="polite">
+            {move || if copied.get() { "Copied to the clipboard" } else { "" }}
+        </span>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+fn copy_to_clipboard(text: &str) -> bool {
+    use wasm_bindgen::JsCast;
+    let Some(window) = web_sys::window() else { return false };
+    if window.is_secure_context() {
+        let _promise = window.navigator().clipboard().write_text(text);
+        return true;
+    }
+    let Some(document) = window.document() else { return false };
+    let Ok(area) = document.create_element("textarea") else { return false };
+    let Ok(area) = area.dyn_into::<web_sys::HtmlTextAreaElement>() else { return false };
+    area.set_value(text);
+    let _ = area.set_attribute("style", "position:fixed;opacity:0");
+    let Some(body) = document.body() else { return false };
+    let _ = body.append_child(&area);
+    area.select();
+    let ok = document
+        .dyn_ref::<web_sys::HtmlDocument>()
+        .and_then(|d| d.exec_command("copy").ok())
+        .unwrap_or(false);
+    area.remove();
+    ok
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn copy_to_clipboard(_text: &str) -> bool {
+    false
+}

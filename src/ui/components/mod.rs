@@ -1,0 +1,2 @@
+pub mod badges;
+pub mod copy_button;

@@ -1,0 +1,57 @@
+//! The UI: the app shell and routes, pages, components, and the server functions they call.
+pub mod api;
+pub mod components;
+pub mod pages;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, Meta, Title};
+use leptos_router::components::{Redirect, Route, Router, Routes, A};
+use leptos_router::{path, SsrMode};
+
+use pages::{details::DetailsPage, logs::LogsPage, reference::ReferencePage};
+
+/// The HTML document around the app (server only).
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <HydrationScripts options/>
+                <leptos_meta::MetaTags/>
+            </head>
+            <body class="bg-slate-50 text-slate-900 dark:bg-slate-950 dark:text-slate-100 antialiased">
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Link rel="stylesheet" href="/app.css"/>
+        <Meta name="description" content="errscope: why did my API request fail?"/>
+        <Title formatter=|t: String| if t.is_empty() { "errscope".to_string() } else { format!("{t} · errscope") }/>
+        <Router>
+            <a href="#main" class="sr-only focus:not-sr-only">"Skip to content"</a>
+            <header class="border-b border-slate-200 dark:border-slate-800 bg-white dark:bg-slate-900">
+                <nav class="max-w-screen-2xl mx-auto px-4 h-12 flex items-center gap-6 text-sm" aria-label="Main">
+                    <a href="/logs" class="font-semibold text-base tracking-tight">"errscope"</a>
+                    <A href="/logs" attr:class="hover:underline">"Usage Logs"</A>
+                    <A href="/reference" attr:class="hover:underline">"Reference"</A>
+                </nav>
+            </header>
+            <main id="main" class="max-w-screen-2xl mx-auto px-4 py-4">
+                <Routes fallback=|| view! { <p class="p-8">"Page not found."</p> }>
+                    <Route path=path!("/") view=|| view! { <Redirect path="/logs"/> }/>
+                    <Route path=path!("/logs") view=LogsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/logs/:id") view=DetailsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/reference") view=ReferencePage ssr=SsrMode::Async/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}

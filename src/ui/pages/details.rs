@@ -1,0 +1,158 @@
+//! One request: every field, the parsed upstream error, the catalogue's meaning and first
+//! action, the attribution with its evidence, the impact scope, and the copy-for-support text.
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::domain::catalogue::MatchKind;
+use crate::domain::filter::url_encode;
+use crate::domain::lang::Lang;
+use crate::ui::api::{log_details, RequestDetails};
+use crate::ui::components::badges::{AttributionBadge, StatusBadge};
+use crate::ui::components::copy_button::CopyButton;
+
+#[component]
+pub fn DetailsPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.get().get("id").and_then(|s| s.parse::<i64>().ok()));
+    let details = Resource::new(move || id.get(), |id| async move {
+        match id {
+            Some(id) => log_details(id).await,
+            None => Ok(None),
+        }
+    });
+    view! {
+        <Title text="Request details"/>
+        <p class="mb-3 text-sm"><a href="/logs" class="underline">"← Usage Logs"</a></p>
+        <Suspense fallback=|| view! { <p aria-busy="true">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match details.await {
+                    Ok(Some(d)) => view! { <Details d/> }.into_any(),
+                    Ok(None) => view! {
+                        <div role="alert" class="rounded border border-slate-300 p-4">
+                            <h1 class="font-semibold">"Request not found"</h1>
+                            <p class="text-sm">"No log with this id is visible to you."</p>
+                        </div>
+                    }.into_any(),
+                    Err(e) => view! { <p role="alert">"Could not load the request: " {e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn window_href(d: &RequestDetails, same_group: bool) -> String {
+    let fmt = |ms: i64| {
+        chrono::DateTime::from_timestamp_millis(ms)
+            .map(|t| t.format("%Y-%m-%dT%H:%M").to_string())
+            .unwrap_or_default()
+    };
+    let w = d.scope.window_minutes * 60_000;
+    let mut href = format!(
+        "/logs?range=custom&from={}&to={}",
+        url_encode(&fmt(d.row.ts_ms - w)),
+        url_encode(&fmt(d.row.ts_ms + w + 60_000))
+    );
+    if let Some(s) = d.row.status_code {
+        href.push_str(&format!("&status={s}"));
+    }
+    if same_group {
+        href.push_str(&format!("&group={}", url_encode(&d.row.group)));
+    }
+    href
+}
+
+#[component]
+fn Details(d: RequestDetails) -> impl IntoView {
+    let row = d.row.clone();
+    let dt = "text-xs font-medium text-slate-500 dark:text-slate-400";
+    let dd = "text-sm break-words";
+    let field = move |k: &'static str, v: String| view! { <div><dt class=dt>{k}</dt><dd class=dd>{if v.is_empty() { "-".to_string() } else { v }}</dd></div> };
+    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+    let entry_source = d.entry.as_ref().map(|e| format!("{} ({})", e.id, e.source()));
+    let recognised = match d.recognised {
+        MatchKind::Recognised => "Recognised error",
+        MatchKind::CategoryFallback => "Only the status-code category is known; the message itself is not recognised",
+        MatchKind::Unrecognised => "Unrecognised: not in the catalogue",
+    };
+    let group_href = window_href(&d, true);
+    let all_href = window_href(&d, false);
+    let s = d.scope.clone();
+    let inner = d.inner.clone();
+    let has_inner = !inner.is_empty();
+    view! {
+        <div class="grid gap-4 lg:grid-cols-3">
+            <section class="lg:col-span-2 space-y-4">
+                <div class="rounded-lg border border-slate-200 dark:border-slate-800 bg-white dark:bg-slate-900 p-4">
+                    <h1 class="text-lg font-semibold flex items-center gap-2 flex-wrap">
+                        <StatusBadge code=row.status_code/>
+                        <span class="font-mono text-sm" data-testid="details-request-id">{row.request_id.clone()}</span>
+                        <CopyButton text=row.request_id.clone() label="Copy ID"/>
+                    </h1>
+                    <pre class="mt-3 whitespace-pre-wrap break-words rounded bg-slate-50 dark:bg-slate-950 p-2 text-sm" data-testid="details-content">{row.content.clone()}</pre>
+                    {has_inner.then(|| view! {
+                        <div class="mt-3 text-sm" data-testid="upstream-body">
+                            <h2 class="font-medium">"Upstream error body"</h2>
+                            <dl class="grid grid-cols-2 gap-2 mt-1">
+                                {field("message", opt(&inner.message))}
+                                {field("type", opt(&inner.error_type))}
+                                {field("code", opt(&inner.code))}
+                                {field("param", opt(&inner.param))}
+                                {field("wrapped status", inner.status.map(|s| s.to_string()).unwrap_or_default())}
+                            </dl>
+                        </div>
+                    })}
+                </div>
+                <div class="rounded-lg border border-slate-200 dark:border-slate-800 bg-white dark:bg-slate-900 p-4 space-y-2">
+                    <h2 class="font-semibold flex items-center gap-2">"What it means "
+                        {d.attribution.map(|a| view! { <AttributionBadge attribution=a/> })}
+                    </h2>
+                    <p class="text-sm" data-testid="meaning">{d.meaning.clone()}</p>
+                    <p class="text-sm"><span class="font-medium">"First action: "</span><span data-testid="first-action">{d.action.clone()}</span></p>
+                    <p class="text-xs text-slate-500">{recognised}{entry_source.map(|s| format!(" · {s}"))}</p>
+                    <p class="text-sm" data-testid="evidence"><span class="font-medium">"Why: "</span>
+                        {d.rule.map(|r| r.describe(Lang::En).to_string())}" "{s.evidence(Lang::En)}
+                    </p>
+                </div>
+                <div class="rounded-lg border border-slate-200 dark:border-slate-800 bg-white dark:bg-slate-900 p-4">
+                    <h2 class="font-semibold">"Impact scope (±" {s.window_minutes} " min)"</h2>
+                    <ul class="text-sm mt-1 space-y-1" data-testid="scope">
+                        <li><a class="underline" href=group_href.clone()>{s.in_group}" same failures in group "{row.group.clone()}</a>
+                            {format!(", from {} token(s), {} user(s), {} model(s)", s.tokens, s.users, s.models)}</li>
+                        <li><a class="underline" href=format!("{group_href}&token={}", url_encode(&row.token_name))>{s.same_token}" from this token"</a></li>
+                        <li><a class="underline" href=all_href>{s.other_group_failures}" in "{s.other_groups}" other group(s)"</a></li>
+                        <li>"Extent: "{s.extent(Lang::En)}</li>
+                    </ul>
+                </div>
+            </section>
+            <aside class="space-y-4">
+                <div class="rounded-lg border border-slate-200 dark:border-slate-800 bg-white dark:bg-slate-900 p-4">
+                    <div class="flex items-center justify-between mb-2">
+                        <h2 class="font-semibold">"For support"</h2>
+                        <CopyButton text=d.support_message.clone() label="Copy troubleshooting details" test_id="copy-support"/>
+                    </div>
+                    <pre class="whitespace-pre-wrap break-words text-xs bg-slate-50 dark:bg-slate-950 rounded p-2 select-all" data-testid="support-message">{d.support_message.clone()}</pre>
+                </div>
+                <dl class="rounded-lg border border-slate-200 dark:border-slate-800 bg-white dark:bg-slate-900 p-4 grid grid-cols-2 gap-2">
+                    {field("Time", format!("{} {}", d.time, d.zone))}
+                    {field("Log type", row.log_type.as_str().to_string())}
+                    {field("User", format!("{} ({})", row.user_id, row.username))}
+                    {field("Token", row.token_name.clone())}
+                    {field("Group", row.group.clone())}
+                    {field("Model", row.model.clone())}
+                    {field("Business code", opt(&row.error_code))}
+                    {field("Error type", opt(&row.error_type))}
+                    {field("Upstream request ID", opt(&row.upstream_request_id))}
+                    {field("Latency", row.latency_ms.map(|l| format!("{l} ms")).unwrap_or_default())}
+                    {field("Stream", row.is_stream.to_string())}
+                    {field("Tokens in/out", format!("{}/{}", row.prompt_tokens, row.completion_tokens))}
+                    {field("First seen", d.first_seen.clone())}
+                    {field("Last seen", d.last_seen.clone())}
+                    {row.channel.clone().map(|c| field("Channel (admin)", c))}
+                    {row.retries.clone().map(|c| field("Retry chain (admin)", c))}
+                    {row.client_ip.clone().map(|c| field("Client IP (admin)", c))}
+                </dl>
+            </aside>
+        </div>
+    }
+}

@@ -1,0 +1,341 @@
+//! Usage Logs: the filter form (a plain GET form), active-filter chips, the results table and
+//! keyset pagination. Every state lives in the URL query.
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Form;
+use leptos_router::hooks::use_query_map;
+use leptos_router::params::ParamsMap;
+
+use crate::domain::attribution::Attribution;
+use crate::domain::filter::{highlight, FieldError, LogQuery, COUNT_CAP, RANGE_PRESETS};
+use crate::domain::lang::Lang;
+use crate::ui::api::{list_logs, LogPage, RowView};
+use crate::ui::components::badges::{AttributionBadge, StatusBadge};
+use crate::ui::components::copy_button::CopyButton;
+
+pub fn query_from_map(m: &ParamsMap) -> LogQuery {
+    let g = |k: &str| m.get(k);
+    LogQuery {
+        log_type: g("type"),
+        range: g("range"),
+        from: g("from"),
+        to: g("to"),
+        model: g("model"),
+        token: g("token"),
+        group: g("group"),
+        request_id: g("request_id"),
+        q: g("q"),
+        status: g("status"),
+        attribution: g("attribution"),
+        user: g("user"),
+        cursor: g("cursor"),
+        size: g("size"),
+    }
+}
+
+#[component]
+pub fn LogsPage() -> impl IntoView {
+    let params = use_query_map();
+    let query = Memo::new(move |_| query_from_map(&params.get()));
+    let page = Resource::new(move || query.get(), list_logs);
+    view! {
+        <Title text="Usage Logs"/>
+        <div class="flex items-baseline justify-between gap-4 mb-3">
+            <h1 class="text-xl font-semibold">"Usage Logs"</h1>
+            <LogTypeSwitch query/>
+        </div>
+        <Transition fallback=|| view! { <p class="text-sm text-slate-500" aria-busy="true">"Loading logs…"</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(p) => view! { <LogsView query=query.get_untracked() page=p/> }.into_any(),
+                    Err(e) => view! {
+                        <p role="alert" class="text-rose-700">"Could not load logs: " {e.to_string()}</p>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn LogTypeSwitch(query: Memo<LogQuery>) -> impl IntoView {
+    let link = move |t: Option<&str>| {
+        let mut q = query.get();
+        q.log_type = t.map(str::to_string);
+        q.cursor = None;
+        format!("/logs{}", q.to_query_string())
+    };
+    let is_all = move || query.get().log_type.as_deref() == Some("all");
+    let tab = "px-3 py-1 rounded text-sm border border-slate-300 dark:border-slate-700";
+    view! {
+        <nav aria-label="Log type" class="flex gap-1">
+            <a href=move || link(None) class=tab aria-current=move || (!is_all()).then_some("page")
+                class:font-semibold=move || !is_all()>"Error logs"</a>
+            <a href=move || link(Some("all")) class=tab aria-current=move || is_all().then_some("page")
+                class:font-semibold=is_all>"All usage logs"</a>
+        </nav>
+    }
+}
+
+fn error_for(errors: &[FieldError], field: &str) -> Option<String> {
+    errors.iter().find(|e| e.field == field).map(|e| e.message.clone())
+}
+
+#[component]
+fn LogsView(query: LogQuery, page: LogPage) -> impl IntoView {
+    let errors = page.errors.clone();
+    let err = move |f: &str| error_for(&errors, f);
+    let chips = query.active();
+    let count_text = if page.capped {
+        format!("{}+ results", group_digits(COUNT_CAP))
+    } else {
+        format!("{} result{}", group_digits(page.count), if page.count == 1 { "" } else { "s" })
+    };
+    let show_consume = query.log_type.as_deref() == Some("all");
+    let keyword = query.q.clone().unwrap_or_default();
+    let next_href = page.next_cursor.clone().map(|c| {
+        let mut q = query.clone();
+        q.cursor = Some(c);
+        format!("/logs{}", q.to_query_string())
+    });
+    let first_href = query.cursor.as_ref().map(|_| {
+        let mut q = query.clone();
+        q.cursor = None;
+        format!("/logs{}", q.to_query_string())
+    });
+    let rows = page.rows.clone();
+    let empty = rows.is_empty();
+    view! {
+        <FilterForm query=query.clone() page=page.clone() err=err.clone()/>
+        {(!chips.is_empty()).then(|| view! {
+            <div class="flex flex-wrap items-center gap-2 my-2 text-xs" aria-label="Active filters">
+                {chips.into_iter().map(|(k, v)| {
+                    let href = format!("/logs{}", query.without(k).to_query_string());
+                    view! {
+                        <a href=href class="inline-flex items-center gap-1 rounded-full bg-sky-100 dark:bg-sky-900 px-2 py-0.5 hover:line-through"
+                            aria-label=format!("Remove filter {k}: {v}") data-chip=k>
+                            <span class="font-medium">{k}</span>": "{v.clone()}<span aria-hidden="true">" ×"</span>
+                        </a>
+                    }
+                }).collect_view()}
+                <a href="/logs" class="underline">"Clear all"</a>
+            </div>
+        })}
+        <p class="text-sm text-slate-600 dark:text-slate-300 my-2" role="status" aria-live="polite" data-testid="result-count">
+            {count_text}
+        </p>
+        {if empty {
+            view! { <EmptyState/> }.into_any()
+        } else {
+            view! { <ResultsTable rows show_consume keyword/> }.into_any()
+        }}
+        <nav class="flex gap-3 my-3 text-sm" aria-label="Pages">
+            {first_href.map(|h| view! { <a href=h class="underline">"← First page"</a> })}
+            {next_href.map(|h| view! { <a href=h class="underline" rel="next" data-testid="next-page">"Older →"</a> })}
+        </nav>
+        <p class="text-xs text-slate-500">"Times in " {page.zone.clone()}"."</p>
+    }
+}
+
+fn group_digits(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[component]
+fn FilterForm(
+    query: LogQuery,
+    page: LogPage,
+    err: impl Fn(&str) -> Option<String> + Clone + Send + 'static,
+) -> impl IntoView {
+    let v = |o: &Option<String>| o.clone().unwrap_or_default();
+    let field_error = move |f: &str| {
+        err(f).map(|m| view! { <p class="text-xs text-rose-700 dark:text-rose-300 mt-0.5" role="alert" data-error-for=f.to_string()>{m}</p> })
+    };
+    let label = "block text-xs font-medium text-slate-600 dark:text-slate-300 mb-0.5";
+    let input = "w-full rounded border border-slate-300 dark:border-slate-600 bg-white dark:bg-slate-900 px-2 py-1 text-sm focus:outline-none focus:ring-2 focus:ring-sky-500";
+    let range = v(&query.range);
+    let attribution = v(&query.attribution);
+    let size = v(&query.size);
+    let datalist = |id: &'static str, items: Vec<String>| view! {
+        <datalist id=id>{items.into_iter().map(|i| view! { <option value=i/> }).collect_view()}</datalist>
+    };
+    view! {
+        <Form action="/logs" method="GET" attr:class="grid grid-cols-2 md:grid-cols-4 xl:grid-cols-8 gap-2 items-start rounded-lg border border-slate-200 dark:border-slate-800 bg-white dark:bg-slate-900 p-3" attr:aria-label="Filter logs">
+            <input type="hidden" name="type" value=v(&query.log_type)/>
+            <div class="col-span-2">
+                <label for="f-q" class=label>"Error message keyword or request ID"</label>
+                <input id="f-q" name="q" type="search" class=input value=v(&query.q) placeholder="e.g. Invalid token, 请求失败" autocomplete="off"/>
+                {field_error("q")}
+            </div>
+            <div>
+                <label for="f-range" class=label>"Time range"</label>
+                <select id="f-range" name="range" class=input>
+                    <option value="" selected=range.is_empty()>"Any time"</option>
+                    {RANGE_PRESETS.iter().map(|(k, _)| {
+                        let text = match *k { "15m" => "Last 15 min", "1h" => "Last hour", "24h" => "Last 24 h", "7d" => "Last 7 days", _ => "Last 30 days" };
+                        view! { <option value=*k selected=range == *k>{text}</option> }
+                    }).collect_view()}
+                    <option value="custom" selected=range == "custom">"Custom (from/to)"</option>
+                </select>
+                {field_error("range")}
+            </div>
+            <div>
+                <label for="f-from" class=label>"From (" {page.zone.clone()} ")"</label>
+                <input id="f-from" name="from" type="datetime-local" class=input value=v(&query.from)/>
+                {field_error("from")}
+            </div>
+            <div>
+                <label for="f-to" class=label>"To (" {page.zone.clone()} ")"</label>
+                <input id="f-to" name="to" type="datetime-local" class=input value=v(&query.to)/>
+                {field_error("to")}
+            </div>
+            <div>
+                <label for="f-status" class=label>"Status code"</label>
+                <input id="f-status" name="status" class=input value=v(&query.status) placeholder="429, 502 or 5xx"/>
+                {field_error("status")}
+            </div>
+            <div>
+                <label for="f-attribution" class=label>"Attribution"</label>
+                <select id="f-attribution" name="attribution" class=input>
+                    <option value="" selected=attribution.is_empty()>"Any"</option>
+                    {Attribution::ALL.into_iter().map(|a| view! {
+                        <option value=a.as_str() selected=attribution == a.as_str()>{a.name(Lang::En)}</option>
+                    }).collect_view()}
+                </select>
+                {field_error("attribution")}
+            </div>
+            <div>
+                <label for="f-request" class=label>"Request ID"</label>
+                <input id="f-request" name="request_id" class=format!("{input} font-mono") value=v(&query.request_id)/>
+                {field_error("request_id")}
+            </div>
+            <div>
+                <label for="f-model" class=label>"Model"</label>
+                <input id="f-model" name="model" list="models" class=input value=v(&query.model)/>
+                {datalist("models", page.facets.models.clone())}
+                {field_error("model")}
+            </div>
+            <div>
+                <label for="f-token" class=label>"Token"</label>
+                <input id="f-token" name="token" list="tokens" class=input value=v(&query.token)/>
+                {datalist("tokens", page.facets.tokens.clone())}
+                {field_error("token")}
+            </div>
+            <div>
+                <label for="f-group" class=label>"Group"</label>
+                <input id="f-group" name="group" list="groups" class=input value=v(&query.group)/>
+                {datalist("groups", page.facets.groups.clone())}
+                {field_error("group")}
+            </div>
+            <div>
+                <label for="f-user" class=label>"User ID"</label>
+                <input id="f-user" name="user" inputmode="numeric" class=input value=v(&query.user)/>
+                {field_error("user")}
+            </div>
+            <div>
+                <label for="f-size" class=label>"Rows per page"</label>
+                <select id="f-size" name="size" class=input>
+                    {["20", "50", "100"].into_iter().map(|s| view! {
+                        <option value=s selected=size == s || (size.is_empty() && s == "50")>{s}</option>
+                    }).collect_view()}
+                </select>
+                {field_error("size")}
+            </div>
+            <div class="flex items-end gap-2 pt-4">
+                <button type="submit" class="rounded bg-sky-700 text-white px-3 py-1 text-sm hover:bg-sky-800 focus:outline-none focus:ring-2 focus:ring-sky-500">"Apply"</button>
+                <a href="/logs" class="text-sm underline">"Reset"</a>
+            </div>
+        </Form>
+    }
+}
+
+#[component]
+fn ResultsTable(rows: Vec<RowView>, show_consume: bool, keyword: String) -> impl IntoView {
+    let th = "text-left font-medium px-2 py-1.5 whitespace-nowrap";
+    view! {
+        <div class="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800 bg-white dark:bg-slate-900">
+            <table class="w-full text-sm" data-testid="logs-table">
+                <caption class="sr-only">"Logs, newest first"</caption>
+                <thead class="bg-slate-100 dark:bg-slate-800 text-xs text-slate-600 dark:text-slate-300">
+                    <tr>
+                        <th scope="col" class=th>"Time"</th>
+                        <th scope="col" class=th>"Model"</th>
+                        <th scope="col" class=th>"Token"</th>
+                        <th scope="col" class=th>"Group"</th>
+                        <th scope="col" class=th>"Request ID"</th>
+                        <th scope="col" class=th>"Error message"</th>
+                        <th scope="col" class=th>"Status code"</th>
+                        <th scope="col" class=th>"Attribution"</th>
+                        {show_consume.then(|| view! {
+                            <th scope="col" class=th>"Tokens (in/out)"</th>
+                            <th scope="col" class=th>"Quota"</th>
+                        })}
+                    </tr>
+                </thead>
+                <tbody>
+                    {rows.into_iter().map(|r| view! { <Row r show_consume keyword=keyword.clone()/> }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+fn Row(r: RowView, show_consume: bool, keyword: String) -> impl IntoView {
+    let td = "px-2 py-1.5 align-top";
+    let row = r.row;
+    let details = format!("/logs/{}", row.id);
+    let filter_link = |k: &str, v: &str| format!("/logs?{k}={}", crate::domain::filter::url_encode(v));
+    let message = highlight(&row.content, &keyword)
+        .into_iter()
+        .map(|(s, m)| if m { view! { <mark class="bg-yellow-200 dark:bg-yellow-700 dark:text-white">{s}</mark> }.into_any() } else { s.into_any() })
+        .collect_view();
+    view! {
+        <tr class="border-t border-slate-100 dark:border-slate-800 hover:bg-slate-50 dark:hover:bg-slate-800/50" data-row-id=row.id>
+            <td class=format!("{td} whitespace-nowrap font-mono text-xs")>
+                <a href=details.clone() class="underline decoration-dotted">{r.time}</a>
+            </td>
+            <td class=td><a href=filter_link("model", &row.model) class="hover:underline">{row.model.clone()}</a></td>
+            <td class=td><a href=filter_link("token", &row.token_name) class="hover:underline">{row.token_name.clone()}</a></td>
+            <td class=td><a href=filter_link("group", &row.group) class="hover:underline">{row.group.clone()}</a></td>
+            <td class=format!("{td} whitespace-nowrap")>
+                <span class="font-mono text-xs" data-testid="request-id">{row.request_id.clone()}</span>" "
+                <CopyButton text=row.request_id.clone() label="Copy"/>
+            </td>
+            <td class=format!("{td} max-w-md")>
+                <a href=details class="block truncate max-w-md" title=row.content.clone() data-testid="message">{message}</a>
+            </td>
+            <td class=td><StatusBadge code=row.status_code/></td>
+            <td class=td>{r.attribution.map(|a| view! { <AttributionBadge attribution=a/> })}</td>
+            {show_consume.then(|| view! {
+                <td class=format!("{td} font-mono text-xs")>{format!("{}/{}", row.prompt_tokens, row.completion_tokens)}</td>
+                <td class=format!("{td} font-mono text-xs")>{row.quota}</td>
+            })}
+        </tr>
+    }
+}
+
+/// Shown when nothing matches: seed 000's troubleshooting order.
+#[component]
+fn EmptyState() -> impl IntoView {
+    view! {
+        <div class="rounded-lg border border-dashed border-slate-300 dark:border-slate-700 p-6 text-sm" data-testid="empty-state">
+            <p class="font-medium mb-2">"No logs match these filters."</p>
+            <ol class="list-decimal pl-5 space-y-1 text-slate-600 dark:text-slate-300">
+                <li>"Copy the request_id from the API response or log entry and search for that exact request first."</li>
+                <li>"If there is no request_id, narrow the scope by time range, model, and token."</li>
+                <li>"Group errors by status code, such as 401, 413, 429, 502, or 503."</li>
+                <li>"Search error message keywords, such as Invalid API key, daily limit exceeded, or Upstream request failed."</li>
+                <li>"If the same error is concentrated in one group, check its impact scope."</li>
+            </ol>
+        </div>
+    }
+}

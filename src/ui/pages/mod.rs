@@ -1,0 +1,3 @@
+pub mod details;
+pub mod logs;
+pub mod reference;

@@ -1,0 +1,90 @@
+//! Reference: the catalogue as searchable tables, English and Chinese, each entry linking to
+//! the logs that match it.
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::domain::attribution::Attribution;
+use crate::domain::catalogue::Entry;
+use crate::domain::filter::url_encode;
+use crate::ui::api::catalogue_entries;
+use crate::ui::components::badges::AttributionBadge;
+
+fn matches(e: &Entry, q: &str) -> bool {
+    let q = q.to_lowercase();
+    [&e.id, &e.table, &e.en.meaning, &e.zh.meaning, &e.en.action, &e.zh.action]
+        .iter()
+        .any(|t| t.to_lowercase().contains(&q))
+        || e.status.iter().chain(&e.code).chain(&e.contains).any(|t| t.to_lowercase().contains(&q))
+        || e.example.as_deref().is_some_and(|x| x.to_lowercase().contains(&q))
+}
+
+fn logs_href(e: &Entry) -> String {
+    let mut parts = vec![];
+    if let Some(s) = e.status.first() {
+        parts.push(format!("status={}", url_encode(s)));
+    }
+    if let Some(x) = e.example.as_ref().filter(|x| x.chars().count() <= 60) {
+        parts.push(format!("q={}", url_encode(x)));
+    }
+    format!("/logs?range=30d&{}", parts.join("&"))
+}
+
+#[component]
+pub fn ReferencePage() -> impl IntoView {
+    let query = use_query_map();
+    let q = Memo::new(move |_| query.get().get("q").unwrap_or_default());
+    let entries = Resource::new(|| (), |_| catalogue_entries());
+    view! {
+        <Title text="Reference"/>
+        <h1 class="text-xl font-semibold mb-2">"Error reference"</h1>
+        <form method="GET" action="/reference" class="mb-3 flex gap-2" role="search">
+            <label for="ref-q" class="sr-only">"Search the error reference"</label>
+            <input id="ref-q" name="q" type="search" value=move || q.get() placeholder="401, cooling down, 额度, fastapi_error…"
+                class="w-96 max-w-full rounded border border-slate-300 dark:border-slate-600 bg-white dark:bg-slate-900 px-2 py-1 text-sm"/>
+            <button type="submit" class="rounded bg-sky-700 text-white px-3 py-1 text-sm">"Search"</button>
+        </form>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let all = entries.await.unwrap_or_default();
+                let q = q.get();
+                let shown: Vec<Entry> = all.into_iter().filter(|e| q.is_empty() || matches(e, &q)).collect();
+                view! {
+                    <p class="text-sm text-slate-600 mb-2" role="status">{shown.len()}" entries"</p>
+                    <div class="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800 bg-white dark:bg-slate-900">
+                    <table class="w-full text-sm" data-testid="reference-table">
+                        <thead class="bg-slate-100 dark:bg-slate-800 text-xs">
+                            <tr>
+                                <th scope="col" class="text-left px-2 py-1">"Source"</th>
+                                <th scope="col" class="text-left px-2 py-1">"Matches"</th>
+                                <th scope="col" class="text-left px-2 py-1">"Attribution"</th>
+                                <th scope="col" class="text-left px-2 py-1">"Meaning / 含义"</th>
+                                <th scope="col" class="text-left px-2 py-1">"First action / 建议操作"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {shown.into_iter().map(|e| {
+                                let href = logs_href(&e);
+                                let matches = [e.status.join(" / "), e.code.join(", "), e.example.clone().or_else(|| e.contains.first().cloned()).unwrap_or_default()]
+                                    .into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" · ");
+                                view! {
+                                    <tr class="border-t border-slate-100 dark:border-slate-800 align-top" id=e.id.clone()>
+                                        <td class="px-2 py-1 text-xs whitespace-nowrap">{format!("seed {}", e.seed)}<br/><span class="text-slate-500">{e.table.clone()}</span></td>
+                                        <td class="px-2 py-1 font-mono text-xs"><a class="underline" href=href>{matches}</a></td>
+                                        <td class="px-2 py-1">
+                                            {e.base().map(|a: Attribution| view! { <AttributionBadge attribution=a/> })}
+                                            {e.seed_label.clone().map(|l| view! { <div class="text-xs text-slate-500">{l}</div> })}
+                                        </td>
+                                        <td class="px-2 py-1">{e.en.meaning.clone()}<div class="text-slate-500" lang="zh">{e.zh.meaning.clone()}</div></td>
+                                        <td class="px-2 py-1">{e.en.action.clone()}<div class="text-slate-500" lang="zh">{e.zh.action.clone()}</div></td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                    </div>
+                }
+            })}
+        </Suspense>
+    }
+}
