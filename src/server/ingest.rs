@@ -164,7 +164,7 @@ mod tests {
     #[test]
     fn prepares_masks_and_classifies() {
         let row = prepare(rec()).unwrap();
-        assert_eq!(row.ts_ms, 1_763_720_403_000);
+        assert_eq!(row.ts_ms, 1_795_256_403_000);
         assert!(!row.content.contains("1234567890XYZ"));
         assert_eq!(row.attribution.as_deref(), Some("usage"));
         assert_eq!(row.entry_id.as_deref(), Some("000-status-401"));

@@ -70,27 +70,28 @@ fn recipes() -> Recipes {
     toml::from_str(RECIPES).expect("demo recipes are valid (tested)")
 }
 
-/// A plausible failure for a catalogue entry: its example (or meaning) with a fitting status.
-fn failure_for(entry: &Entry) -> Option<Failure> {
+/// Plausible failures for a catalogue entry: its example (or meaning) with each status it lists.
+fn failures_for(entry: &Entry) -> Vec<Failure> {
     if entry.attribution == "none" {
-        return None;
+        return vec![];
     }
     let from_table = entry
         .table
         .split(['(', ')', '/'])
         .find_map(|p| p.trim().parse::<u16>().ok());
-    let status = entry
+    let mut statuses: Vec<u16> = entry
         .status
-        .first()
-        .map(|s| s.replace(['x', 'X'], "0"))
-        .and_then(|s| s.parse::<u16>().ok())
-        .or(from_table)
-        .unwrap_or(match entry.attribution.as_str() {
+        .iter()
+        .filter_map(|s| s.replace(['x', 'X'], "0").parse::<u16>().ok())
+        .collect();
+    if statuses.is_empty() {
+        statuses.push(from_table.unwrap_or(match entry.attribution.as_str() {
             "usage" => 400,
             "upstream" => 502,
             "platform" => 503,
             _ => 500,
-        });
+        }));
+    }
     let message = entry.example.clone().unwrap_or_else(|| {
         if entry.code.is_empty() {
             String::new()
@@ -98,11 +99,14 @@ fn failure_for(entry: &Entry) -> Option<Failure> {
             entry.en.meaning.clone()
         }
     });
-    Some(Failure {
-        status,
-        code: entry.code.first().cloned(),
-        message,
-    })
+    statuses
+        .into_iter()
+        .map(|status| Failure {
+            status,
+            code: entry.code.first().cloned(),
+            message: message.clone(),
+        })
+        .collect()
 }
 
 struct Generator {
@@ -183,7 +187,7 @@ pub fn generate(rows: usize, seed: u64, now_ms: i64) -> Vec<NewLog> {
     };
     let mut out = Vec::with_capacity(rows + 2_000);
     let users = g.r.users.len();
-    let catalogue: Vec<Failure> = Catalogue::builtin().entries().iter().filter_map(failure_for).collect();
+    let catalogue: Vec<Failure> = Catalogue::builtin().entries().iter().flat_map(failures_for).collect();
 
     // Every catalogue entry at least twice, spread over the whole period.
     for f in catalogue.iter().chain(catalogue.iter()) {
@@ -296,13 +300,14 @@ mod tests {
         let rows = generate(5_000, 7, now);
         assert!(rows.len() >= 5_000);
         for entry in Catalogue::builtin().entries() {
-            let Some(f) = failure_for(entry) else { continue };
-            let found = rows.iter().any(|r| {
-                r.status_code == Some(f.status)
-                    && r.error_code == f.code
-                    && (f.message.is_empty() || r.content == f.message)
-            });
-            assert!(found, "no demo row for {}", entry.id);
+            for f in failures_for(entry) {
+                let found = rows.iter().any(|r| {
+                    r.status_code == Some(f.status)
+                        && r.error_code == f.code
+                        && (f.message.is_empty() || r.content == f.message)
+                });
+                assert!(found, "no demo row for {} with {}", entry.id, f.status);
+            }
             for s in &entry.status {
                 let range = crate::domain::status::StatusRange::parse(s).unwrap();
                 assert!(rows.iter().any(|r| r.status_code.is_some_and(|c| range.contains(c))), "{s}");

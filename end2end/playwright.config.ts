@@ -1,0 +1,32 @@
+import { defineConfig } from '@playwright/test';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as fs from 'node:fs';
+
+const port = Number(process.env.E2E_PORT ?? 3107);
+const dbDir = fs.mkdtempSync(path.join(os.tmpdir(), 'errscope-e2e-'));
+
+export default defineConfig({
+  testDir: './tests',
+  timeout: 30_000,
+  workers: 2,
+  reporter: [['list']],
+  outputDir: './test-results',
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    },
+  },
+  webServer: {
+    command: `target/release/errscope serve --addr 127.0.0.1:${port} --demo-rows 20000 ` +
+      `--database-url sqlite://${dbDir}/e2e.db`,
+    cwd: '..',
+    env: { LEPTOS_SITE_ROOT: 'target/site', ERRSCOPE_LOG: 'warn' },
+    url: `http://127.0.0.1:${port}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+  },
+});

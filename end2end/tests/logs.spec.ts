@@ -1,0 +1,95 @@
+import { test, expect, Page } from '@playwright/test';
+
+async function rowCells(page: Page, column: number): Promise<string[]> {
+  return page.locator(`[data-testid="logs-table"] tbody tr td:nth-child(${column})`).allInnerTexts();
+}
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('the server renders rows and the GET form filters them', async ({ page }) => {
+    await page.goto('/logs');
+    await expect(page.locator('[data-testid="logs-table"] tbody tr').first()).toBeVisible();
+    await page.fill('#f-status', '502');
+    await page.fill('#f-group', 'vip');
+    await page.selectOption('#f-range', '24h');
+    await page.click('button[type=submit]');
+    await expect(page).toHaveURL(/status=502/);
+    await expect(page).toHaveURL(/group=vip/);
+    const statuses = await rowCells(page, 7);
+    expect(statuses.length).toBeGreaterThan(10);
+    expect(new Set(statuses.map((s) => s.trim()))).toEqual(new Set(['502']));
+    expect(new Set((await rowCells(page, 4)).map((s) => s.trim()))).toEqual(new Set(['vip']));
+    // The 502 storm planted in vip: 320 rows, all counted.
+    const count = await page.getByTestId('result-count').innerText();
+    expect(parseInt(count.replace(/,/g, ''))).toBeGreaterThanOrEqual(320);
+  });
+
+  test('bad input is explained beside its field and the page still works', async ({ page }) => {
+    const res = await page.goto('/logs?status=4o4&attribution=aliens&from=2026-11-02T10:00&to=2026-11-01T10:00');
+    expect(res?.status()).toBe(200);
+    await expect(page.locator('[data-error-for="status"]')).toContainText('not a status code');
+    await expect(page.locator('[data-error-for="attribution"]')).toContainText('unknown attribution');
+    await expect(page.locator('[data-error-for="to"]')).toContainText('before its start');
+    await expect(page.locator('[data-testid="logs-table"] tbody tr').first()).toBeVisible();
+  });
+});
+
+test('a keyword finds Chinese text and highlights it', async ({ page }) => {
+  await page.goto('/logs?q=' + encodeURIComponent('请求失败'));
+  const messages = await page.getByTestId('message').allInnerTexts();
+  expect(messages.length).toBeGreaterThan(0);
+  for (const m of messages) expect(m).toContain('请求失败');
+  await expect(page.locator('[data-testid="message"] mark').first()).toHaveText('请求失败');
+});
+
+test('a status class and a list filter', async ({ page }) => {
+  await page.goto('/logs?status=5xx&size=100');
+  for (const s of await rowCells(page, 7)) expect(Number(s)).toBeGreaterThanOrEqual(500);
+  await page.goto('/logs?status=' + encodeURIComponent('401,413') + '&size=100');
+  for (const s of await rowCells(page, 7)) expect(['401', '413']).toContain(s.trim());
+});
+
+test('each planted incident is found from the filters alone', async ({ page }) => {
+  const cases: [string, number][] = [
+    ['/logs?range=24h&group=vip&status=502', 320],
+    ['/logs?range=24h&token=ci-bot-old&status=401', 240],
+    ['/logs?range=24h&model=claude-sonnet-4&status=429', 180],
+    ['/logs?range=7d&q=' + encodeURIComponent('system disk overloaded'), 260],
+    ['/logs?range=7d&user=1003&status=413', 150],
+  ];
+  for (const [url, min] of cases) {
+    await page.goto(url);
+    const count = await page.getByTestId('result-count').innerText();
+    expect(parseInt(count.replace(/,/g, '')), url).toBeGreaterThanOrEqual(min);
+  }
+});
+
+test('a request ID pasted into the keyword box goes to that request', async ({ page }) => {
+  await page.goto('/logs?status=503');
+  const rid = (await page.getByTestId('request-id').first().innerText()).trim();
+  await page.goto('/logs?q=' + rid);
+  await expect(page.getByTestId('result-count')).toHaveText('1 result');
+  await expect(page.getByTestId('request-id')).toHaveText(rid);
+});
+
+test('hydrated: the filter form updates results without a full reload', async ({ page }) => {
+  await page.goto('/logs');
+  await page.waitForSelector('body[data-hydrated]');
+  await page.evaluate(() => ((window as any).__sameDocument = true));
+  await page.fill('#f-status', '413');
+  await page.press('#f-status', 'Enter');
+  await expect(page).toHaveURL(/status=413/);
+  await expect(page.locator('[data-testid="logs-table"] tbody tr td:nth-child(7)').first()).toHaveText('413');
+  expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
+});
+
+test('keyset pagination moves to older rows', async ({ page }) => {
+  await page.goto('/logs?size=20');
+  const first = await page.getByTestId('request-id').allInnerTexts();
+  await page.getByTestId('next-page').click();
+  await expect(page).toHaveURL(/cursor=/);
+  const second = await page.getByTestId('request-id').allInnerTexts();
+  expect(second.length).toBe(20);
+  for (const id of second) expect(first).not.toContain(id);
+});
