@@ -1,5 +1,5 @@
 use clap::Parser;
-use errscope::server::cli::{Cli, Command, ServeArgs};
+use errscope::server::cli::{Cli, Command, KeyCommand, ServeArgs};
 use errscope::server::{demo, explain, http, store::Store, time::now_ms};
 
 #[tokio::main]
@@ -52,6 +52,28 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             let started = std::time::Instant::now();
             let n = demo::load(&store, args.rows, args.seed, now_ms()).await?;
             println!("inserted {n} demo rows in {:.1?}", started.elapsed());
+        }
+        Command::Key(cmd) => {
+            let store = open(&cli.db.database_url).await?;
+            match cmd {
+                KeyCommand::Create { name } => {
+                    let key = store.create_ingest_key(&name, now_ms()).await?;
+                    println!("{key}\n(shown once: store it now; errscope keeps only its hash)");
+                }
+                KeyCommand::List => {
+                    for k in store.list_ingest_keys().await? {
+                        let state = if k.revoked_ms.is_some() { "revoked" } else { "active" };
+                        println!("{}\t{}\t{}…\t{}", k.id, k.name, k.prefix, state);
+                    }
+                }
+                KeyCommand::Revoke { id } => {
+                    if store.revoke_ingest_key(id, now_ms()).await? {
+                        println!("revoked key {id}");
+                    } else {
+                        return Err(format!("no active key with id {id}").into());
+                    }
+                }
+            }
         }
         Command::Explain(args) => {
             let req = explain::ExplainRequest {

@@ -33,6 +33,22 @@ pub enum Command {
     Demo(DemoArgs),
     /// Ask the attribution engine about an error.
     Explain(ExplainArgs),
+    /// Manage the ingest keys relays use to push logs.
+    #[command(subcommand)]
+    Key(KeyCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum KeyCommand {
+    /// Create a key; it is printed once and stored hashed.
+    Create {
+        #[arg(long)]
+        name: String,
+    },
+    /// List keys (prefix only).
+    List,
+    /// Revoke a key by id.
+    Revoke { id: i64 },
 }
 
 #[derive(Args, Debug, Clone)]

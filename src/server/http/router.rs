@@ -12,6 +12,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::server::cli::ServeArgs;
 use crate::server::explain::{explain, ExplainRequest};
+use crate::server::http::ingest_api::{api_error, post_logs, IngestGate};
 use crate::server::store::Store;
 use crate::ui::{shell, App};
 
@@ -22,6 +23,7 @@ pub const APP_CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/app.css"));
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub store: Store,
+    pub ingest_gate: IngestGate,
 }
 
 pub fn leptos_options(args: &ServeArgs) -> LeptosOptions {
@@ -38,12 +40,14 @@ pub fn app(store: Store, leptos_options: LeptosOptions) -> Router {
     let state = AppState {
         leptos_options: leptos_options.clone(),
         store: store.clone(),
+        ingest_gate: IngestGate::default(),
     };
     let context = move || provide_context(store.clone());
     Router::new()
         .route("/healthz", get(healthz))
         .route("/app.css", get(css))
         .route("/api/v1/explain", post(explain_api))
+        .route("/api/v1/logs", post(post_logs))
         .route(
             "/api/{*fn_name}",
             post({
@@ -94,16 +98,13 @@ async fn css() -> Response {
 async fn explain_api(body: axum::body::Bytes) -> Response {
     match serde_json::from_slice::<ExplainRequest>(&body) {
         Ok(req) => Json(explain(&req)).into_response(),
-        Err(e) => (
+        Err(e) => api_error(
             StatusCode::BAD_REQUEST,
-            Json(serde_json::json!({"error": {
-                "message": format!("invalid JSON body: {e}"),
-                "type": "invalid_request_error",
-                "code": "bad_request_body",
-                "param": null
-            }})),
-        )
-            .into_response(),
+            format!("invalid JSON body: {e}"),
+            "invalid_request_error",
+            "bad_request_body",
+            None,
+        ),
     }
 }
 

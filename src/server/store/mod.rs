@@ -1,5 +1,8 @@
 //! The store: every read takes the viewer's `Visibility`, so scoping happens here, not in pages.
+mod keys;
 mod sqlite;
+
+pub use keys::IngestKey;
 
 pub use sqlite::Store;
 

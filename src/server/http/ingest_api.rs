@@ -1,0 +1,175 @@
+//! `POST /api/v1/logs`: a JSON array or NDJSON of records, authenticated with an ingest key.
+//! Records are validated one by one; the accepted ones are committed in one transaction before
+//! the answer says so. Errors use seed 003's `{"error": {"message", "type", "code", "param"}}`.
+use std::sync::Arc;
+
+use axum::body::{to_bytes, Body};
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+use tokio::sync::Semaphore;
+
+use crate::server::ingest::{prepare, IngestRecord};
+use crate::server::store::Store;
+
+/// Largest request body accepted, in bytes.
+pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+/// Most records in one batch.
+pub const MAX_RECORDS: usize = 50_000;
+
+/// Limits concurrent writers; when all are busy the client is told to retry.
+#[derive(Clone)]
+pub struct IngestGate(pub Arc<Semaphore>);
+
+impl Default for IngestGate {
+    fn default() -> Self {
+        IngestGate(Arc::new(Semaphore::new(4)))
+    }
+}
+
+#[derive(Serialize)]
+struct Rejected {
+    /// 1-based record number (the line number for NDJSON).
+    line: usize,
+    field: String,
+    reason: String,
+}
+
+#[derive(Serialize)]
+struct Answer {
+    received: usize,
+    accepted: usize,
+    inserted: u64,
+    duplicates: u64,
+    rejected: Vec<Rejected>,
+}
+
+pub fn api_error(status: StatusCode, message: impl Into<String>, kind: &str, code: &str, param: Option<&str>) -> Response {
+    let body = serde_json::json!({"error": {"message": message.into(), "type": kind, "code": code, "param": param}});
+    (status, Json(body)).into_response()
+}
+
+pub async fn post_logs(
+    State(store): State<Store>,
+    State(gate): State<IngestGate>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let key = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .unwrap_or("");
+    match store.check_ingest_key(key).await {
+        Ok(true) => {}
+        Ok(false) => {
+            return api_error(
+                StatusCode::UNAUTHORIZED,
+                "missing, unknown or revoked ingest key: send Authorization: Bearer <key>",
+                "authentication_error",
+                "invalid_api_key",
+                None,
+            )
+        }
+        Err(e) => return unavailable(&e.to_string()),
+    }
+    let Ok(_permit) = gate.0.clone().try_acquire_owned() else {
+        let mut r = api_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the writer is busy; retry after a second",
+            "server_error",
+            "service_unavailable",
+            None,
+        );
+        r.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+        return r;
+    };
+    let bytes = match to_bytes(body, MAX_BODY_BYTES).await {
+        Ok(b) => b,
+        Err(_) => {
+            return api_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("the body is larger than {} MiB: send smaller batches", MAX_BODY_BYTES >> 20),
+                "invalid_request_error",
+                "request_too_large",
+                None,
+            )
+        }
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    let values: Vec<(usize, Result<serde_json::Value, String>)> = if text.trim_start().starts_with('[') {
+        match serde_json::from_str::<Vec<serde_json::Value>>(&text) {
+            Ok(v) => v.into_iter().enumerate().map(|(i, v)| (i + 1, Ok(v))).collect(),
+            Err(e) => {
+                return api_error(
+                    StatusCode::BAD_REQUEST,
+                    format!("the body is not a JSON array: {e}"),
+                    "invalid_request_error",
+                    "bad_request_body",
+                    None,
+                )
+            }
+        }
+    } else {
+        text.lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+            .map(|(i, l)| (i + 1, serde_json::from_str(l).map_err(|e| e.to_string())))
+            .collect()
+    };
+    if values.len() > MAX_RECORDS {
+        return api_error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("more than {MAX_RECORDS} records in one batch"),
+            "invalid_request_error",
+            "request_too_large",
+            None,
+        );
+    }
+    let received = values.len();
+    let mut rows = Vec::with_capacity(received);
+    let mut rejected = Vec::new();
+    for (line, value) in values {
+        let record = value.and_then(|v| serde_json::from_value::<IngestRecord>(v).map_err(|e| e.to_string()));
+        match record {
+            Ok(r) => match prepare(r) {
+                Ok(row) => rows.push(row),
+                Err(e) => rejected.push(Rejected { line, field: e.field.into(), reason: e.reason }),
+            },
+            Err(reason) => rejected.push(Rejected { line, field: "record".into(), reason }),
+        }
+    }
+    let outcome = match store.insert_batch(&rows).await {
+        Ok(o) => o,
+        Err(e) => return unavailable(&e.to_string()),
+    };
+    let status = if rows.is_empty() && !rejected.is_empty() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let answer = Answer {
+        received,
+        accepted: rows.len(),
+        inserted: outcome.inserted,
+        duplicates: outcome.duplicates,
+        rejected,
+    };
+    (status, Json(answer)).into_response()
+}
+
+fn unavailable(detail: &str) -> Response {
+    tracing::error!("ingest: {detail}");
+    let mut r = api_error(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "the database is not available; nothing was stored, retry later",
+        "server_error",
+        "service_unavailable",
+        None,
+    );
+    r.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from_static("5"));
+    r
+}

@@ -1,0 +1,173 @@
+//! The ingest API against the running server: good, bad and mixed batches, keys, duplicates,
+//! and durability across a killed process.
+#![cfg(feature = "ssr")]
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Server {
+    fn start(db: &str, port: u16) -> Server {
+        let child = Command::new(env!("CARGO_BIN_EXE_errscope"))
+            .args(["serve", "--demo", "false", "--addr", &format!("127.0.0.1:{port}"), "--database-url", db])
+            .env("ERRSCOPE_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start errscope");
+        let s = Server { child, port };
+        let t = Instant::now();
+        while http(port, "GET", "/healthz", "", "").0 != 200 {
+            assert!(t.elapsed() < Duration::from_secs(20), "server did not start");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        s
+    }
+
+    fn post(&self, key: &str, body: &str) -> (u16, serde_json::Value) {
+        let (status, text) = http(self.port, "POST", "/api/v1/logs", key, body);
+        (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::Null))
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A minimal HTTP/1.1 client (one request per connection).
+fn http(port: u16, method: &str, path: &str, key: &str, body: &str) -> (u16, String) {
+    let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) else { return (0, String::new()) };
+    let auth = if key.is_empty() { String::new() } else { format!("Authorization: Bearer {key}\r\n") };
+    let req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    if s.write_all(req.as_bytes()).is_err() {
+        return (0, String::new());
+    }
+    let mut out = String::new();
+    let _ = s.read_to_string(&mut out);
+    let status = out.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    let body = out.split_once("\r\n\r\n").map(|x| x.1.to_string()).unwrap_or_default();
+    // Chunked bodies: keep the JSON between the first '{' and the last '}'.
+    let json = match (body.find('{'), body.rfind('}')) {
+        (Some(a), Some(b)) if b > a => body[a..=b].to_string(),
+        _ => body,
+    };
+    (status, json)
+}
+
+fn db() -> (String, std::path::PathBuf) {
+    let dir = std::env::temp_dir().join(format!("errscope-ingest-{}-{}", std::process::id(), rand_suffix()));
+    std::fs::create_dir_all(&dir).unwrap();
+    (format!("sqlite://{}/i.db", dir.display()), dir)
+}
+
+fn rand_suffix() -> u128 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
+}
+
+fn create_key(db: &str) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_errscope"))
+        .args(["key", "create", "--name", "relay", "--database-url", db])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap().lines().next().unwrap().trim().to_string()
+}
+
+fn count(db: &str, port: u16) -> u64 {
+    let _ = db;
+    let (_, html) = http(port, "GET", "/logs?type=all", "", "");
+    let marker = "data-testid=\"result-count\"";
+    let at = html.find(marker).expect("count on page");
+    let rest = &html[at..];
+    let text = &rest[rest.find('>').unwrap() + 1..];
+    text.chars().take_while(|c| c.is_ascii_digit() || *c == ',').filter(|c| *c != ',').collect::<String>().parse().unwrap_or(0)
+}
+
+const GOOD: &str = r#"{"time":"2026-11-21T10:20:03Z","user_id":7,"request_id":"r-1","status_code":502,"group":"vip","content":"bad response status code 502"}
+{"time":1795256404,"user_id":7,"request_id":"r-2","status_code":401,"content":"Invalid token sk-proj-AbCdEf1234567890XYZ"}"#;
+
+#[test]
+fn batches_are_validated_record_by_record_and_committed_once() {
+    let (url, dir) = db();
+    let key = create_key(&url);
+    let server = Server::start(&url, 3211);
+
+    let (status, v) = server.post("", GOOD);
+    assert_eq!(status, 401);
+    assert_eq!(v["error"]["code"], "invalid_api_key");
+    let (status, _) = server.post("esk_wrong", GOOD);
+    assert_eq!(status, 401);
+
+    let (status, v) = server.post(&key, GOOD);
+    assert_eq!(status, 200, "{v}");
+    assert_eq!((v["accepted"].as_u64(), v["inserted"].as_u64()), (Some(2), Some(2)));
+
+    // Re-sending the same batch stores nothing twice.
+    let (_, v) = server.post(&key, GOOD);
+    assert_eq!((v["inserted"].as_u64(), v["duplicates"].as_u64()), (Some(0), Some(2)));
+
+    // A mixed JSON array: the bad records are named with their number, field and reason.
+    let mixed = r#"[
+        {"time":"2026-11-21T10:21:00Z","user_id":8,"request_id":"r-3","status_code":429,"content":"Account RPM limit exceeded"},
+        {"time":"not a time","user_id":8,"request_id":"r-4"},
+        {"time":"2026-11-21T10:21:00Z","user_id":8,"status_code":503},
+        {"time":"2026-11-21T10:21:00Z","user_id":8,"request_id":"r-5","status_code":9999},
+        {"time":"2026-11-21T10:21:00Z","user_id":8,"request_id":"r-6","colour":"blue"}
+    ]"#;
+    let (status, v) = server.post(&key, mixed);
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["accepted"], 1);
+    let rejected: Vec<(u64, String)> = v["rejected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["line"].as_u64().unwrap(), r["field"].as_str().unwrap().to_string()))
+        .collect();
+    assert_eq!(
+        rejected,
+        vec![(2, "time".into()), (3, "request_id".into()), (4, "status_code".into()), (5, "record".into())]
+    );
+
+    // Nothing valid at all: 422. Not JSON: 400.
+    assert_eq!(server.post(&key, r#"[{"user_id":1}]"#).0, 422);
+    assert_eq!(server.post(&key, "[oops").0, 400);
+    assert_eq!(count(&url, 3211), 3);
+
+    // The secret in the content never reached the store.
+    let (_, html) = http(3211, "GET", "/logs?type=all&q=Invalid", "", "");
+    assert!(html.contains("sk-proj-AbCd****") && !html.contains("1234567890XYZ"));
+    drop(server);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn an_acknowledged_batch_survives_a_killed_server() {
+    let (url, dir) = db();
+    let key = create_key(&url);
+    let server = Server::start(&url, 3212);
+    let batch: String = (0..500)
+        .map(|i| format!(r#"{{"time":{},"user_id":9,"request_id":"k-{i}","status_code":503,"content":"system disk overloaded"}}"#, 1_795_256_403 + i))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let (status, v) = server.post(&key, &batch);
+    assert_eq!((status, v["inserted"].as_u64()), (200, Some(500)));
+    let mut server = server;
+    server.child.kill().unwrap(); // SIGKILL: no graceful shutdown
+    server.child.wait().unwrap();
+    drop(server);
+    let server = Server::start(&url, 3213);
+    assert_eq!(count(&url, server.port), 500);
+    drop(server);
+    let _ = std::fs::remove_dir_all(dir);
+}
