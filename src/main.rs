@@ -18,7 +18,9 @@ async fn main() -> std::process::ExitCode {
 fn init_tracing(filter: &str, format: &str) {
     let filter = tracing_subscriber::EnvFilter::try_new(filter)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if format == "json" {
         builder.json().init();
     } else {
@@ -39,7 +41,10 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             if args.demo && store.is_empty().await? {
                 let started = std::time::Instant::now();
                 let n = demo::load(&store, args.demo_rows, 7, now_ms()).await?;
-                tracing::info!("empty database: loaded {n} demo rows in {:?}", started.elapsed());
+                tracing::info!(
+                    "empty database: loaded {n} demo rows in {:?}",
+                    started.elapsed()
+                );
             }
             http::serve(store, &args).await?;
         }
@@ -62,7 +67,11 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 }
                 KeyCommand::List => {
                     for k in store.list_ingest_keys().await? {
-                        let state = if k.revoked_ms.is_some() { "revoked" } else { "active" };
+                        let state = if k.revoked_ms.is_some() {
+                            "revoked"
+                        } else {
+                            "active"
+                        };
                         println!("{}\t{}\t{}…\t{}", k.id, k.name, k.prefix, state);
                     }
                 }

@@ -154,13 +154,21 @@ fn every_seed_row_is_classified_as_the_seed_says() {
         let e = catalogue.explain(&sig(*status, *code, message));
         let got = e.entry.as_ref().map(|x| x.id.as_str()).unwrap_or("<none>");
         if got != *id || e.base() != *attribution {
-            failures.push(format!("{status:?} {code:?} {message:?}: got {got} {:?}, want {id} {attribution:?}", e.base()));
+            failures.push(format!(
+                "{status:?} {code:?} {message:?}: got {got} {:?}, want {id} {attribution:?}",
+                e.base()
+            ));
         }
         if message.is_empty() {
             assert_eq!(e.kind, MatchKind::CategoryFallback, "{id}");
         }
     }
-    assert!(failures.is_empty(), "{} rows misclassified:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} rows misclassified:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -175,7 +183,11 @@ fn every_catalogue_entry_is_exercised_or_documents_a_status_row() {
         let status: u16 = entry.status[0].replace('x', "0").parse().unwrap();
         let e = catalogue.explain(&sig(Some(status), None, ""));
         let matched = e.entry.as_ref().is_some_and(|m| m.id == entry.id);
-        assert!(matched || e.related.contains(&entry.id), "{} not listed for {status}", entry.id);
+        assert!(
+            matched || e.related.contains(&entry.id),
+            "{} not listed for {status}",
+            entry.id
+        );
     }
 }
 
@@ -188,7 +200,10 @@ fn entries_carry_the_seed_text_verbatim() {
     let mut seeds = std::collections::BTreeMap::new();
     for f in files.flatten() {
         let name = f.file_name().to_string_lossy().to_string();
-        seeds.insert(name[..3].to_string(), std::fs::read_to_string(f.path()).unwrap());
+        seeds.insert(
+            name[..3].to_string(),
+            std::fs::read_to_string(f.path()).unwrap(),
+        );
     }
     let catalogue = Catalogue::builtin();
     let squash = |s: &str| s.split_whitespace().collect::<String>();
@@ -203,11 +218,24 @@ fn entries_carry_the_seed_text_verbatim() {
             _ => vec![],
         };
         for t in verbatim {
-            assert!(text.contains(&squash(t)), "{}: {t:?} is not in seed {}", entry.id, entry.seed);
+            assert!(
+                text.contains(&squash(t)),
+                "{}: {t:?} is not in seed {}",
+                entry.id,
+                entry.seed
+            );
         }
-        assert!(!entry.zh.meaning.is_empty() && !entry.zh.action.is_empty(), "{}", entry.id);
+        assert!(
+            !entry.zh.meaning.is_empty() && !entry.zh.action.is_empty(),
+            "{}",
+            entry.id
+        );
         if let Some(label) = &entry.seed_label {
-            assert!(text.contains(&squash(label)), "{}: label {label:?}", entry.id);
+            assert!(
+                text.contains(&squash(label)),
+                "{}: label {label:?}",
+                entry.id
+            );
         }
     }
     // Seed 000's attribution table.
@@ -228,21 +256,36 @@ fn typical_signs_of_the_attribution_table_classify_as_that_attribution() {
     assert_eq!(base(502, "all upstreams failed"), Upstream);
     assert_eq!(base(429, "Account daily limit exceeded"), Upstream);
     assert_eq!(base(503, "system disk overloaded"), Platform);
-    assert_eq!(base(503, "No available accounts: no available accounts"), Platform);
+    assert_eq!(
+        base(503, "No available accounts: no available accounts"),
+        Platform
+    );
 }
 
 #[test]
 fn wrapped_errors_are_seen_through() {
     let c = Catalogue::builtin();
     // A relay's 500 that is really an upstream 503 "system disk overloaded".
-    let e = c.explain(&sig(Some(500), None, r#"请求失败 [503]: {"message":"system disk overloaded"}"#));
+    let e = c.explain(&sig(
+        Some(500),
+        None,
+        r#"请求失败 [503]: {"message":"system disk overloaded"}"#,
+    ));
     assert_eq!(e.entry.unwrap().id, "000-msg-503-disk-overloaded");
     assert!(e.via_inner_status);
     // Cloudflare 520 behind a 500.
-    let e = c.explain(&sig(Some(500), None, "upstream: bad response status code 520"));
+    let e = c.explain(&sig(
+        Some(500),
+        None,
+        "upstream: bad response status code 520",
+    ));
     assert_eq!(e.entry.unwrap().id, "000-msg-520");
     // An escaped JSON body carrying a business code.
-    let e = c.explain(&sig(Some(500), None, r#"{\"error\":{\"message\":\"x\",\"code\":\"do_request_failed\"}}"#));
+    let e = c.explain(&sig(
+        Some(500),
+        None,
+        r#"{\"error\":{\"message\":\"x\",\"code\":\"do_request_failed\"}}"#,
+    ));
     assert_eq!(e.entry.unwrap().id, "001-code-do_request_failed");
     // An unknown error is honest about it.
     let e = c.explain(&sig(Some(418), None, "I'm a teapot"));
@@ -251,7 +294,18 @@ fn wrapped_errors_are_seen_through() {
 }
 
 fn scope(in_group: u64, tokens: u64, users: u64, other_groups: u64) -> ImpactScope {
-    ImpactScope { window_minutes: 10, in_group, tokens, users, models: 1, same_token: in_group, other_groups, other_group_failures: other_groups * 5, first_ms: 0, last_ms: 0 }
+    ImpactScope {
+        window_minutes: 10,
+        in_group,
+        tokens,
+        users,
+        models: 1,
+        same_token: in_group,
+        other_groups,
+        other_group_failures: other_groups * 5,
+        first_ms: 0,
+        last_ms: 0,
+    }
 }
 
 #[test]
@@ -263,20 +317,35 @@ fn scope_rules_resolve_ambiguous_errors() {
     assert_eq!((r.attribution, r.rule), (NeedsContext, Rule::LoneFailure));
     // Many tokens of one group: upstream.
     let r = resolve(&bare502, &scope(40, 14, 9, 0));
-    assert_eq!((r.attribution, r.rule), (Upstream, Rule::OneGroupManyTokens));
+    assert_eq!(
+        (r.attribution, r.rule),
+        (Upstream, Rule::OneGroupManyTokens)
+    );
     // Several groups at once: platform.
-    let r = resolve(&c.explain(&sig(Some(503), None, "Service Unavailable")), &scope(20, 8, 6, 4));
+    let r = resolve(
+        &c.explain(&sig(Some(503), None, "Service Unavailable")),
+        &scope(20, 8, 6, 4),
+    );
     assert_eq!((r.attribution, r.rule), (Platform, Rule::ManyGroups));
     // 429 from one token only: usage.
-    let r = resolve(&c.explain(&sig(Some(429), None, "Account RPM limit exceeded")), &scope(30, 1, 1, 0));
+    let r = resolve(
+        &c.explain(&sig(Some(429), None, "Account RPM limit exceeded")),
+        &scope(30, 1, 1, 0),
+    );
     assert_eq!((r.attribution, r.rule), (Usage, Rule::OneToken));
     // 429 across groups: upstream (platform is not a cause the entry allows).
     let r = resolve(&c.explain(&sig(Some(429), None, "")), &scope(30, 5, 5, 3));
     assert_eq!((r.attribution, r.rule), (Upstream, Rule::ManyGroups));
     // A definite entry ignores the scope.
-    let r = resolve(&c.explain(&sig(Some(503), None, "system disk overloaded")), &scope(1, 1, 1, 0));
+    let r = resolve(
+        &c.explain(&sig(Some(503), None, "system disk overloaded")),
+        &scope(1, 1, 1, 0),
+    );
     assert_eq!((r.attribution, r.rule), (Platform, Rule::Definite));
     // Unrecognised stays undecided.
-    let r = resolve(&c.explain(&sig(Some(418), None, "teapot")), &scope(50, 9, 9, 3));
+    let r = resolve(
+        &c.explain(&sig(Some(418), None, "teapot")),
+        &scope(50, 9, 9, 3),
+    );
     assert_eq!((r.attribution, r.rule), (NeedsContext, Rule::Unrecognised));
 }

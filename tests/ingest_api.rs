@@ -14,7 +14,15 @@ struct Server {
 impl Server {
     fn start(db: &str, port: u16) -> Server {
         let child = Command::new(env!("CARGO_BIN_EXE_errscope"))
-            .args(["serve", "--demo", "false", "--addr", &format!("127.0.0.1:{port}"), "--database-url", db])
+            .args([
+                "serve",
+                "--demo",
+                "false",
+                "--addr",
+                &format!("127.0.0.1:{port}"),
+                "--database-url",
+                db,
+            ])
             .env("ERRSCOPE_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -23,7 +31,10 @@ impl Server {
         let s = Server { child, port };
         let t = Instant::now();
         while http(port, "GET", "/healthz", "", "").0 != 200 {
-            assert!(t.elapsed() < Duration::from_secs(20), "server did not start");
+            assert!(
+                t.elapsed() < Duration::from_secs(20),
+                "server did not start"
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
         s
@@ -31,7 +42,10 @@ impl Server {
 
     fn post(&self, key: &str, body: &str) -> (u16, serde_json::Value) {
         let (status, text) = http(self.port, "POST", "/api/v1/logs", key, body);
-        (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::Null))
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
+        )
     }
 }
 
@@ -44,8 +58,14 @@ impl Drop for Server {
 
 /// A minimal HTTP/1.1 client (one request per connection).
 fn http(port: u16, method: &str, path: &str, key: &str, body: &str) -> (u16, String) {
-    let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) else { return (0, String::new()) };
-    let auth = if key.is_empty() { String::new() } else { format!("Authorization: Bearer {key}\r\n") };
+    let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) else {
+        return (0, String::new());
+    };
+    let auth = if key.is_empty() {
+        String::new()
+    } else {
+        format!("Authorization: Bearer {key}\r\n")
+    };
     let req = format!(
         "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
@@ -55,8 +75,15 @@ fn http(port: u16, method: &str, path: &str, key: &str, body: &str) -> (u16, Str
     }
     let mut out = String::new();
     let _ = s.read_to_string(&mut out);
-    let status = out.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
-    let body = out.split_once("\r\n\r\n").map(|x| x.1.to_string()).unwrap_or_default();
+    let status = out
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = out
+        .split_once("\r\n\r\n")
+        .map(|x| x.1.to_string())
+        .unwrap_or_default();
     // Chunked bodies: keep the JSON between the first '{' and the last '}'.
     let json = match (body.find('{'), body.rfind('}')) {
         (Some(a), Some(b)) if b > a => body[a..=b].to_string(),
@@ -66,13 +93,20 @@ fn http(port: u16, method: &str, path: &str, key: &str, body: &str) -> (u16, Str
 }
 
 fn db() -> (String, std::path::PathBuf) {
-    let dir = std::env::temp_dir().join(format!("errscope-ingest-{}-{}", std::process::id(), rand_suffix()));
+    let dir = std::env::temp_dir().join(format!(
+        "errscope-ingest-{}-{}",
+        std::process::id(),
+        rand_suffix()
+    ));
     std::fs::create_dir_all(&dir).unwrap();
     (format!("sqlite://{}/i.db", dir.display()), dir)
 }
 
 fn rand_suffix() -> u128 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos()
 }
 
 fn create_key(db: &str) -> String {
@@ -81,7 +115,13 @@ fn create_key(db: &str) -> String {
         .output()
         .unwrap();
     assert!(out.status.success());
-    String::from_utf8(out.stdout).unwrap().lines().next().unwrap().trim().to_string()
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .trim()
+        .to_string()
 }
 
 fn count(db: &str, port: u16) -> u64 {
@@ -91,7 +131,12 @@ fn count(db: &str, port: u16) -> u64 {
     let at = html.find(marker).expect("count on page");
     let rest = &html[at..];
     let text = &rest[rest.find('>').unwrap() + 1..];
-    text.chars().take_while(|c| c.is_ascii_digit() || *c == ',').filter(|c| *c != ',').collect::<String>().parse().unwrap_or(0)
+    text.chars()
+        .take_while(|c| c.is_ascii_digit() || *c == ',')
+        .filter(|c| *c != ',')
+        .collect::<String>()
+        .parse()
+        .unwrap_or(0)
 }
 
 const GOOD: &str = r#"{"time":"2026-11-21T10:20:03Z","user_id":7,"request_id":"r-1","status_code":502,"group":"vip","content":"bad response status code 502"}
@@ -111,11 +156,17 @@ fn batches_are_validated_record_by_record_and_committed_once() {
 
     let (status, v) = server.post(&key, GOOD);
     assert_eq!(status, 200, "{v}");
-    assert_eq!((v["accepted"].as_u64(), v["inserted"].as_u64()), (Some(2), Some(2)));
+    assert_eq!(
+        (v["accepted"].as_u64(), v["inserted"].as_u64()),
+        (Some(2), Some(2))
+    );
 
     // Re-sending the same batch stores nothing twice.
     let (_, v) = server.post(&key, GOOD);
-    assert_eq!((v["inserted"].as_u64(), v["duplicates"].as_u64()), (Some(0), Some(2)));
+    assert_eq!(
+        (v["inserted"].as_u64(), v["duplicates"].as_u64()),
+        (Some(0), Some(2))
+    );
 
     // A mixed JSON array: the bad records are named with their number, field and reason.
     let mixed = r#"[
@@ -132,11 +183,21 @@ fn batches_are_validated_record_by_record_and_committed_once() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| (r["line"].as_u64().unwrap(), r["field"].as_str().unwrap().to_string()))
+        .map(|r| {
+            (
+                r["line"].as_u64().unwrap(),
+                r["field"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
     assert_eq!(
         rejected,
-        vec![(2, "time".into()), (3, "request_id".into()), (4, "status_code".into()), (5, "record".into())]
+        vec![
+            (2, "time".into()),
+            (3, "request_id".into()),
+            (4, "status_code".into()),
+            (5, "record".into())
+        ]
     );
 
     // Nothing valid at all: 422. Not JSON: 400.

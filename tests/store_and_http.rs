@@ -14,7 +14,9 @@ use errscope::server::store::{Store, Visibility};
 
 async fn store() -> (Store, tempdir::Dir) {
     let dir = tempdir::Dir::new();
-    let store = Store::connect(&format!("sqlite://{}/t.db", dir.0.display())).await.unwrap();
+    let store = Store::connect(&format!("sqlite://{}/t.db", dir.0.display()))
+        .await
+        .unwrap();
     store.migrate().await.unwrap();
     (store, dir)
 }
@@ -26,7 +28,10 @@ mod tempdir {
             let p = std::env::temp_dir().join(format!(
                 "errscope-test-{}-{}",
                 std::process::id(),
-                std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap()
+                    .as_nanos()
             ));
             std::fs::create_dir_all(&p).unwrap();
             Dir(p)
@@ -72,7 +77,10 @@ async fn seed(store: &Store, n: i64) {
 async fn keyset_pages_cover_every_row_once_even_while_rows_arrive() {
     let (store, _dir) = store().await;
     seed(&store, 250).await;
-    let mut f = LogFilter { page_size: 20, ..Default::default() };
+    let mut f = LogFilter {
+        page_size: 20,
+        ..Default::default()
+    };
     let mut seen = std::collections::HashSet::new();
     let mut pages = 0;
     loop {
@@ -84,7 +92,9 @@ async fn keyset_pages_cover_every_row_once_even_while_rows_arrive() {
         }
         if pages == 2 {
             // Newer rows arrive mid-way: the cursor still walks the older ones exactly once.
-            let newer: Vec<_> = (1000..1010).map(|i| prepare(record(i, 1000, 502, "late")).unwrap()).collect();
+            let newer: Vec<_> = (1000..1010)
+                .map(|i| prepare(record(i, 1000, 502, "late")).unwrap())
+                .collect();
             store.insert_batch(&newer).await.unwrap();
         }
         pages += 1;
@@ -92,7 +102,10 @@ async fn keyset_pages_cover_every_row_once_even_while_rows_arrive() {
             break;
         }
         let last = rows.last().unwrap();
-        f.cursor = Some(Cursor { ts_ms: last.ts_ms, id: last.id });
+        f.cursor = Some(Cursor {
+            ts_ms: last.ts_ms,
+            id: last.id,
+        });
     }
     assert_eq!(seen.len(), 250);
 }
@@ -107,9 +120,23 @@ async fn users_see_only_their_rows_and_others_ids_are_not_found() {
     assert!(mine.iter().all(|r| r.user_id == 1001));
     let theirs = store.list(&f, Visibility::User(1002)).await.unwrap();
     let other = &theirs[0];
-    assert!(store.get(other.id, Visibility::User(1001)).await.unwrap().is_none());
-    assert!(store.get(other.id, Visibility::All).await.unwrap().is_some());
-    assert_eq!(store.find_request(&other.request_id, Visibility::User(1001)).await.unwrap(), None);
+    assert!(store
+        .get(other.id, Visibility::User(1001))
+        .await
+        .unwrap()
+        .is_none());
+    assert!(store
+        .get(other.id, Visibility::All)
+        .await
+        .unwrap()
+        .is_some());
+    assert_eq!(
+        store
+            .find_request(&other.request_id, Visibility::User(1001))
+            .await
+            .unwrap(),
+        None
+    );
     let facets = store.facets(Visibility::User(1001)).await.unwrap();
     assert_eq!(facets.tokens, vec!["tok-1001".to_string()]);
 }
@@ -118,29 +145,73 @@ async fn users_see_only_their_rows_and_others_ids_are_not_found() {
 async fn keyword_search_is_indexed_case_insensitive_and_never_sees_secrets() {
     let (store, _dir) = store().await;
     seed(&store, 30).await;
-    let find = |k: &str| LogFilter { keyword: Some(k.into()), log_type: Some(LogType::Error), ..Default::default() };
-    assert_eq!(store.count(&find("请求失败"), Visibility::All).await.unwrap(), 10);
-    assert_eq!(store.count(&find("INVALID TOKEN"), Visibility::All).await.unwrap(), 10);
-    assert_eq!(store.count(&find("失败"), Visibility::All).await.unwrap(), 10, "short keywords too");
-    assert_eq!(store.count(&find("1234567890XYZ"), Visibility::All).await.unwrap(), 0, "masked before indexing");
+    let find = |k: &str| LogFilter {
+        keyword: Some(k.into()),
+        log_type: Some(LogType::Error),
+        ..Default::default()
+    };
+    assert_eq!(
+        store
+            .count(&find("请求失败"), Visibility::All)
+            .await
+            .unwrap(),
+        10
+    );
+    assert_eq!(
+        store
+            .count(&find("INVALID TOKEN"), Visibility::All)
+            .await
+            .unwrap(),
+        10
+    );
+    assert_eq!(
+        store.count(&find("失败"), Visibility::All).await.unwrap(),
+        10,
+        "short keywords too"
+    );
+    assert_eq!(
+        store
+            .count(&find("1234567890XYZ"), Visibility::All)
+            .await
+            .unwrap(),
+        0,
+        "masked before indexing"
+    );
 }
 
 #[tokio::test]
 async fn count_is_capped_and_resending_a_batch_adds_nothing() {
     let (store, _dir) = store().await;
-    let rows: Vec<_> = (0..(COUNT_CAP as i64 + 50)).map(|i| prepare(record(i, 1, 502, "x")).unwrap()).collect();
+    let rows: Vec<_> = (0..(COUNT_CAP as i64 + 50))
+        .map(|i| prepare(record(i, 1, 502, "x")).unwrap())
+        .collect();
     let first = store.insert_batch(&rows).await.unwrap();
     assert_eq!(first.inserted, COUNT_CAP + 50);
     let again = store.insert_batch(&rows[..100]).await.unwrap();
     assert_eq!((again.inserted, again.duplicates), (0, 100));
-    assert_eq!(store.count(&LogFilter::default(), Visibility::All).await.unwrap(), COUNT_CAP + 1);
+    assert_eq!(
+        store
+            .count(&LogFilter::default(), Visibility::All)
+            .await
+            .unwrap(),
+        COUNT_CAP + 1
+    );
 }
 
 #[tokio::test]
 async fn impact_scope_counts_the_same_failure_in_group_and_elsewhere() {
     let (store, _dir) = store().await;
     seed(&store, 60).await;
-    let rows = store.list(&LogFilter { status: vec![errscope::domain::status::StatusRange::exact(502)], ..Default::default() }, Visibility::All).await.unwrap();
+    let rows = store
+        .list(
+            &LogFilter {
+                status: vec![errscope::domain::status::StatusRange::exact(502)],
+                ..Default::default()
+            },
+            Visibility::All,
+        )
+        .await
+        .unwrap();
     let row = &rows[10];
     let scope = store.impact_scope(row, 10).await.unwrap();
     // 20 rows with 502 in 60 s; half are in each group.
@@ -153,7 +224,10 @@ async fn get(path: &str) -> (StatusCode, String) {
     let (store, dir) = store().await;
     seed(&store, 30).await;
     let router = app(store, leptos_options(&ServeArgs::default()));
-    let res = router.oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap();
+    let res = router
+        .oneshot(Request::get(path).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
     let status = res.status();
     let body = to_bytes(res.into_body(), 8 << 20).await.unwrap();
     drop(dir);
@@ -166,7 +240,10 @@ async fn the_logs_page_renders_rows_on_the_server_and_escapes_them() {
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("data-row-id"), "rows rendered on the server");
     assert!(html.contains("bad response status code 502"));
-    assert!(!html.contains("1234567890XYZ"), "secrets never reach the page");
+    assert!(
+        !html.contains("1234567890XYZ"),
+        "secrets never reach the page"
+    );
 }
 
 #[tokio::test]
@@ -190,17 +267,32 @@ async fn explain_api_and_health() {
     let (store, _dir) = store().await;
     let router = app(store, leptos_options(&ServeArgs::default()));
     let req = Request::post("/api/v1/explain")
-        .body(Body::from(r#"{"status":503,"message":"system disk overloaded"}"#))
+        .body(Body::from(
+            r#"{"status":503,"message":"system disk overloaded"}"#,
+        ))
         .unwrap();
     let res = router.clone().oneshot(req).await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
-    let v: serde_json::Value = serde_json::from_slice(&to_bytes(res.into_body(), 1 << 20).await.unwrap()).unwrap();
+    let v: serde_json::Value =
+        serde_json::from_slice(&to_bytes(res.into_body(), 1 << 20).await.unwrap()).unwrap();
     assert_eq!(v["attribution"], "platform");
     assert_eq!(v["entry"], "000-msg-503-disk-overloaded");
-    let res = router.clone().oneshot(Request::post("/api/v1/explain").body(Body::from("{")).unwrap()).await.unwrap();
+    let res = router
+        .clone()
+        .oneshot(
+            Request::post("/api/v1/explain")
+                .body(Body::from("{"))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
-    let v: serde_json::Value = serde_json::from_slice(&to_bytes(res.into_body(), 1 << 20).await.unwrap()).unwrap();
+    let v: serde_json::Value =
+        serde_json::from_slice(&to_bytes(res.into_body(), 1 << 20).await.unwrap()).unwrap();
     assert_eq!(v["error"]["code"], "bad_request_body");
-    let res = router.oneshot(Request::get("/healthz").body(Body::empty()).unwrap()).await.unwrap();
+    let res = router
+        .oneshot(Request::get("/healthz").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
 }

@@ -30,7 +30,9 @@ impl Attribution {
     }
 
     pub fn parse(s: &str) -> Option<Attribution> {
-        Attribution::ALL.into_iter().find(|a| a.as_str() == s.trim())
+        Attribution::ALL
+            .into_iter()
+            .find(|a| a.as_str() == s.trim())
     }
 
     pub fn name(self, lang: Lang) -> &'static str {

@@ -62,7 +62,11 @@ impl Entry {
     pub fn possible(&self) -> Vec<Attribution> {
         match self.base() {
             Some(Attribution::NeedsContext) if self.candidates.is_empty() => {
-                vec![Attribution::Usage, Attribution::Upstream, Attribution::Platform]
+                vec![
+                    Attribution::Usage,
+                    Attribution::Upstream,
+                    Attribution::Platform,
+                ]
             }
             Some(Attribution::NeedsContext) => self.candidates.clone(),
             Some(a) => vec![a],
@@ -105,7 +109,10 @@ pub struct ClassInfo {
 #[derive(Debug, thiserror::Error)]
 pub enum CatalogueError {
     #[error("catalogue seed {seed}: {source}")]
-    Toml { seed: String, source: toml::de::Error },
+    Toml {
+        seed: String,
+        source: toml::de::Error,
+    },
     #[error("catalogue entry {id}: {reason}")]
     Entry { id: String, reason: String },
 }
@@ -158,7 +165,11 @@ impl Explanation {
 
     pub fn possible(&self) -> Vec<Attribution> {
         self.entry.as_ref().map(Entry::possible).unwrap_or_else(|| {
-            vec![Attribution::Usage, Attribution::Upstream, Attribution::Platform]
+            vec![
+                Attribution::Usage,
+                Attribution::Upstream,
+                Attribution::Platform,
+            ]
         })
     }
 }
@@ -168,7 +179,8 @@ impl Catalogue {
     pub fn builtin() -> &'static Catalogue {
         static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
         CATALOGUE.get_or_init(|| {
-            Catalogue::load(&SOURCES, ATTRIBUTIONS).expect("the built-in catalogue is valid (tested)")
+            Catalogue::load(&SOURCES, ATTRIBUTIONS)
+                .expect("the built-in catalogue is valid (tested)")
         })
     }
 
@@ -186,7 +198,10 @@ impl Catalogue {
             })?;
             for mut entry in file.entry {
                 entry.seed = seed.to_string();
-                let bad = |reason: String| CatalogueError::Entry { id: entry.id.clone(), reason };
+                let bad = |reason: String| CatalogueError::Entry {
+                    id: entry.id.clone(),
+                    reason,
+                };
                 if entry.base().is_none() && entry.attribution != "none" {
                     return Err(bad(format!("unknown attribution {}", entry.attribution)));
                 }
@@ -215,7 +230,11 @@ impl Catalogue {
             seed: "attributions".into(),
             source,
         })?;
-        Ok(Catalogue { entries, matchers, classes })
+        Ok(Catalogue {
+            entries,
+            matchers,
+            classes,
+        })
     }
 
     pub fn entries(&self) -> &[Entry] {

@@ -182,7 +182,10 @@ impl LogQuery {
             None | Some("error") => f.log_type = Some(LogType::Error),
             Some("all") => f.log_type = None,
             Some("consume") => f.log_type = Some(LogType::Consume),
-            Some(other) => err("type", format!("unknown log type “{other}”: use error or all")),
+            Some(other) => err(
+                "type",
+                format!("unknown log type “{other}”: use error or all"),
+            ),
         }
         for (field, value, slot) in [
             ("model", &self.model, &mut f.model),
@@ -192,7 +195,10 @@ impl LogQuery {
         ] {
             if let Some(v) = clean(value) {
                 if v.chars().count() > MAX_VALUE_CHARS {
-                    err(field, format!("too long: at most {MAX_VALUE_CHARS} characters"));
+                    err(
+                        field,
+                        format!("too long: at most {MAX_VALUE_CHARS} characters"),
+                    );
                 } else {
                     *slot = Some(v);
                 }
@@ -200,7 +206,10 @@ impl LogQuery {
         }
         if let Some(q) = clean(&self.q) {
             if q.chars().count() > MAX_KEYWORD_CHARS {
-                err("q", format!("the keyword is too long: at most {MAX_KEYWORD_CHARS} characters"));
+                err(
+                    "q",
+                    format!("the keyword is too long: at most {MAX_KEYWORD_CHARS} characters"),
+                );
             } else {
                 f.keyword = Some(q);
             }
@@ -216,14 +225,19 @@ impl LogQuery {
                 Some(a) => f.attribution = Some(a),
                 None => err(
                     "attribution",
-                    format!("unknown attribution “{a}”: use usage, upstream, platform or needs_context"),
+                    format!(
+                        "unknown attribution “{a}”: use usage, upstream, platform or needs_context"
+                    ),
                 ),
             }
         }
         if let Some(u) = clean(&self.user) {
             match u.parse::<i64>() {
                 Ok(id) if id >= 0 => f.user_id = Some(id),
-                _ => err("user", format!("“{u}” is not a user id: use the relay's numeric user id")),
+                _ => err(
+                    "user",
+                    format!("“{u}” is not a user id: use the relay's numeric user id"),
+                ),
             }
         }
         let from = clean(&self.from);
@@ -234,7 +248,10 @@ impl LogQuery {
                     let v = v.as_deref()?;
                     let parsed = local_to_utc_ms(v);
                     if parsed.is_none() {
-                        err(field, format!("“{v}” is not a date and time: use YYYY-MM-DD HH:MM"));
+                        err(
+                            field,
+                            format!("“{v}” is not a date and time: use YYYY-MM-DD HH:MM"),
+                        );
                     }
                     parsed
                 };
@@ -242,7 +259,10 @@ impl LogQuery {
                 f.to_ms = parse("to", &to);
                 if let (Some(a), Some(b)) = (f.from_ms, f.to_ms) {
                     if a > b {
-                        err("to", "the end of the time range is before its start".to_string());
+                        err(
+                            "to",
+                            "the end of the time range is before its start".to_string(),
+                        );
                         f.to_ms = None;
                     }
                 }
@@ -256,7 +276,10 @@ impl LogQuery {
         if let Some(c) = clean(&self.cursor) {
             match Cursor::decode(&c) {
                 Some(c) => f.cursor = Some(c),
-                None => err("cursor", "the page position is invalid; showing the first page".into()),
+                None => err(
+                    "cursor",
+                    "the page position is invalid; showing the first page".into(),
+                ),
             }
         }
         if let Some(s) = clean(&self.size) {
@@ -335,7 +358,9 @@ pub fn url_encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -397,11 +422,19 @@ mod tests {
     fn highlights_case_insensitively_in_ascii_and_chinese() {
         assert_eq!(
             highlight("Invalid Token here", "token"),
-            vec![("Invalid ".into(), false), ("Token".into(), true), (" here".into(), false)]
+            vec![
+                ("Invalid ".into(), false),
+                ("Token".into(), true),
+                (" here".into(), false)
+            ]
         );
         assert_eq!(
             highlight("请求失败 [429]", "失败"),
-            vec![("请求".into(), false), ("失败".into(), true), (" [429]".into(), false)]
+            vec![
+                ("请求".into(), false),
+                ("失败".into(), true),
+                (" [429]".into(), false)
+            ]
         );
     }
 
@@ -413,9 +446,15 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(q.to_query_string(), "?group=vip&q=a%20b%26c");
-        assert_eq!(q.active(), vec![("group", "vip".to_string()), ("q", "a b&c".to_string())]);
+        assert_eq!(
+            q.active(),
+            vec![("group", "vip".to_string()), ("q", "a b&c".to_string())]
+        );
         assert_eq!(q.without("group").to_query_string(), "?q=a%20b%26c");
-        let c = Cursor { ts_ms: 1_700_000_000_000, id: 42 };
+        let c = Cursor {
+            ts_ms: 1_700_000_000_000,
+            id: 42,
+        };
         assert_eq!(Cursor::decode(&c.encode()), Some(c));
         assert_eq!(Cursor::decode("nonsense"), None);
     }

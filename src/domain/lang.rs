@@ -22,7 +22,13 @@ impl Lang {
     pub fn from_accept_language(header: &str) -> Lang {
         header
             .split(',')
-            .map(|part| part.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+            .map(|part| {
+                part.split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase()
+            })
             .find_map(|tag| {
                 if tag.starts_with("zh") {
                     Some(Lang::Zh)

@@ -80,7 +80,8 @@ mod tests {
 
     #[test]
     fn masks_provider_keys_and_bearer_tokens() {
-        let out = mask_secrets("Incorrect API key provided: sk-proj-AbCdEf1234567890XYZabc. See docs");
+        let out =
+            mask_secrets("Incorrect API key provided: sk-proj-AbCdEf1234567890XYZabc. See docs");
         assert!(!out.contains("AbCdEf1234567890XYZabc"), "{out}");
         assert!(out.contains("sk-proj-AbCd****"), "{out}");
         let out = mask_secrets("Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.payload.sig");
@@ -92,7 +93,8 @@ mod tests {
 
     #[test]
     fn masks_assignments_and_url_credentials() {
-        let out = mask_secrets("GET https://api.x.com/v1?api_key=abcdef123456&model=gpt key=zzzz9999");
+        let out =
+            mask_secrets("GET https://api.x.com/v1?api_key=abcdef123456&model=gpt key=zzzz9999");
         assert!(!out.contains("abcdef123456"), "{out}");
         assert!(!out.contains("zzzz9999"), "{out}");
         assert!(out.contains("model=gpt"), "{out}");

@@ -104,7 +104,10 @@ impl ImpactScope {
     pub fn extent(&self, lang: Lang) -> String {
         let (en, zh) = if self.other_groups > 0 {
             (
-                format!("several groups at the same time ({} groups)", self.other_groups + 1),
+                format!(
+                    "several groups at the same time ({} groups)",
+                    self.other_groups + 1
+                ),
                 format!("多个分组同时出现（{} 个分组）", self.other_groups + 1),
             )
         } else if self.tokens <= 1 {

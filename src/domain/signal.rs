@@ -70,7 +70,10 @@ pub fn parse_error_body(text: &str) -> Option<Inner> {
     let value: serde_json::Value = serde_json::from_str(slice)
         .or_else(|_| serde_json::from_str(&slice.replace("\\\"", "\"").replace("\\\\", "\\")))
         .ok()?;
-    let obj = value.get("error").filter(|e| e.is_object()).unwrap_or(&value);
+    let obj = value
+        .get("error")
+        .filter(|e| e.is_object())
+        .unwrap_or(&value);
     let text_of = |key: &str| -> Option<String> {
         match obj.get(key)? {
             serde_json::Value::String(s) if !s.is_empty() => Some(s.clone()),
@@ -84,7 +87,10 @@ pub fn parse_error_body(text: &str) -> Option<Inner> {
         error_type: text_of("type"),
         message: text_of("message").or_else(|| {
             // `{"error": "text"}`
-            value.get("error").and_then(|e| e.as_str()).map(str::to_string)
+            value
+                .get("error")
+                .and_then(|e| e.as_str())
+                .map(str::to_string)
         }),
         param: text_of("param"),
     };
@@ -109,8 +115,14 @@ mod tests {
 
     #[test]
     fn finds_cloudflare_codes_and_escaped_bodies() {
-        assert_eq!(unwrap_message("bad response status code 520").status, Some(520));
-        assert_eq!(unwrap_message("status_code=401, Invalid token").status, Some(401));
+        assert_eq!(
+            unwrap_message("bad response status code 520").status,
+            Some(520)
+        );
+        assert_eq!(
+            unwrap_message("status_code=401, Invalid token").status,
+            Some(401)
+        );
         let inner = unwrap_message(
             r#"upstream said: {\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\",\"code\":\"rate_limit_exceeded\",\"param\":null}}"#,
         );

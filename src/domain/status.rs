@@ -87,13 +87,22 @@ mod tests {
 
     #[test]
     fn parses_codes_lists_and_classes() {
-        assert_eq!(parse_status_list("429").unwrap(), vec![StatusRange::exact(429)]);
+        assert_eq!(
+            parse_status_list("429").unwrap(),
+            vec![StatusRange::exact(429)]
+        );
         assert_eq!(
             parse_status_list("429, 502").unwrap(),
             vec![StatusRange::exact(429), StatusRange::exact(502)]
         );
-        assert_eq!(parse_status_list("5xx").unwrap(), vec![StatusRange { lo: 500, hi: 599 }]);
-        assert_eq!(parse_status_list("52X").unwrap(), vec![StatusRange { lo: 520, hi: 529 }]);
+        assert_eq!(
+            parse_status_list("5xx").unwrap(),
+            vec![StatusRange { lo: 500, hi: 599 }]
+        );
+        assert_eq!(
+            parse_status_list("52X").unwrap(),
+            vec![StatusRange { lo: 520, hi: 529 }]
+        );
         assert_eq!(StatusRange::parse("5xx").unwrap().label(), "5xx");
         assert_eq!(StatusRange::parse("52x").unwrap().label(), "52x");
         assert_eq!(StatusRange::parse("429").unwrap().label(), "429");

@@ -129,7 +129,10 @@ mod tests {
         f.content = "请求失败 [429]: {\"message\":\"Too many requests\"}".into();
         let m = support_message(&f, Lang::Zh);
         assert!(m.contains("用户 ID: 1042"), "{m}");
-        assert!(m.contains("错误内容: 请求失败 [429]: {\"message\":\"Too many requests\"}"), "{m}");
+        assert!(
+            m.contains("错误内容: 请求失败 [429]: {\"message\":\"Too many requests\"}"),
+            "{m}"
+        );
         assert!(m.contains("归因: 上游问题"), "{m}");
     }
 }

@@ -2,7 +2,11 @@
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Parser, Debug)]
-#[command(name = "errscope", version, about = "Error-log query console for LLM API relays")]
+#[command(
+    name = "errscope",
+    version,
+    about = "Error-log query console for LLM API relays"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub db: DbArgs,
@@ -10,7 +14,12 @@ pub struct Cli {
     #[arg(long, env = "ERRSCOPE_LOG", default_value = "info", global = true)]
     pub log: String,
     /// Log format: `text` or `json`.
-    #[arg(long, env = "ERRSCOPE_LOG_FORMAT", default_value = "text", global = true)]
+    #[arg(
+        long,
+        env = "ERRSCOPE_LOG_FORMAT",
+        default_value = "text",
+        global = true
+    )]
     pub log_format: String,
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -19,7 +28,12 @@ pub struct Cli {
 #[derive(Args, Debug, Clone)]
 pub struct DbArgs {
     /// Database URL: `sqlite://path/file.db` (created if missing).
-    #[arg(long, env = "ERRSCOPE_DATABASE_URL", default_value = "sqlite://data/errscope.db", global = true)]
+    #[arg(
+        long,
+        env = "ERRSCOPE_DATABASE_URL",
+        default_value = "sqlite://data/errscope.db",
+        global = true
+    )]
     pub database_url: String,
 }
 

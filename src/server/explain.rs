@@ -67,7 +67,10 @@ pub fn explain(req: &ExplainRequest) -> ExplainResponse {
     };
     let note = match e.kind {
         MatchKind::CategoryFallback => Some(match lang {
-            Lang::En => "Only the status-code category matched; the message itself is not recognised.".into(),
+            Lang::En => {
+                "Only the status-code category matched; the message itself is not recognised."
+                    .into()
+            }
             Lang::Zh => "仅匹配到状态码类别，错误信息本身未被识别。".into(),
         }),
         MatchKind::Unrecognised => Some(match lang {
@@ -80,7 +83,11 @@ pub fn explain(req: &ExplainRequest) -> ExplainResponse {
         recognised: e.kind,
         attribution: base.as_str().into(),
         attribution_label: label,
-        possible: e.possible().iter().map(|a| a.as_str().to_string()).collect(),
+        possible: e
+            .possible()
+            .iter()
+            .map(|a| a.as_str().to_string())
+            .collect(),
         meaning,
         first_action: action,
         entry,

@@ -64,12 +64,21 @@ pub fn parse_time(v: &serde_json::Value) -> Option<i64> {
             if !(0.0..1e14).contains(&x) {
                 return None;
             }
-            Some(if x < 1e11 { (x * 1000.0) as i64 } else { x as i64 })
+            Some(if x < 1e11 {
+                (x * 1000.0) as i64
+            } else {
+                x as i64
+            })
         }
         serde_json::Value::String(s) => chrono::DateTime::parse_from_rfc3339(s.trim())
             .ok()
             .map(|t| t.timestamp_millis())
-            .or_else(|| s.trim().parse::<f64>().ok().and_then(|x| parse_time(&serde_json::json!(x)))),
+            .or_else(|| {
+                s.trim()
+                    .parse::<f64>()
+                    .ok()
+                    .and_then(|x| parse_time(&serde_json::json!(x)))
+            }),
         _ => None,
     }
 }
@@ -77,7 +86,10 @@ pub fn parse_time(v: &serde_json::Value) -> Option<i64> {
 fn text(field: &'static str, v: Option<String>) -> Result<String, Rejection> {
     let v = v.unwrap_or_default().trim().to_string();
     if v.chars().count() > MAX_FIELD_CHARS {
-        return Err(reject(field, format!("longer than {MAX_FIELD_CHARS} characters")));
+        return Err(reject(
+            field,
+            format!("longer than {MAX_FIELD_CHARS} characters"),
+        ));
     }
     Ok(v)
 }
@@ -89,7 +101,9 @@ fn opt_text(field: &'static str, v: Option<String>) -> Result<Option<String>, Re
 /// Validates, masks and classifies one record.
 pub fn prepare(rec: IngestRecord) -> Result<NewLog, Rejection> {
     let ts_ms = match &rec.time {
-        Some(v) => parse_time(v).ok_or_else(|| reject("time", "not RFC 3339 or a Unix timestamp"))?,
+        Some(v) => {
+            parse_time(v).ok_or_else(|| reject("time", "not RFC 3339 or a Unix timestamp"))?
+        }
         None => return Err(reject("time", "required")),
     };
     let log_type = match rec.log_type.as_deref() {
@@ -103,7 +117,10 @@ pub fn prepare(rec: IngestRecord) -> Result<NewLog, Rejection> {
     }
     if let Some(s) = rec.status_code {
         if !(100..=599).contains(&s) {
-            return Err(reject("status_code", "must be an HTTP status code (100-599)"));
+            return Err(reject(
+                "status_code",
+                "must be an HTTP status code (100-599)",
+            ));
         }
     }
     let content = sanitize_content(rec.content.as_deref().unwrap_or(""));
@@ -172,8 +189,14 @@ mod tests {
 
     #[test]
     fn reads_unix_seconds_and_milliseconds() {
-        assert_eq!(parse_time(&serde_json::json!(1_763_720_403)), Some(1_763_720_403_000));
-        assert_eq!(parse_time(&serde_json::json!(1_763_720_403_123_i64)), Some(1_763_720_403_123));
+        assert_eq!(
+            parse_time(&serde_json::json!(1_763_720_403)),
+            Some(1_763_720_403_000)
+        );
+        assert_eq!(
+            parse_time(&serde_json::json!(1_763_720_403_123_i64)),
+            Some(1_763_720_403_123)
+        );
         assert_eq!(parse_time(&serde_json::json!("yesterday")), None);
     }
 

@@ -68,5 +68,7 @@ pub async fn log_details(id: i64) -> Result<Option<RequestDetails>, ServerFnErro
 
 #[server]
 pub async fn catalogue_entries() -> Result<Vec<Entry>, ServerFnError> {
-    Ok(crate::domain::catalogue::Catalogue::builtin().entries().to_vec())
+    Ok(crate::domain::catalogue::Catalogue::builtin()
+        .entries()
+        .to_vec())
 }

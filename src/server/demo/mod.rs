@@ -124,7 +124,12 @@ impl Generator {
     fn request_id(&mut self, ts_ms: i64) -> String {
         self.seq += 1;
         let t = chrono::DateTime::from_timestamp_millis(ts_ms).unwrap_or_default();
-        format!("{}{:08x}{:06}", t.format("%Y%m%d%H%M%S"), self.rng.random::<u32>(), self.seq)
+        format!(
+            "{}{:08x}{:06}",
+            t.format("%Y%m%d%H%M%S"),
+            self.rng.random::<u32>(),
+            self.seq
+        )
     }
 
     fn record(&mut self, ts_ms: i64, user: usize, failure: Option<&Failure>) -> IngestRecord {
@@ -157,7 +162,10 @@ impl Generator {
                 rec.status_code = Some(f.status);
                 rec.error_code = f.code.clone();
                 rec.content = Some(f.message.clone());
-                rec.retries = Some(format!("channel-{channel} → channel-{}", self.rng.random_range(1..=24)));
+                rec.retries = Some(format!(
+                    "channel-{channel} → channel-{}",
+                    self.rng.random_range(1..=24)
+                ));
             }
             None => {
                 rec.log_type = Some("consume".into());
@@ -187,7 +195,11 @@ pub fn generate(rows: usize, seed: u64, now_ms: i64) -> Vec<NewLog> {
     };
     let mut out = Vec::with_capacity(rows + 2_000);
     let users = g.r.users.len();
-    let catalogue: Vec<Failure> = Catalogue::builtin().entries().iter().flat_map(failures_for).collect();
+    let catalogue: Vec<Failure> = Catalogue::builtin()
+        .entries()
+        .iter()
+        .flat_map(failures_for)
+        .collect();
 
     // Every catalogue entry at least twice, spread over the whole period.
     for f in catalogue.iter().chain(catalogue.iter()) {
@@ -203,7 +215,10 @@ pub fn generate(rows: usize, seed: u64, now_ms: i64) -> Vec<NewLog> {
             code: inc.code.clone(),
             message: inc.message.clone(),
         };
-        let (start, span) = (now_ms - inc.minutes_ago * 60_000, inc.duration_minutes * 60_000);
+        let (start, span) = (
+            now_ms - inc.minutes_ago * 60_000,
+            inc.duration_minutes * 60_000,
+        );
         let (n, groups, user, token, model) = (
             inc.rows,
             inc.groups.clone(),
@@ -237,36 +252,37 @@ pub fn generate(rows: usize, seed: u64, now_ms: i64) -> Vec<NewLog> {
     }
 
     // Background traffic.
-    let common: Vec<(Failure, u32)> = g
-        .r
-        .common
-        .iter()
-        .map(|c| {
-            (
-                Failure {
-                    status: c.status,
-                    code: c.code.clone(),
-                    message: c.message.clone(),
-                },
-                c.weight,
-            )
-        })
-        .collect();
+    let common: Vec<(Failure, u32)> =
+        g.r.common
+            .iter()
+            .map(|c| {
+                (
+                    Failure {
+                        status: c.status,
+                        code: c.code.clone(),
+                        message: c.message.clone(),
+                    },
+                    c.weight,
+                )
+            })
+            .collect();
     let total_weight: u32 = common.iter().map(|c| c.1).sum();
     while out.len() < rows {
         let (ts, user) = (g.random_time(), g.rng.random_range(0..users));
         let failure = if g.rng.random_bool(g.r.error_share) {
             if g.rng.random_bool(0.7) {
                 let mut x = g.rng.random_range(0..total_weight);
-                common.iter().find(|(_, w)| {
-                    if x < *w {
-                        true
-                    } else {
-                        x -= w;
-                        false
-                    }
-                })
-                .map(|c| c.0.clone())
+                common
+                    .iter()
+                    .find(|(_, w)| {
+                        if x < *w {
+                            true
+                        } else {
+                            x -= w;
+                            false
+                        }
+                    })
+                    .map(|c| c.0.clone())
             } else {
                 Some(g.pick(&catalogue).clone())
             }
@@ -310,7 +326,11 @@ mod tests {
             }
             for s in &entry.status {
                 let range = crate::domain::status::StatusRange::parse(s).unwrap();
-                assert!(rows.iter().any(|r| r.status_code.is_some_and(|c| range.contains(c))), "{s}");
+                assert!(
+                    rows.iter()
+                        .any(|r| r.status_code.is_some_and(|c| range.contains(c))),
+                    "{s}"
+                );
             }
         }
         for inc in incidents() {
@@ -322,7 +342,10 @@ mod tests {
                 .count();
             assert!(n >= inc.rows, "{}: {n} rows", inc.name);
         }
-        let consume = rows.iter().filter(|r| r.log_type == crate::domain::log::LogType::Consume).count();
+        let consume = rows
+            .iter()
+            .filter(|r| r.log_type == crate::domain::log::LogType::Consume)
+            .count();
         assert!(consume > rows.len() / 2, "mostly successful traffic");
     }
 
@@ -331,6 +354,9 @@ mod tests {
         let a = generate(500, 3, 1_763_720_403_000);
         let b = generate(500, 3, 1_763_720_403_000);
         assert_eq!(a.len(), b.len());
-        assert!(a.iter().zip(&b).all(|(x, y)| x.request_id == y.request_id && x.content == y.content));
+        assert!(a
+            .iter()
+            .zip(&b)
+            .all(|(x, y)| x.request_id == y.request_id && x.content == y.content));
     }
 }

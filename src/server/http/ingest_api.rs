@@ -46,7 +46,13 @@ struct Answer {
     rejected: Vec<Rejected>,
 }
 
-pub fn api_error(status: StatusCode, message: impl Into<String>, kind: &str, code: &str, param: Option<&str>) -> Response {
+pub fn api_error(
+    status: StatusCode,
+    message: impl Into<String>,
+    kind: &str,
+    code: &str,
+    param: Option<&str>,
+) -> Response {
     let body = serde_json::json!({"error": {"message": message.into(), "type": kind, "code": code, "param": param}});
     (status, Json(body)).into_response()
 }
@@ -84,7 +90,8 @@ pub async fn post_logs(
             "service_unavailable",
             None,
         );
-        r.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
         return r;
     };
     let bytes = match to_bytes(body, MAX_BODY_BYTES).await {
@@ -92,7 +99,10 @@ pub async fn post_logs(
         Err(_) => {
             return api_error(
                 StatusCode::PAYLOAD_TOO_LARGE,
-                format!("the body is larger than {} MiB: send smaller batches", MAX_BODY_BYTES >> 20),
+                format!(
+                    "the body is larger than {} MiB: send smaller batches",
+                    MAX_BODY_BYTES >> 20
+                ),
                 "invalid_request_error",
                 "request_too_large",
                 None,
@@ -100,26 +110,31 @@ pub async fn post_logs(
         }
     };
     let text = String::from_utf8_lossy(&bytes);
-    let values: Vec<(usize, Result<serde_json::Value, String>)> = if text.trim_start().starts_with('[') {
-        match serde_json::from_str::<Vec<serde_json::Value>>(&text) {
-            Ok(v) => v.into_iter().enumerate().map(|(i, v)| (i + 1, Ok(v))).collect(),
-            Err(e) => {
-                return api_error(
-                    StatusCode::BAD_REQUEST,
-                    format!("the body is not a JSON array: {e}"),
-                    "invalid_request_error",
-                    "bad_request_body",
-                    None,
-                )
+    let values: Vec<(usize, Result<serde_json::Value, String>)> =
+        if text.trim_start().starts_with('[') {
+            match serde_json::from_str::<Vec<serde_json::Value>>(&text) {
+                Ok(v) => v
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, v)| (i + 1, Ok(v)))
+                    .collect(),
+                Err(e) => {
+                    return api_error(
+                        StatusCode::BAD_REQUEST,
+                        format!("the body is not a JSON array: {e}"),
+                        "invalid_request_error",
+                        "bad_request_body",
+                        None,
+                    )
+                }
             }
-        }
-    } else {
-        text.lines()
-            .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty())
-            .map(|(i, l)| (i + 1, serde_json::from_str(l).map_err(|e| e.to_string())))
-            .collect()
-    };
+        } else {
+            text.lines()
+                .enumerate()
+                .filter(|(_, l)| !l.trim().is_empty())
+                .map(|(i, l)| (i + 1, serde_json::from_str(l).map_err(|e| e.to_string())))
+                .collect()
+        };
     if values.len() > MAX_RECORDS {
         return api_error(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -133,13 +148,22 @@ pub async fn post_logs(
     let mut rows = Vec::with_capacity(received);
     let mut rejected = Vec::new();
     for (line, value) in values {
-        let record = value.and_then(|v| serde_json::from_value::<IngestRecord>(v).map_err(|e| e.to_string()));
+        let record = value
+            .and_then(|v| serde_json::from_value::<IngestRecord>(v).map_err(|e| e.to_string()));
         match record {
             Ok(r) => match prepare(r) {
                 Ok(row) => rows.push(row),
-                Err(e) => rejected.push(Rejected { line, field: e.field.into(), reason: e.reason }),
+                Err(e) => rejected.push(Rejected {
+                    line,
+                    field: e.field.into(),
+                    reason: e.reason,
+                }),
             },
-            Err(reason) => rejected.push(Rejected { line, field: "record".into(), reason }),
+            Err(reason) => rejected.push(Rejected {
+                line,
+                field: "record".into(),
+                reason,
+            }),
         }
     }
     let outcome = match store.insert_batch(&rows).await {
@@ -170,6 +194,7 @@ fn unavailable(detail: &str) -> Response {
         "service_unavailable",
         None,
     );
-    r.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from_static("5"));
+    r.headers_mut()
+        .insert(header::RETRY_AFTER, header::HeaderValue::from_static("5"));
     r
 }

@@ -8,7 +8,7 @@ use crate::domain::signal::Signal;
 use crate::domain::support::{support_message, SupportFacts};
 use crate::server::store::{Store, StoreError};
 use crate::server::time::{format_ms, now_ms, parse_local, ZONE_LABEL};
-use crate::ui::api::{RequestDetails, LogPage, RowView};
+use crate::ui::api::{LogPage, RequestDetails, RowView};
 
 use super::viewer::Viewer;
 
@@ -27,14 +27,23 @@ fn explain(row: &LogRow) -> crate::domain::catalogue::Explanation {
 /// The scope-resolved attribution of error rows; ambiguous rows that share a group, signature
 /// and 10-minute window share one scope query.
 async fn resolve_rows(store: &Store, rows: &[LogRow]) -> Result<Vec<RowView>, StoreError> {
-    let mut cache: std::collections::HashMap<(String, Option<u16>, Option<String>, i64), ImpactScope> =
-        Default::default();
+    let mut cache: std::collections::HashMap<
+        (String, Option<u16>, Option<String>, i64),
+        ImpactScope,
+    > = Default::default();
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         let (attribution, rule) = if row.log_type == LogType::Error {
             let e = explain(row);
-            let scope = if e.base() == crate::domain::attribution::Attribution::NeedsContext && e.entry.is_some() {
-                let key = (row.group.clone(), row.status_code, row.entry_id.clone(), row.ts_ms / 600_000);
+            let scope = if e.base() == crate::domain::attribution::Attribution::NeedsContext
+                && e.entry.is_some()
+            {
+                let key = (
+                    row.group.clone(),
+                    row.status_code,
+                    row.entry_id.clone(),
+                    row.ts_ms / 600_000,
+                );
                 match cache.get(&key) {
                     Some(s) => s.clone(),
                     None => {
@@ -84,7 +93,13 @@ pub async fn list_logs(query: LogQuery) -> Result<LogPage, StoreError> {
     )?;
     let next_cursor = if rows.len() > filter.page_size as usize {
         rows.truncate(filter.page_size as usize);
-        rows.last().map(|r| crate::domain::filter::Cursor { ts_ms: r.ts_ms, id: r.id }.encode())
+        rows.last().map(|r| {
+            crate::domain::filter::Cursor {
+                ts_ms: r.ts_ms,
+                id: r.id,
+            }
+            .encode()
+        })
     } else {
         None
     };
@@ -115,7 +130,10 @@ pub async fn log_details(id: i64) -> Result<Option<RequestDetails>, StoreError> 
     let resolution = (row.log_type == LogType::Error).then(|| resolve(&e, &scope));
     let lang = Lang::En;
     let (meaning, action) = match &e.entry {
-        Some(entry) => (entry.texts(lang).meaning.clone(), entry.texts(lang).action.clone()),
+        Some(entry) => (
+            entry.texts(lang).meaning.clone(),
+            entry.texts(lang).action.clone(),
+        ),
         None => (
             "Not in the catalogue: errscope does not recognise this error.".to_string(),
             "Read the error message for the real cause; check the impact scope below.".to_string(),

@@ -31,7 +31,11 @@ pub fn leptos_options(args: &ServeArgs) -> LeptosOptions {
         .output_name("errscope")
         .site_root(args.site_root.as_str())
         .site_pkg_dir("pkg")
-        .site_addr(args.addr.parse::<std::net::SocketAddr>().unwrap_or_else(|_| ([127, 0, 0, 1], 3000).into()))
+        .site_addr(
+            args.addr
+                .parse::<std::net::SocketAddr>()
+                .unwrap_or_else(|_| ([127, 0, 0, 1], 3000).into()),
+        )
         .build()
 }
 
@@ -124,7 +128,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

@@ -33,9 +33,11 @@ impl Store {
     }
 
     pub async fn list_ingest_keys(&self) -> Result<Vec<IngestKey>, StoreError> {
-        let rows = sqlx::query("SELECT id, name, prefix, created_ms, revoked_ms FROM ingest_keys ORDER BY id")
-            .fetch_all(self.pool())
-            .await?;
+        let rows = sqlx::query(
+            "SELECT id, name, prefix, created_ms, revoked_ms FROM ingest_keys ORDER BY id",
+        )
+        .fetch_all(self.pool())
+        .await?;
         Ok(rows
             .iter()
             .map(|r| IngestKey {
@@ -49,11 +51,13 @@ impl Store {
     }
 
     pub async fn revoke_ingest_key(&self, id: i64, now_ms: i64) -> Result<bool, StoreError> {
-        let done = sqlx::query("UPDATE ingest_keys SET revoked_ms = ? WHERE id = ? AND revoked_ms IS NULL")
-            .bind(now_ms)
-            .bind(id)
-            .execute(self.pool())
-            .await?;
+        let done = sqlx::query(
+            "UPDATE ingest_keys SET revoked_ms = ? WHERE id = ? AND revoked_ms IS NULL",
+        )
+        .bind(now_ms)
+        .bind(id)
+        .execute(self.pool())
+        .await?;
         Ok(done.rows_affected() == 1)
     }
 

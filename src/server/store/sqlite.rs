@@ -17,7 +17,8 @@ pub struct Store {
     pool: SqlitePool,
 }
 
-const COLUMNS: &str = "id, ts_ms, log_type, user_id, username, token_name, grp, model, request_id, \
+const COLUMNS: &str =
+    "id, ts_ms, log_type, user_id, username, token_name, grp, model, request_id, \
     upstream_request_id, status_code, error_code, error_type, content, latency_ms, is_stream, \
     prompt_tokens, completion_tokens, quota, attribution, entry_id, channel, retries, client_ip";
 
@@ -119,7 +120,11 @@ impl Store {
         }
         let mut facets: Vec<(&str, &str, i64)> = Vec::new();
         for r in rows {
-            for (kind, value) in [("model", &r.model), ("token", &r.token_name), ("group", &r.group)] {
+            for (kind, value) in [
+                ("model", &r.model),
+                ("token", &r.token_name),
+                ("group", &r.group),
+            ] {
                 if !value.is_empty() {
                     facets.push((kind, value.as_str(), r.user_id));
                 }
@@ -154,7 +159,8 @@ impl Store {
 
     /// Matching rows, counted exactly up to `COUNT_CAP` (then `COUNT_CAP + 1`).
     pub async fn count(&self, f: &LogFilter, vis: Visibility) -> Result<u64, StoreError> {
-        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT count(*) FROM (SELECT 1 FROM logs");
+        let mut qb: QueryBuilder<Sqlite> =
+            QueryBuilder::new("SELECT count(*) FROM (SELECT 1 FROM logs");
         push_where(&mut qb, f, vis, false);
         qb.push(" LIMIT ");
         qb.push_bind(COUNT_CAP as i64 + 1);
@@ -164,29 +170,51 @@ impl Store {
     }
 
     pub async fn get(&self, id: i64, vis: Visibility) -> Result<Option<LogRow>, StoreError> {
-        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(format!("SELECT {COLUMNS} FROM logs WHERE id = "));
+        let mut qb: QueryBuilder<Sqlite> =
+            QueryBuilder::new(format!("SELECT {COLUMNS} FROM logs WHERE id = "));
         qb.push_bind(id);
         if let Visibility::User(u) = vis {
             qb.push(" AND user_id = ").push_bind(u);
         }
-        Ok(qb.build().fetch_optional(&self.pool).await?.as_ref().map(to_log_row))
+        Ok(qb
+            .build()
+            .fetch_optional(&self.pool)
+            .await?
+            .as_ref()
+            .map(to_log_row))
     }
 
     /// The newest row with this request_id that the viewer may see.
-    pub async fn find_request(&self, request_id: &str, vis: Visibility) -> Result<Option<i64>, StoreError> {
-        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT id FROM logs WHERE request_id = ");
+    pub async fn find_request(
+        &self,
+        request_id: &str,
+        vis: Visibility,
+    ) -> Result<Option<i64>, StoreError> {
+        let mut qb: QueryBuilder<Sqlite> =
+            QueryBuilder::new("SELECT id FROM logs WHERE request_id = ");
         qb.push_bind(request_id);
         if let Visibility::User(u) = vis {
             qb.push(" AND user_id = ").push_bind(u);
         }
         qb.push(" ORDER BY attempt DESC LIMIT 1");
-        Ok(qb.build().fetch_optional(&self.pool).await?.map(|r| r.get(0)))
+        Ok(qb
+            .build()
+            .fetch_optional(&self.pool)
+            .await?
+            .map(|r| r.get(0)))
     }
 
     /// Same-signature failures (status code and catalogue entry) around a row: in its group,
     /// and in other groups. Counts only; rows of other users are never returned.
-    pub async fn impact_scope(&self, row: &LogRow, window_minutes: i64) -> Result<ImpactScope, StoreError> {
-        let (lo, hi) = (row.ts_ms - window_minutes * 60_000, row.ts_ms + window_minutes * 60_000);
+    pub async fn impact_scope(
+        &self,
+        row: &LogRow,
+        window_minutes: i64,
+    ) -> Result<ImpactScope, StoreError> {
+        let (lo, hi) = (
+            row.ts_ms - window_minutes * 60_000,
+            row.ts_ms + window_minutes * 60_000,
+        );
         let status = row.status_code.map(i64::from);
         let in_group = sqlx::query(
             "SELECT count(*), count(DISTINCT token_name), count(DISTINCT user_id), count(DISTINCT model), \
@@ -229,7 +257,8 @@ impl Store {
     }
 
     pub async fn facets(&self, vis: Visibility) -> Result<Facets, StoreError> {
-        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT DISTINCT kind, value FROM facets");
+        let mut qb: QueryBuilder<Sqlite> =
+            QueryBuilder::new("SELECT DISTINCT kind, value FROM facets");
         if let Visibility::User(u) = vis {
             qb.push(" WHERE user_id = ").push_bind(u);
         }
@@ -302,7 +331,9 @@ fn push_where(qb: &mut QueryBuilder<Sqlite>, f: &LogFilter, vis: Visibility, wit
                 .push_bind(format!("\"{}\"", k.replace('"', "\"\"")))
                 .push(")");
         } else {
-            qb.push(" AND instr(lower(content), lower(").push_bind(k.clone()).push(")) > 0");
+            qb.push(" AND instr(lower(content), lower(")
+                .push_bind(k.clone())
+                .push(")) > 0");
         }
     }
     if with_cursor {
@@ -330,7 +361,9 @@ fn to_log_row(r: &sqlx::sqlite::SqliteRow) -> LogRow {
         model: r.get("model"),
         request_id: r.get("request_id"),
         upstream_request_id: r.get("upstream_request_id"),
-        status_code: r.get::<Option<i64>, _>("status_code").and_then(|s| u16::try_from(s).ok()),
+        status_code: r
+            .get::<Option<i64>, _>("status_code")
+            .and_then(|s| u16::try_from(s).ok()),
         error_code: r.get("error_code"),
         error_type: r.get("error_type"),
         content: r.get("content"),
@@ -339,7 +372,10 @@ fn to_log_row(r: &sqlx::sqlite::SqliteRow) -> LogRow {
         prompt_tokens: r.get("prompt_tokens"),
         completion_tokens: r.get("completion_tokens"),
         quota: r.get("quota"),
-        attribution: r.get::<Option<String>, _>("attribution").as_deref().and_then(Attribution::parse),
+        attribution: r
+            .get::<Option<String>, _>("attribution")
+            .as_deref()
+            .and_then(Attribution::parse),
         entry_id: r.get("entry_id"),
         channel: r.get("channel"),
         retries: r.get("retries"),

@@ -25,9 +25,15 @@ pub fn StatusBadge(code: Option<u16>) -> impl IntoView {
 pub fn AttributionBadge(attribution: Attribution) -> impl IntoView {
     let class = match attribution {
         Attribution::Usage => "text-sky-800 border-sky-300 dark:text-sky-200 dark:border-sky-700",
-        Attribution::Upstream => "text-violet-800 border-violet-300 dark:text-violet-200 dark:border-violet-700",
-        Attribution::Platform => "text-rose-800 border-rose-300 dark:text-rose-200 dark:border-rose-700",
-        Attribution::NeedsContext => "text-slate-700 border-slate-300 dark:text-slate-200 dark:border-slate-600",
+        Attribution::Upstream => {
+            "text-violet-800 border-violet-300 dark:text-violet-200 dark:border-violet-700"
+        }
+        Attribution::Platform => {
+            "text-rose-800 border-rose-300 dark:text-rose-200 dark:border-rose-700"
+        }
+        Attribution::NeedsContext => {
+            "text-slate-700 border-slate-300 dark:text-slate-200 dark:border-slate-600"
+        }
     };
     view! {
         <span class=format!("inline-flex items-center gap-1 whitespace-nowrap rounded border px-1.5 py-0.5 text-xs {class}")

@@ -29,17 +29,27 @@ pub fn CopyButton(
 #[cfg(feature = "hydrate")]
 fn copy_to_clipboard(text: &str) -> bool {
     use wasm_bindgen::JsCast;
-    let Some(window) = web_sys::window() else { return false };
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
     if window.is_secure_context() {
         let _promise = window.navigator().clipboard().write_text(text);
         return true;
     }
-    let Some(document) = window.document() else { return false };
-    let Ok(area) = document.create_element("textarea") else { return false };
-    let Ok(area) = area.dyn_into::<web_sys::HtmlTextAreaElement>() else { return false };
+    let Some(document) = window.document() else {
+        return false;
+    };
+    let Ok(area) = document.create_element("textarea") else {
+        return false;
+    };
+    let Ok(area) = area.dyn_into::<web_sys::HtmlTextAreaElement>() else {
+        return false;
+    };
     area.set_value(text);
     let _ = area.set_attribute("style", "position:fixed;opacity:0");
-    let Some(body) = document.body() else { return false };
+    let Some(body) = document.body() else {
+        return false;
+    };
     let _ = body.append_child(&area);
     area.select();
     let ok = document

@@ -15,12 +15,15 @@ use crate::ui::components::copy_button::CopyButton;
 pub fn DetailsPage() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.get().get("id").and_then(|s| s.parse::<i64>().ok()));
-    let details = Resource::new(move || id.get(), |id| async move {
-        match id {
-            Some(id) => log_details(id).await,
-            None => Ok(None),
-        }
-    });
+    let details = Resource::new(
+        move || id.get(),
+        |id| async move {
+            match id {
+                Some(id) => log_details(id).await,
+                None => Ok(None),
+            }
+        },
+    );
     view! {
         <Title text="Request details"/>
         <p class="mb-3 text-sm"><a href="/logs" class="underline">"← Usage Logs"</a></p>
@@ -69,10 +72,15 @@ fn Details(d: RequestDetails) -> impl IntoView {
     let dd = "text-sm break-words";
     let field = move |k: &'static str, v: String| view! { <div><dt class=dt>{k}</dt><dd class=dd>{if v.is_empty() { "-".to_string() } else { v }}</dd></div> };
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
-    let entry_source = d.entry.as_ref().map(|e| format!("{} ({})", e.id, e.source()));
+    let entry_source = d
+        .entry
+        .as_ref()
+        .map(|e| format!("{} ({})", e.id, e.source()));
     let recognised = match d.recognised {
         MatchKind::Recognised => "Recognised error",
-        MatchKind::CategoryFallback => "Only the status-code category is known; the message itself is not recognised",
+        MatchKind::CategoryFallback => {
+            "Only the status-code category is known; the message itself is not recognised"
+        }
         MatchKind::Unrecognised => "Unrecognised: not in the catalogue",
     };
     let group_href = window_href(&d, true);

@@ -78,7 +78,10 @@ fn LogTypeSwitch(query: Memo<LogQuery>) -> impl IntoView {
 }
 
 fn error_for(errors: &[FieldError], field: &str) -> Option<String> {
-    errors.iter().find(|e| e.field == field).map(|e| e.message.clone())
+    errors
+        .iter()
+        .find(|e| e.field == field)
+        .map(|e| e.message.clone())
 }
 
 #[component]
@@ -89,7 +92,11 @@ fn LogsView(query: LogQuery, page: LogPage) -> impl IntoView {
     let count_text = if page.capped {
         format!("{}+ results", group_digits(COUNT_CAP))
     } else {
-        format!("{} result{}", group_digits(page.count), if page.count == 1 { "" } else { "s" })
+        format!(
+            "{} result{}",
+            group_digits(page.count),
+            if page.count == 1 { "" } else { "s" }
+        )
     };
     let show_consume = query.log_type.as_deref() == Some("all");
     let keyword = query.q.clone().unwrap_or_default();
@@ -164,8 +171,10 @@ fn FilterForm(
     let range = v(&query.range);
     let attribution = v(&query.attribution);
     let size = v(&query.size);
-    let datalist = |id: &'static str, items: Vec<String>| view! {
-        <datalist id=id>{items.into_iter().map(|i| view! { <option value=i/> }).collect_view()}</datalist>
+    let datalist = |id: &'static str, items: Vec<String>| {
+        view! {
+            <datalist id=id>{items.into_iter().map(|i| view! { <option value=i/> }).collect_view()}</datalist>
+        }
     };
     view! {
         <Form action="/logs" method="GET" attr:class="grid grid-cols-2 md:grid-cols-4 xl:grid-cols-8 gap-2 items-start rounded-lg border border-slate-200 dark:border-slate-800 bg-white dark:bg-slate-900 p-3" attr:aria-label="Filter logs">
@@ -293,10 +302,18 @@ fn Row(r: RowView, show_consume: bool, keyword: String) -> impl IntoView {
     let td = "px-2 py-1.5 align-top";
     let row = r.row;
     let details = format!("/logs/{}", row.id);
-    let filter_link = |k: &str, v: &str| format!("/logs?{k}={}", crate::domain::filter::url_encode(v));
+    let filter_link =
+        |k: &str, v: &str| format!("/logs?{k}={}", crate::domain::filter::url_encode(v));
     let message = highlight(&row.content, &keyword)
         .into_iter()
-        .map(|(s, m)| if m { view! { <mark class="bg-yellow-200 dark:bg-yellow-700 dark:text-white">{s}</mark> }.into_any() } else { s.into_any() })
+        .map(|(s, m)| {
+            if m {
+                view! { <mark class="bg-yellow-200 dark:bg-yellow-700 dark:text-white">{s}</mark> }
+                    .into_any()
+            } else {
+                s.into_any()
+            }
+        })
         .collect_view();
     view! {
         <tr class="border-t border-slate-100 dark:border-slate-800 hover:bg-slate-50 dark:hover:bg-slate-800/50" data-row-id=row.id>

@@ -12,11 +12,24 @@ use crate::ui::components::badges::AttributionBadge;
 
 fn matches(e: &Entry, q: &str) -> bool {
     let q = q.to_lowercase();
-    [&e.id, &e.table, &e.en.meaning, &e.zh.meaning, &e.en.action, &e.zh.action]
-        .iter()
-        .any(|t| t.to_lowercase().contains(&q))
-        || e.status.iter().chain(&e.code).chain(&e.contains).any(|t| t.to_lowercase().contains(&q))
-        || e.example.as_deref().is_some_and(|x| x.to_lowercase().contains(&q))
+    [
+        &e.id,
+        &e.table,
+        &e.en.meaning,
+        &e.zh.meaning,
+        &e.en.action,
+        &e.zh.action,
+    ]
+    .iter()
+    .any(|t| t.to_lowercase().contains(&q))
+        || e.status
+            .iter()
+            .chain(&e.code)
+            .chain(&e.contains)
+            .any(|t| t.to_lowercase().contains(&q))
+        || e.example
+            .as_deref()
+            .is_some_and(|x| x.to_lowercase().contains(&q))
 }
 
 fn logs_href(e: &Entry) -> String {
