@@ -15,8 +15,10 @@ fn sig(status: Option<u16>, code: Option<&str>, message: &str) -> Signal {
 }
 
 /// (status, business code, message, expected entry, expected base attribution)
+type Row = (Option<u16>, Option<&'static str>, &'static str, &'static str, Attribution);
+
 #[rustfmt::skip]
-const ROWS: &[(Option<u16>, Option<&str>, &str, &str, Attribution)] = &[
+const ROWS: &[Row] = &[
     // seed 000, Status Code Categories
     (Some(400), None, "", "000-status-400", Usage),
     (Some(401), None, "", "000-status-401", Usage),

@@ -93,3 +93,20 @@ test('keyset pagination moves to older rows', async ({ page }) => {
   expect(second.length).toBe(20);
   for (const id of second) expect(first).not.toContain(id);
 });
+
+test('keyboard: / focuses the filter, j and o open a row, c copies', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.goto('/logs?status=429');
+  await page.waitForSelector('body[data-hydrated]');
+  await page.keyboard.press('/');
+  await expect(page.locator('#f-q')).toBeFocused();
+  await page.locator('h1').click();
+  const rid = (await page.getByTestId('request-id').nth(1).innerText()).trim();
+  await page.keyboard.press('j');
+  await page.keyboard.press('j');
+  await page.keyboard.press('o');
+  await expect(page.getByTestId('details-request-id')).toHaveText(rid);
+  await page.keyboard.press('c');
+  await expect(page.getByTestId('copy-support')).toContainText('Copied');
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toContain(`Request ID: ${rid}`);
+});

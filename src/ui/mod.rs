@@ -36,6 +36,7 @@ pub fn App() -> impl IntoView {
         <Meta name="description" content="errscope: why did my API request fail?"/>
         <Title formatter=|t: String| if t.is_empty() { "errscope".to_string() } else { format!("{t} · errscope") }/>
         <Router>
+            <components::keyboard::KeyboardShortcuts/>
             <a href="#main" class="sr-only focus:not-sr-only">"Skip to content"</a>
             <header class="border-b border-slate-200 dark:border-slate-800 bg-white dark:bg-slate-900">
                 <nav class="max-w-screen-2xl mx-auto px-4 h-12 flex items-center gap-6 text-sm" aria-label="Main">

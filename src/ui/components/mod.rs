@@ -1,2 +1,3 @@
 pub mod badges;
 pub mod copy_button;
+pub mod keyboard;

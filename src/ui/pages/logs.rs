@@ -148,7 +148,7 @@ fn group_digits(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -316,7 +316,7 @@ fn Row(r: RowView, show_consume: bool, keyword: String) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <tr class="border-t border-slate-100 dark:border-slate-800 hover:bg-slate-50 dark:hover:bg-slate-800/50" data-row-id=row.id>
+        <tr class="border-t border-slate-100 dark:border-slate-800 hover:bg-slate-50 dark:hover:bg-slate-800/50 data-[selected]:bg-sky-50 dark:data-[selected]:bg-sky-950" data-row-id=row.id>
             <td class=format!("{td} whitespace-nowrap font-mono text-xs")>
                 <a href=details.clone() class="underline decoration-dotted">{r.time}</a>
             </td>
