@@ -326,7 +326,8 @@ impl Catalogue {
 }
 
 impl Matcher {
-    /// None when a given criterion fails; else how specific the match is.
+    /// None when a given criterion fails; else how specific the match is: a business code or a
+    /// message counts 4, an exact status 2, a status class 1, so two criteria beat one.
     fn score(&self, status: Option<u16>, code: Option<&str>, haystack: &str) -> Option<u32> {
         let mut score = 0;
         if !self.status.is_empty() {
@@ -339,7 +340,7 @@ impl Matcher {
             if !self.code.iter().any(|c| c == code) {
                 return None;
             }
-            score += 8;
+            score += 4;
         }
         if !self.contains.is_empty() || self.regex.is_some() {
             let hit = self.contains.iter().any(|c| haystack.contains(c.as_str()))
