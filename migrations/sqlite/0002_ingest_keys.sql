@@ -7,3 +7,7 @@ CREATE TABLE ingest_keys (
     created_ms  INTEGER NOT NULL,
     revoked_ms  INTEGER
 );
+
+-- Group Health reads every row of a window, errors and successes alike.
+CREATE INDEX logs_time ON logs (ts_ms);
+CREATE INDEX logs_entry_time ON logs (entry_id, ts_ms DESC, id DESC);

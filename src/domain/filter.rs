@@ -48,6 +48,9 @@ pub struct LogQuery {
     pub attribution: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
+    /// A catalogue entry id: the failures of one signature (Group Health drill-down).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -90,6 +93,7 @@ pub struct LogFilter {
     pub status: Vec<StatusRange>,
     pub attribution: Option<Attribution>,
     pub user_id: Option<i64>,
+    pub entry_id: Option<String>,
     pub cursor: Option<Cursor>,
     pub page_size: u32,
 }
@@ -108,6 +112,7 @@ impl Default for LogFilter {
             status: vec![],
             attribution: None,
             user_id: None,
+            entry_id: None,
             cursor: None,
             page_size: DEFAULT_PAGE_SIZE,
         }
@@ -192,6 +197,7 @@ impl LogQuery {
             ("token", &self.token, &mut f.token),
             ("group", &self.group, &mut f.group),
             ("request_id", &self.request_id, &mut f.request_id),
+            ("entry", &self.entry, &mut f.entry_id),
         ] {
             if let Some(v) = clean(value) {
                 if v.chars().count() > MAX_VALUE_CHARS {
@@ -305,6 +311,7 @@ impl LogQuery {
             ("status", &self.status),
             ("attribution", &self.attribution),
             ("user", &self.user),
+            ("entry", &self.entry),
         ]
         .into_iter()
         .filter_map(|(k, v)| clean(v).map(|v| (k, v)))
@@ -327,6 +334,7 @@ impl LogQuery {
             "status" => &mut q.status,
             "attribution" => &mut q.attribution,
             "user" => &mut q.user,
+            "entry" => &mut q.entry,
             _ => return q,
         };
         *slot = None;

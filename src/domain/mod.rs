@@ -2,6 +2,7 @@
 pub mod attribution;
 pub mod catalogue;
 pub mod filter;
+pub mod health;
 pub mod lang;
 pub mod log;
 pub mod mask;

@@ -72,3 +72,48 @@ pub async fn catalogue_entries() -> Result<Vec<Entry>, ServerFnError> {
         .entries()
         .to_vec())
 }
+
+/// One group on the Group Health page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GroupHealth {
+    pub group: String,
+    pub requests: u64,
+    pub errors: u64,
+    pub rate: f64,
+    pub prev_rate: Option<f64>,
+    pub status: crate::domain::health::GroupStatus,
+    pub tokens: u64,
+    pub users: u64,
+    pub models: u64,
+    /// (label, count, logs link)
+    pub top_status: Vec<(String, u64, String)>,
+    pub top_messages: Vec<(String, u64, String)>,
+    pub attribution_mix: Vec<(Attribution, u64)>,
+    /// (bucket label, requests, errors, logs link)
+    pub series: Vec<(String, u64, u64, String)>,
+    pub logs_href: String,
+}
+
+/// A concentration, as a sentence with a link to exactly those rows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HealthSignal {
+    pub sentence: String,
+    pub attribution: Attribution,
+    pub href: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HealthPage {
+    pub window: String,
+    pub bucket_minutes: i64,
+    pub zone: String,
+    pub groups: Vec<GroupHealth>,
+    pub signals: Vec<HealthSignal>,
+}
+
+#[server]
+pub async fn load_group_health(window: String) -> Result<HealthPage, ServerFnError> {
+    crate::server::http::health::group_health(&window)
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))
+}

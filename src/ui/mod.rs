@@ -8,7 +8,7 @@ use leptos_meta::{provide_meta_context, Link, Meta, Title};
 use leptos_router::components::{Redirect, Route, Router, Routes, A};
 use leptos_router::{path, SsrMode};
 
-use pages::{details::DetailsPage, logs::LogsPage, reference::ReferencePage};
+use pages::{details::DetailsPage, health::HealthPage, logs::LogsPage, reference::ReferencePage};
 
 /// The HTML document around the app (server only).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -42,6 +42,7 @@ pub fn App() -> impl IntoView {
                 <nav class="max-w-screen-2xl mx-auto px-4 h-12 flex items-center gap-6 text-sm" aria-label="Main">
                     <a href="/logs" class="font-semibold text-base tracking-tight">"errscope"</a>
                     <A href="/logs" attr:class="hover:underline">"Usage Logs"</A>
+                    <A href="/health" attr:class="hover:underline">"Group Health"</A>
                     <A href="/reference" attr:class="hover:underline">"Reference"</A>
                 </nav>
             </header>
@@ -50,6 +51,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=|| view! { <Redirect path="/logs"/> }/>
                     <Route path=path!("/logs") view=LogsPage ssr=SsrMode::Async/>
                     <Route path=path!("/logs/:id") view=DetailsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/health") view=HealthPage ssr=SsrMode::Async/>
                     <Route path=path!("/reference") view=ReferencePage ssr=SsrMode::Async/>
                 </Routes>
             </main>

@@ -1,7 +1,9 @@
 //! The store: every read takes the viewer's `Visibility`, so scoping happens here, not in pages.
+mod health;
 mod keys;
 mod sqlite;
 
+pub use health::{GroupTotals, SignatureScope};
 pub use keys::IngestKey;
 
 pub use sqlite::Store;

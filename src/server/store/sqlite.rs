@@ -299,6 +299,7 @@ fn push_where(qb: &mut QueryBuilder<Sqlite>, f: &LogFilter, vis: Visibility, wit
         ("token_name", &f.token),
         ("grp", &f.group),
         ("request_id", &f.request_id),
+        ("entry_id", &f.entry_id),
     ] {
         if let Some(v) = value {
             qb.push(format!(" AND {col} = ")).push_bind(v.clone());

@@ -28,6 +28,7 @@ pub fn query_from_map(m: &ParamsMap) -> LogQuery {
         status: g("status"),
         attribution: g("attribution"),
         user: g("user"),
+        entry: g("entry"),
         cursor: g("cursor"),
         size: g("size"),
     }

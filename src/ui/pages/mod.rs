@@ -1,3 +1,4 @@
 pub mod details;
+pub mod health;
 pub mod logs;
 pub mod reference;

@@ -1,0 +1,220 @@
+//! Group Health: per-group numbers, the time-bucket series, and concentration sentences whose
+//! attribution comes from the same scope rules (`domain::scope::resolve`) as row details.
+use std::collections::BTreeMap;
+
+use crate::domain::attribution::Attribution;
+use crate::domain::catalogue::Catalogue;
+use crate::domain::filter::url_encode;
+use crate::domain::health::{concentrations, Concentration, GroupStatus, Signature, ONE_TOKEN_SHARE, WINDOWS};
+use crate::domain::lang::Lang;
+use crate::domain::scope::{resolve, ImpactScope};
+use crate::domain::signal::Signal;
+use crate::server::store::{Store, StoreError};
+use crate::server::time::{now_ms, ZONE_LABEL};
+use crate::ui::api::{GroupHealth, HealthPage, HealthSignal};
+
+fn minute(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| t.format("%Y-%m-%dT%H:%M").to_string())
+        .unwrap_or_default()
+}
+
+fn hhmm(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| t.format("%m-%d %H:%M").to_string())
+        .unwrap_or_default()
+}
+
+/// A Usage Logs link for a time span and filters.
+fn logs_href(from: i64, to: i64, filters: &[(&str, String)]) -> String {
+    let mut href = format!(
+        "/logs?range=custom&from={}&to={}",
+        url_encode(&minute(from)),
+        url_encode(&minute(to + 60_000))
+    );
+    for (k, v) in filters {
+        href.push_str(&format!("&{k}={}", url_encode(v)));
+    }
+    href
+}
+
+fn sig_filters(sig: &Signature) -> Vec<(&'static str, String)> {
+    let mut f = vec![];
+    if let Some(s) = sig.status {
+        f.push(("status", s.to_string()));
+    }
+    if let Some(e) = &sig.entry_id {
+        f.push(("entry", e.clone()));
+    }
+    f
+}
+
+pub async fn group_health(window: &str) -> Result<HealthPage, StoreError> {
+    let store = leptos::prelude::use_context::<Store>().ok_or(StoreError::Db(sqlx::Error::PoolClosed))?;
+    let (name, minutes, bucket_minutes) = WINDOWS.iter().copied().find(|w| w.0 == window).unwrap_or(WINDOWS[2]);
+    let bucket_ms = bucket_minutes * 60_000;
+    // Windows end on a bucket boundary so buckets are stable between reloads.
+    let to = (now_ms() / bucket_ms + 1) * bucket_ms;
+    let from = to - minutes * 60_000;
+    let prev_from = from - minutes * 60_000;
+
+    let (totals, cells, series, mix, messages) = tokio::try_join!(
+        store.health_totals(prev_from, from, to),
+        store.health_cells(from, to, bucket_ms),
+        store.health_series(from, to, bucket_ms),
+        store.attribution_mix(from, to),
+        store.signature_messages(from, to),
+    )?;
+    let messages: BTreeMap<Signature, String> = messages.into_iter().collect();
+
+    let mut signals = Vec::new();
+    for c in concentrations(&cells) {
+        let (sig, groups, from_b, to_b, share) = match &c {
+            Concentration::ManyGroups { signature, groups, from_bucket, to_bucket, .. } => {
+                (signature, groups.clone(), *from_bucket, *to_bucket, None)
+            }
+            Concentration::OneGroup { signature, group, share, from_bucket, to_bucket, .. } => {
+                (signature, vec![group.clone()], *from_bucket, *to_bucket, Some(*share))
+            }
+        };
+        let (span_from, span_to) = (from + from_b * bucket_ms, from + (to_b + 1) * bucket_ms);
+        let scope = store.signature_scope(sig, &groups, span_from, span_to).await?;
+        let one_token = share.is_some() && scope.top_token_count as f64 >= ONE_TOKEN_SHARE * scope.count as f64;
+        let message = messages.get(sig).cloned().unwrap_or_default();
+        let explanation = Catalogue::builtin().explain(&Signal { status: sig.status, code: None, message: message.clone() });
+        let impact = ImpactScope {
+            window_minutes: minutes,
+            in_group: scope.count,
+            tokens: if one_token { 1 } else { scope.tokens },
+            users: if one_token { 1 } else { scope.users },
+            models: 0,
+            same_token: 0,
+            other_groups: groups.len().saturating_sub(1) as u64,
+            other_group_failures: 0,
+            first_ms: scope.first_ms,
+            last_ms: scope.last_ms,
+        };
+        let attribution = resolve(&explanation, &impact).attribution;
+        let status = sig.status.map(|s| s.to_string()).unwrap_or_else(|| "-".into());
+        let short: String = message.chars().take(80).collect();
+        let mut filters = sig_filters(sig);
+        let sentence = match share {
+            None => format!(
+                "{} groups failed with {status} “{short}” at the same time ({} to {}): {}",
+                groups.len(),
+                hhmm(scope.first_ms),
+                hhmm(scope.last_ms),
+                attribution.name(Lang::En).to_lowercase()
+            ),
+            Some(_) if one_token => {
+                filters.push(("group", groups[0].clone()));
+                filters.push(("token", scope.top_token.clone()));
+                format!(
+                    "Only token {} fails with {status} “{short}” in group {} ({} of {} failures): {}",
+                    scope.top_token,
+                    groups[0],
+                    scope.top_token_count,
+                    scope.count,
+                    attribution.name(Lang::En).to_lowercase()
+                )
+            }
+            Some(share) => {
+                filters.push(("group", groups[0].clone()));
+                format!(
+                    "{:.0}% of the {status}s “{short}” in the last {name} are in group {}, from {} tokens, between {} and {}: {}",
+                    share * 100.0,
+                    groups[0],
+                    scope.tokens,
+                    hhmm(scope.first_ms),
+                    hhmm(scope.last_ms),
+                    attribution.name(Lang::En).to_lowercase()
+                )
+            }
+        };
+        signals.push(HealthSignal {
+            sentence,
+            attribution,
+            href: logs_href(scope.first_ms, scope.last_ms, &filters),
+        });
+    }
+
+    let mut groups: Vec<GroupHealth> = totals
+        .into_iter()
+        .filter(|t| t.requests > 0)
+        .map(|t| {
+            let g = t.group.clone();
+            let group_filter = vec![("group", g.clone())];
+            let mut by_sig: BTreeMap<&Signature, u64> = BTreeMap::new();
+            let mut by_status: BTreeMap<Option<u16>, u64> = BTreeMap::new();
+            for c in cells.iter().filter(|c| c.group == g) {
+                *by_sig.entry(&c.signature).or_default() += c.count;
+                *by_status.entry(c.signature.status).or_default() += c.count;
+            }
+            let mut top_status: Vec<(String, u64, String)> = by_status
+                .into_iter()
+                .map(|(s, n)| {
+                    let label = s.map(|s| s.to_string()).unwrap_or_else(|| "-".into());
+                    let mut f = group_filter.clone();
+                    f.push(("status", label.clone()));
+                    (label, n, logs_href(from, to, &f))
+                })
+                .collect();
+            top_status.sort_by_key(|x| std::cmp::Reverse(x.1));
+            top_status.truncate(3);
+            let mut top_messages: Vec<(String, u64, String)> = by_sig
+                .into_iter()
+                .map(|(sig, n)| {
+                    let mut f = group_filter.clone();
+                    f.extend(sig_filters(sig));
+                    (messages.get(sig).cloned().unwrap_or_default(), n, logs_href(from, to, &f))
+                })
+                .collect();
+            top_messages.sort_by_key(|x| std::cmp::Reverse(x.1));
+            top_messages.truncate(3);
+            let buckets = minutes / bucket_minutes;
+            let mut points: Vec<(u64, u64)> = vec![(0, 0); buckets as usize];
+            for (_, b, req, err) in series.iter().filter(|s| s.0 == g) {
+                if let Some(p) = points.get_mut(*b as usize) {
+                    *p = (*req, *err);
+                }
+            }
+            let series = points
+                .into_iter()
+                .enumerate()
+                .map(|(i, (req, err))| {
+                    let start = from + i as i64 * bucket_ms;
+                    (hhmm(start), req, err, logs_href(start, start + bucket_ms - 60_000, &group_filter))
+                })
+                .collect();
+            let rate = |e: u64, r: u64| if r == 0 { 0.0 } else { e as f64 / r as f64 };
+            GroupHealth {
+                requests: t.requests,
+                errors: t.errors,
+                rate: rate(t.errors, t.requests),
+                prev_rate: (t.prev_requests > 0).then(|| rate(t.prev_errors, t.prev_requests)),
+                status: GroupStatus::of(t.requests, t.errors),
+                tokens: t.tokens,
+                users: t.users,
+                models: t.models,
+                top_status,
+                top_messages,
+                attribution_mix: mix
+                    .iter()
+                    .filter(|(mg, _, _)| *mg == g)
+                    .map(|(_, a, n)| (*a, *n))
+                    .collect::<Vec<(Attribution, u64)>>(),
+                series,
+                logs_href: logs_href(from, to, &group_filter),
+                group: g,
+            }
+        })
+        .collect();
+    groups.sort_by(|a, b| b.rate.total_cmp(&a.rate));
+    Ok(HealthPage {
+        window: name.to_string(),
+        bucket_minutes,
+        zone: ZONE_LABEL.into(),
+        groups,
+        signals,
+    })
+}
