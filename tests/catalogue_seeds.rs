@@ -15,7 +15,13 @@ fn sig(status: Option<u16>, code: Option<&str>, message: &str) -> Signal {
 }
 
 /// (status, business code, message, expected entry, expected base attribution)
-type Row = (Option<u16>, Option<&'static str>, &'static str, &'static str, Attribution);
+type Row = (
+    Option<u16>,
+    Option<&'static str>,
+    &'static str,
+    &'static str,
+    Attribution,
+);
 
 #[rustfmt::skip]
 const ROWS: &[Row] = &[

@@ -6,7 +6,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 /// Windows of the page: (name, minutes, bucket minutes).
-pub const WINDOWS: [(&str, i64, i64); 4] = [("1h", 60, 1), ("6h", 360, 5), ("24h", 1440, 15), ("7d", 10080, 60)];
+pub const WINDOWS: [(&str, i64, i64); 4] = [
+    ("1h", 60, 1),
+    ("6h", 360, 5),
+    ("24h", 1440, 15),
+    ("7d", 10080, 60),
+];
 
 /// Error rate at or above which a group is degraded, and failing.
 pub const DEGRADED_RATE: f64 = 0.05;
@@ -75,9 +80,22 @@ pub struct Cell {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Concentration {
     /// The same failure in several groups within the same buckets.
-    ManyGroups { signature: Signature, groups: Vec<String>, from_bucket: i64, to_bucket: i64, count: u64 },
+    ManyGroups {
+        signature: Signature,
+        groups: Vec<String>,
+        from_bucket: i64,
+        to_bucket: i64,
+        count: u64,
+    },
     /// Most failures of a signature come from one group.
-    OneGroup { signature: Signature, group: String, share: f64, count: u64, from_bucket: i64, to_bucket: i64 },
+    OneGroup {
+        signature: Signature,
+        group: String,
+        share: f64,
+        count: u64,
+        from_bucket: i64,
+        to_bucket: i64,
+    },
 }
 
 /// Finds concentrations in the cells of one window. Rules:
@@ -94,7 +112,10 @@ pub fn concentrations(cells: &[Cell]) -> Vec<Concentration> {
         for c in cells.iter().filter(|c| c.count >= HOT_BUCKET_MIN) {
             hot.entry(c.bucket).or_default().insert(&c.group);
         }
-        let wide: Vec<(&i64, &BTreeSet<&str>)> = hot.iter().filter(|(_, g)| g.len() >= MANY_GROUPS_MIN).collect();
+        let wide: Vec<(&i64, &BTreeSet<&str>)> = hot
+            .iter()
+            .filter(|(_, g)| g.len() >= MANY_GROUPS_MIN)
+            .collect();
         if let (Some(first), Some(last)) = (wide.first(), wide.last()) {
             let (from, to) = (*first.0, *last.0);
             let groups: BTreeSet<&str> = wide.iter().flat_map(|(_, g)| g.iter().copied()).collect();
@@ -122,8 +143,16 @@ pub fn concentrations(cells: &[Cell]) -> Vec<Concentration> {
             if n >= CONCENTRATED_MIN && share >= CONCENTRATED_SHARE {
                 // The span is the group's hot buckets where it has any, else every bucket it failed in.
                 let mine: Vec<&&Cell> = cells.iter().filter(|c| c.group == group).collect();
-                let hot: Vec<i64> = mine.iter().filter(|c| c.count >= HOT_BUCKET_MIN).map(|c| c.bucket).collect();
-                let buckets: Vec<i64> = if hot.is_empty() { mine.iter().map(|c| c.bucket).collect() } else { hot };
+                let hot: Vec<i64> = mine
+                    .iter()
+                    .filter(|c| c.count >= HOT_BUCKET_MIN)
+                    .map(|c| c.bucket)
+                    .collect();
+                let buckets: Vec<i64> = if hot.is_empty() {
+                    mine.iter().map(|c| c.bucket).collect()
+                } else {
+                    hot
+                };
                 out.push(Concentration::OneGroup {
                     signature: sig.clone(),
                     group: group.to_string(),
@@ -135,9 +164,13 @@ pub fn concentrations(cells: &[Cell]) -> Vec<Concentration> {
             }
         }
     }
-    out.sort_by_key(|c| std::cmp::Reverse(match c {
-        Concentration::ManyGroups { count, .. } | Concentration::OneGroup { count, .. } => *count,
-    }));
+    out.sort_by_key(|c| {
+        std::cmp::Reverse(match c {
+            Concentration::ManyGroups { count, .. } | Concentration::OneGroup { count, .. } => {
+                *count
+            }
+        })
+    });
     out
 }
 
@@ -146,16 +179,28 @@ mod tests {
     use super::*;
 
     fn sig(status: u16, entry: &str) -> Signature {
-        Signature { status: Some(status), entry_id: Some(entry.into()) }
+        Signature {
+            status: Some(status),
+            entry_id: Some(entry.into()),
+        }
     }
 
     fn cell(group: &str, s: &Signature, bucket: i64, count: u64) -> Cell {
-        Cell { group: group.into(), signature: s.clone(), bucket, count }
+        Cell {
+            group: group.into(),
+            signature: s.clone(),
+            bucket,
+            count,
+        }
     }
 
     #[test]
     fn thresholds_are_documented_numbers() {
-        assert_eq!(GroupStatus::of(10, 9), GroupStatus::Healthy, "too few requests");
+        assert_eq!(
+            GroupStatus::of(10, 9),
+            GroupStatus::Healthy,
+            "too few requests"
+        );
         assert_eq!(GroupStatus::of(1000, 10), GroupStatus::Healthy);
         assert_eq!(GroupStatus::of(1000, 50), GroupStatus::Degraded);
         assert_eq!(GroupStatus::of(1000, 200), GroupStatus::Failing);
@@ -179,7 +224,9 @@ mod tests {
         }
         let found = concentrations(&cells);
         assert_eq!(found.len(), 2, "{found:?}");
-        assert!(matches!(&found[0], Concentration::OneGroup { group, count: 80, from_bucket: 10, to_bucket: 11, .. } if group == "vip"));
+        assert!(
+            matches!(&found[0], Concentration::OneGroup { group, count: 80, from_bucket: 10, to_bucket: 11, .. } if group == "vip")
+        );
         match &found[1] {
             Concentration::ManyGroups { groups, count, .. } => {
                 assert_eq!(groups.len(), 5);
@@ -192,10 +239,20 @@ mod tests {
     #[test]
     fn spread_out_failures_are_not_a_concentration() {
         let s = sig(502, "x");
-        let cells: Vec<Cell> = ["a", "b", "c", "d"].iter().map(|g| cell(g, &s, 1, 10)).collect();
+        let cells: Vec<Cell> = ["a", "b", "c", "d"]
+            .iter()
+            .map(|g| cell(g, &s, 1, 10))
+            .collect();
         // Hot in 4 groups at once: many groups, not one.
-        assert!(matches!(concentrations(&cells)[0], Concentration::ManyGroups { .. }));
-        let cells: Vec<Cell> = ["a", "b", "c", "d"].iter().enumerate().map(|(i, g)| cell(g, &s, i as i64, 10)).collect();
+        assert!(matches!(
+            concentrations(&cells)[0],
+            Concentration::ManyGroups { .. }
+        ));
+        let cells: Vec<Cell> = ["a", "b", "c", "d"]
+            .iter()
+            .enumerate()
+            .map(|(i, g)| cell(g, &s, i as i64, 10))
+            .collect();
         assert!(concentrations(&cells).is_empty());
     }
 }

@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 use crate::domain::attribution::Attribution;
 use crate::domain::catalogue::Catalogue;
 use crate::domain::filter::url_encode;
-use crate::domain::health::{concentrations, Concentration, GroupStatus, Signature, ONE_TOKEN_SHARE, WINDOWS};
+use crate::domain::health::{
+    concentrations, Concentration, GroupStatus, Signature, ONE_TOKEN_SHARE, WINDOWS,
+};
 use crate::domain::lang::Lang;
 use crate::domain::scope::{resolve, ImpactScope};
 use crate::domain::signal::Signal;
@@ -50,8 +52,13 @@ fn sig_filters(sig: &Signature) -> Vec<(&'static str, String)> {
 }
 
 pub async fn group_health(window: &str) -> Result<HealthPage, StoreError> {
-    let store = leptos::prelude::use_context::<Store>().ok_or(StoreError::Db(sqlx::Error::PoolClosed))?;
-    let (name, minutes, bucket_minutes) = WINDOWS.iter().copied().find(|w| w.0 == window).unwrap_or(WINDOWS[2]);
+    let store =
+        leptos::prelude::use_context::<Store>().ok_or(StoreError::Db(sqlx::Error::PoolClosed))?;
+    let (name, minutes, bucket_minutes) = WINDOWS
+        .iter()
+        .copied()
+        .find(|w| w.0 == window)
+        .unwrap_or(WINDOWS[2]);
     let bucket_ms = bucket_minutes * 60_000;
     // Windows end on a bucket boundary so buckets are stable between reloads.
     let to = (now_ms() / bucket_ms + 1) * bucket_ms;
@@ -70,18 +77,40 @@ pub async fn group_health(window: &str) -> Result<HealthPage, StoreError> {
     let mut signals = Vec::new();
     for c in concentrations(&cells) {
         let (sig, groups, from_b, to_b, share) = match &c {
-            Concentration::ManyGroups { signature, groups, from_bucket, to_bucket, .. } => {
-                (signature, groups.clone(), *from_bucket, *to_bucket, None)
-            }
-            Concentration::OneGroup { signature, group, share, from_bucket, to_bucket, .. } => {
-                (signature, vec![group.clone()], *from_bucket, *to_bucket, Some(*share))
-            }
+            Concentration::ManyGroups {
+                signature,
+                groups,
+                from_bucket,
+                to_bucket,
+                ..
+            } => (signature, groups.clone(), *from_bucket, *to_bucket, None),
+            Concentration::OneGroup {
+                signature,
+                group,
+                share,
+                from_bucket,
+                to_bucket,
+                ..
+            } => (
+                signature,
+                vec![group.clone()],
+                *from_bucket,
+                *to_bucket,
+                Some(*share),
+            ),
         };
         let (span_from, span_to) = (from + from_b * bucket_ms, from + (to_b + 1) * bucket_ms);
-        let scope = store.signature_scope(sig, &groups, span_from, span_to).await?;
-        let one_token = share.is_some() && scope.top_token_count as f64 >= ONE_TOKEN_SHARE * scope.count as f64;
+        let scope = store
+            .signature_scope(sig, &groups, span_from, span_to)
+            .await?;
+        let one_token =
+            share.is_some() && scope.top_token_count as f64 >= ONE_TOKEN_SHARE * scope.count as f64;
         let message = messages.get(sig).cloned().unwrap_or_default();
-        let explanation = Catalogue::builtin().explain(&Signal { status: sig.status, code: None, message: message.clone() });
+        let explanation = Catalogue::builtin().explain(&Signal {
+            status: sig.status,
+            code: None,
+            message: message.clone(),
+        });
         let impact = ImpactScope {
             window_minutes: minutes,
             in_group: scope.count,
@@ -95,7 +124,10 @@ pub async fn group_health(window: &str) -> Result<HealthPage, StoreError> {
             last_ms: scope.last_ms,
         };
         let attribution = resolve(&explanation, &impact).attribution;
-        let status = sig.status.map(|s| s.to_string()).unwrap_or_else(|| "-".into());
+        let status = sig
+            .status
+            .map(|s| s.to_string())
+            .unwrap_or_else(|| "-".into());
         let short: String = message.chars().take(80).collect();
         let mut filters = sig_filters(sig);
         let sentence = match share {
@@ -166,7 +198,11 @@ pub async fn group_health(window: &str) -> Result<HealthPage, StoreError> {
                 .map(|(sig, n)| {
                     let mut f = group_filter.clone();
                     f.extend(sig_filters(sig));
-                    (messages.get(sig).cloned().unwrap_or_default(), n, logs_href(from, to, &f))
+                    (
+                        messages.get(sig).cloned().unwrap_or_default(),
+                        n,
+                        logs_href(from, to, &f),
+                    )
                 })
                 .collect();
             top_messages.sort_by_key(|x| std::cmp::Reverse(x.1));
@@ -183,7 +219,12 @@ pub async fn group_health(window: &str) -> Result<HealthPage, StoreError> {
                 .enumerate()
                 .map(|(i, (req, err))| {
                     let start = from + i as i64 * bucket_ms;
-                    (hhmm(start), req, err, logs_href(start, start + bucket_ms - 60_000, &group_filter))
+                    (
+                        hhmm(start),
+                        req,
+                        err,
+                        logs_href(start, start + bucket_ms - 60_000, &group_filter),
+                    )
                 })
                 .collect();
             let rate = |e: u64, r: u64| if r == 0 { 0.0 } else { e as f64 / r as f64 };

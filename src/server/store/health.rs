@@ -35,7 +35,12 @@ fn n(r: &sqlx::sqlite::SqliteRow, i: usize) -> u64 {
 }
 
 impl Store {
-    pub async fn health_totals(&self, prev_from: i64, from: i64, to: i64) -> Result<Vec<GroupTotals>, StoreError> {
+    pub async fn health_totals(
+        &self,
+        prev_from: i64,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<GroupTotals>, StoreError> {
         let rows = sqlx::query(
             "SELECT grp, sum(ts_ms >= ?2), sum(ts_ms >= ?2 AND log_type = 5), sum(ts_ms < ?2), sum(ts_ms < ?2 AND log_type = 5) \
              FROM logs WHERE ts_ms >= ?1 AND ts_ms < ?3 GROUP BY grp",
@@ -73,7 +78,12 @@ impl Store {
         Ok(out)
     }
 
-    pub async fn health_cells(&self, from: i64, to: i64, bucket_ms: i64) -> Result<Vec<Cell>, StoreError> {
+    pub async fn health_cells(
+        &self,
+        from: i64,
+        to: i64,
+        bucket_ms: i64,
+    ) -> Result<Vec<Cell>, StoreError> {
         let rows = sqlx::query(
             "SELECT grp, status_code, entry_id, (ts_ms - ?1) / ?3, count(*) FROM logs \
              WHERE log_type = 5 AND ts_ms >= ?1 AND ts_ms < ?2 GROUP BY 1, 2, 3, 4",
@@ -88,7 +98,9 @@ impl Store {
             .map(|r| Cell {
                 group: r.get(0),
                 signature: Signature {
-                    status: r.get::<Option<i64>, _>(1).and_then(|s| u16::try_from(s).ok()),
+                    status: r
+                        .get::<Option<i64>, _>(1)
+                        .and_then(|s| u16::try_from(s).ok()),
                     entry_id: r.get(2),
                 },
                 bucket: r.get(3),
@@ -98,7 +110,12 @@ impl Store {
     }
 
     /// Requests and errors per group and bucket.
-    pub async fn health_series(&self, from: i64, to: i64, bucket_ms: i64) -> Result<Vec<(String, i64, u64, u64)>, StoreError> {
+    pub async fn health_series(
+        &self,
+        from: i64,
+        to: i64,
+        bucket_ms: i64,
+    ) -> Result<Vec<(String, i64, u64, u64)>, StoreError> {
         let rows = sqlx::query(
             "SELECT grp, (ts_ms - ?1) / ?3, count(*), sum(log_type = 5) FROM logs \
              WHERE ts_ms >= ?1 AND ts_ms < ?2 GROUP BY 1, 2",
@@ -108,11 +125,18 @@ impl Store {
         .bind(bucket_ms)
         .fetch_all(self.pool())
         .await?;
-        Ok(rows.iter().map(|r| (r.get(0), r.get(1), n(r, 2), n(r, 3))).collect())
+        Ok(rows
+            .iter()
+            .map(|r| (r.get(0), r.get(1), n(r, 2), n(r, 3)))
+            .collect())
     }
 
     /// Errors per group and stored attribution.
-    pub async fn attribution_mix(&self, from: i64, to: i64) -> Result<Vec<(String, Attribution, u64)>, StoreError> {
+    pub async fn attribution_mix(
+        &self,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<(String, Attribution, u64)>, StoreError> {
         let rows = sqlx::query(
             "SELECT grp, attribution, count(*) FROM logs WHERE log_type = 5 AND ts_ms >= ? AND ts_ms < ? GROUP BY 1, 2",
         )
@@ -130,7 +154,11 @@ impl Store {
     }
 
     /// A sample message for each signature of the window.
-    pub async fn signature_messages(&self, from: i64, to: i64) -> Result<Vec<(Signature, String)>, StoreError> {
+    pub async fn signature_messages(
+        &self,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<(Signature, String)>, StoreError> {
         let rows = sqlx::query(
             "SELECT status_code, entry_id, min(content) FROM logs WHERE log_type = 5 AND ts_ms >= ? AND ts_ms < ? GROUP BY 1, 2",
         )
@@ -143,7 +171,9 @@ impl Store {
             .map(|r| {
                 (
                     Signature {
-                        status: r.get::<Option<i64>, _>(0).and_then(|s| u16::try_from(s).ok()),
+                        status: r
+                            .get::<Option<i64>, _>(0)
+                            .and_then(|s| u16::try_from(s).ok()),
                         entry_id: r.get(1),
                     },
                     r.get::<Option<String>, _>(2).unwrap_or_default(),
@@ -163,7 +193,14 @@ impl Store {
             .signature_query(sig, groups, from, to, "count(*), count(DISTINCT token_name), count(DISTINCT user_id), min(ts_ms), max(ts_ms)", "")
             .await?;
         let top = self
-            .signature_query(sig, groups, from, to, "token_name, count(*)", " GROUP BY token_name ORDER BY 2 DESC LIMIT 1")
+            .signature_query(
+                sig,
+                groups,
+                from,
+                to,
+                "token_name, count(*)",
+                " GROUP BY token_name ORDER BY 2 DESC LIMIT 1",
+            )
             .await?;
         Ok(SignatureScope {
             count: n(&totals, 0),

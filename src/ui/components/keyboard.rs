@@ -28,7 +28,9 @@ fn on_key(e: web_sys::KeyboardEvent) {
     if typing {
         return;
     }
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
     let html = |sel: &str| {
         doc.query_selector(sel)
             .ok()
@@ -43,7 +45,9 @@ fn on_key(e: web_sys::KeyboardEvent) {
             }
         }
         "j" | "k" => {
-            let Ok(rows) = doc.query_selector_all("tbody tr[data-row-id]") else { return };
+            let Ok(rows) = doc.query_selector_all("tbody tr[data-row-id]") else {
+                return;
+            };
             if rows.length() == 0 {
                 return;
             }
@@ -58,7 +62,10 @@ fn on_key(e: web_sys::KeyboardEvent) {
                 (Some(i), _) => i.saturating_sub(1),
             };
             for i in 0..rows.length() {
-                if let Some(el) = rows.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) {
+                if let Some(el) = rows
+                    .item(i)
+                    .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+                {
                     let _ = el.remove_attribute("data-selected");
                     if i == next {
                         let _ = el.set_attribute("data-selected", "true");

@@ -64,13 +64,21 @@ pub fn HealthPage() -> impl IntoView {
 #[component]
 fn GroupCard(g: GroupHealth) -> impl IntoView {
     let badge = match g.status {
-        GroupStatus::Healthy => "bg-emerald-100 text-emerald-900 dark:bg-emerald-900 dark:text-emerald-100",
-        GroupStatus::Degraded => "bg-amber-100 text-amber-900 dark:bg-amber-900 dark:text-amber-100",
+        GroupStatus::Healthy => {
+            "bg-emerald-100 text-emerald-900 dark:bg-emerald-900 dark:text-emerald-100"
+        }
+        GroupStatus::Degraded => {
+            "bg-amber-100 text-amber-900 dark:bg-amber-900 dark:text-amber-100"
+        }
         GroupStatus::Failing => "bg-rose-100 text-rose-900 dark:bg-rose-900 dark:text-rose-100",
     };
     let change = g.prev_rate.map(|p| {
         let d = (g.rate - p) * 100.0;
-        format!("{}{:.1} pts vs previous window", if d >= 0.0 { "+" } else { "" }, d)
+        format!(
+            "{}{:.1} pts vs previous window",
+            if d >= 0.0 { "+" } else { "" },
+            d
+        )
     });
     let max_req = g.series.iter().map(|s| s.1).max().unwrap_or(1).max(1) as f64;
     let bar_w = 6.0;
@@ -82,7 +90,7 @@ fn GroupCard(g: GroupHealth) -> impl IntoView {
                 <span class=format!("rounded px-2 py-0.5 text-xs font-medium {badge}")>{g.status.label()}</span>
             </header>
             <p class="text-sm mt-1">
-                <a href=g.logs_href.clone() class="underline">{g.errors}" errors"</a>" / "{g.requests}" requests · "
+                <a href=g.logs_href.clone() class="underline" data-testid="group-errors">{g.errors}" errors"</a>" / "{g.requests}" requests · "
                 <strong>{format!("{:.1}%", g.rate * 100.0)}</strong>
                 {change.map(|c| view! { <span class="text-xs text-slate-500">" ("{c}")"</span> })}
             </p>
