@@ -110,3 +110,16 @@ test('keyboard: / focuses the filter, j and o open a row, c copies', async ({ pa
   await expect(page.getByTestId('copy-support')).toContainText('Copied');
   expect(await page.evaluate(() => navigator.clipboard.readText())).toContain(`Request ID: ${rid}`);
 });
+
+test('CSV export downloads exactly the filtered rows', async ({ page }) => {
+  await page.goto('/logs?range=24h&token=ci-bot-old&status=401');
+  const shown = parseInt((await page.getByTestId('result-count').innerText()).replace(/,/g, ''));
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+  const fs = await import('node:fs');
+  const text = fs.readFileSync(await download.path(), 'utf8');
+  expect(text.charCodeAt(0)).toBe(0xfeff);
+  const lines = text.trim().split('\n');
+  expect(lines[0]).toContain('time,type,user_id');
+  expect(lines.length - 1).toBe(shown);
+  for (const l of lines.slice(1)) expect(l).toContain('ci-bot-old');
+});

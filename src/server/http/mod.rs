@@ -1,4 +1,5 @@
 //! The HTTP app: Leptos pages and server functions, the JSON API, health and assets.
+pub mod export;
 pub mod health;
 pub mod ingest_api;
 pub mod pages;

@@ -50,6 +50,7 @@ pub fn app(store: Store, leptos_options: LeptosOptions) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/app.css", get(css))
+        .route("/logs.csv", get(crate::server::http::export::logs_csv))
         .route("/api/v1/explain", post(explain_api))
         .route("/api/v1/logs", post(post_logs))
         .route(

@@ -129,9 +129,14 @@ fn LogsView(query: LogQuery, page: LogPage) -> impl IntoView {
                 <a href="/logs" class="underline">"Clear all"</a>
             </div>
         })}
-        <p class="text-sm text-slate-600 dark:text-slate-300 my-2" role="status" aria-live="polite" data-testid="result-count">
-            {count_text}
-        </p>
+        <div class="flex items-center gap-3 my-2">
+            <p class="text-sm text-slate-600 dark:text-slate-300" role="status" aria-live="polite" data-testid="result-count">
+                {count_text}
+            </p>
+            <a href=format!("/logs.csv{}", query.without("cursor").to_query_string()) class="text-sm underline" download="" data-testid="export-csv" rel="external">
+                "Export CSV"
+            </a>
+        </div>
         {if empty {
             view! { <EmptyState/> }.into_any()
         } else {

@@ -1,0 +1,131 @@
+//! `GET /logs.csv?<filter>`: every row of the current filter the viewer may see, streamed in
+//! keyset pages, UTF-8 with a BOM so spreadsheet programs show Chinese correctly. The columns
+//! are the ingest record's fields, so an export can be imported again.
+use axum::body::{Body, Bytes};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use futures::StreamExt;
+
+use crate::domain::filter::{Cursor, LogFilter, LogQuery};
+use crate::domain::log::LogRow;
+use crate::server::store::{Store, Visibility};
+use crate::server::time::{now_ms, parse_local};
+
+use super::viewer::{Role, Viewer};
+
+const PAGE: u32 = 1_000;
+const COLUMNS: [&str; 19] = [
+    "time", "type", "user_id", "username", "token_name", "group", "model", "request_id",
+    "upstream_request_id", "status_code", "error_code", "error_type", "content", "latency_ms",
+    "is_stream", "prompt_tokens", "completion_tokens", "quota", "attribution",
+];
+const ADMIN_COLUMNS: [&str; 3] = ["channel", "retries", "client_ip"];
+
+fn record(row: &LogRow, admin: bool) -> Vec<String> {
+    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+    let time = chrono::DateTime::from_timestamp_millis(row.ts_ms)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+        .unwrap_or_default();
+    let mut r = vec![
+        time,
+        row.log_type.as_str().into(),
+        row.user_id.to_string(),
+        row.username.clone(),
+        row.token_name.clone(),
+        row.group.clone(),
+        row.model.clone(),
+        row.request_id.clone(),
+        opt(&row.upstream_request_id),
+        row.status_code.map(|s| s.to_string()).unwrap_or_default(),
+        opt(&row.error_code),
+        opt(&row.error_type),
+        row.content.clone(),
+        row.latency_ms.map(|l| l.to_string()).unwrap_or_default(),
+        row.is_stream.to_string(),
+        row.prompt_tokens.to_string(),
+        row.completion_tokens.to_string(),
+        row.quota.to_string(),
+        row.attribution.map(|a| a.as_str().to_string()).unwrap_or_default(),
+    ];
+    if admin {
+        r.extend([opt(&row.channel), opt(&row.retries), opt(&row.client_ip)]);
+    }
+    r
+}
+
+fn to_csv(rows: &[Vec<String>]) -> Bytes {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for r in rows {
+        // Writing to a Vec cannot fail.
+        let _ = w.write_record(r);
+    }
+    Bytes::from(w.into_inner().unwrap_or_default())
+}
+
+struct Export {
+    store: Store,
+    filter: LogFilter,
+    vis: Visibility,
+    viewer: Viewer,
+    done: bool,
+}
+
+pub async fn logs_csv(State(store): State<Store>, query: Result<Query<LogQuery>, QueryRejection>) -> Response {
+    let query = match query {
+        Ok(Query(q)) => q,
+        Err(e) => return (StatusCode::BAD_REQUEST, format!("invalid query: {e}")).into_response(),
+    };
+    let (mut filter, errors) = query.validate(now_ms(), parse_local);
+    if let Some(e) = errors.first() {
+        return (StatusCode::BAD_REQUEST, format!("{}: {}", e.field, e.message)).into_response();
+    }
+    filter.page_size = PAGE;
+    filter.cursor = None;
+    let viewer = Viewer::current();
+    let admin = viewer.role == Role::Admin;
+    let mut header_row: Vec<String> = COLUMNS.iter().map(|c| c.to_string()).collect();
+    if admin {
+        header_row.extend(ADMIN_COLUMNS.iter().map(|c| c.to_string()));
+    }
+    let mut head = b"\xEF\xBB\xBF".to_vec();
+    head.extend_from_slice(&to_csv(&[header_row]));
+    let state = Export { store, vis: viewer.visibility(), filter, viewer, done: false };
+    let pages = futures::stream::unfold(state, move |mut s| async move {
+        if s.done {
+            return None;
+        }
+        match s.store.list(&s.filter, s.vis).await {
+            Ok(mut rows) => {
+                s.done = rows.len() <= PAGE as usize;
+                rows.truncate(PAGE as usize);
+                if let Some(last) = rows.last() {
+                    s.filter.cursor = Some(Cursor { ts_ms: last.ts_ms, id: last.id });
+                }
+                let records: Vec<Vec<String>> = rows
+                    .iter_mut()
+                    .map(|r| {
+                        s.viewer.redact(r);
+                        record(r, admin)
+                    })
+                    .collect();
+                Some((Ok::<Bytes, std::io::Error>(to_csv(&records)), s))
+            }
+            Err(e) => {
+                tracing::error!("csv export: {e}");
+                s.done = true;
+                Some((Err(std::io::Error::other(e.to_string())), s))
+            }
+        }
+    });
+    let body = futures::stream::once(async move { Ok(Bytes::from(head)) }).chain(pages);
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CONTENT_DISPOSITION, "attachment; filename=\"errscope-logs.csv\""),
+        ],
+        Body::from_stream(body),
+    )
+        .into_response()
+}
