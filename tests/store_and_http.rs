@@ -301,26 +301,67 @@ async fn explain_api_and_health() {
 async fn csv_export_streams_every_matching_row_with_a_bom() {
     let (store, _dir) = store().await;
     let rows: Vec<_> = (0..2_500)
-        .map(|i| prepare(record(i, 1001, 502, "bad response status code 502, \"quoted\", 请求失败")).unwrap())
+        .map(|i| {
+            prepare(record(
+                i,
+                1001,
+                502,
+                "bad response status code 502, \"quoted\", 请求失败",
+            ))
+            .unwrap()
+        })
         .chain((0..10).map(|i| prepare(record(10_000 + i, 1002, 401, "Invalid token")).unwrap()))
         .collect();
     store.insert_batch(&rows).await.unwrap();
     let router = app(store, leptos_options(&ServeArgs::default()));
+    // Through the compression layer, as browsers ask for it.
+    let gz = router
+        .clone()
+        .oneshot(
+            Request::get("/logs.csv?status=502")
+                .header("accept-encoding", "gzip")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let gz = to_bytes(gz.into_body(), 64 << 20).await.unwrap();
+    let mut unzipped = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&gz[..]), &mut unzipped).unwrap();
     let res = router
-        .oneshot(Request::get("/logs.csv?status=502").body(Body::empty()).unwrap())
+        .oneshot(
+            Request::get("/logs.csv?status=502")
+                .body(Body::empty())
+                .unwrap(),
+        )
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
-    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+    assert!(res.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
     let body = to_bytes(res.into_body(), 64 << 20).await.unwrap();
     assert!(body.starts_with(b"\xEF\xBB\xBF"), "UTF-8 BOM");
+    assert_eq!(
+        unzipped,
+        body.to_vec(),
+        "the gzip stream carries the whole export"
+    );
     let mut reader = csv::Reader::from_reader(&body[3..]);
     let headers = reader.headers().unwrap().clone();
     assert_eq!(&headers[0], "time");
     let status = headers.iter().position(|h| h == "status_code").unwrap();
     let content = headers.iter().position(|h| h == "content").unwrap();
     let records: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
-    assert_eq!(records.len(), 2_500, "every row across keyset pages, none twice");
+    assert_eq!(
+        records.len(),
+        2_500,
+        "every row across keyset pages, none twice"
+    );
     assert!(records.iter().all(|r| &r[status] == "502"));
-    assert_eq!(&records[0][content], "bad response status code 502, \"quoted\", 请求失败");
+    assert_eq!(
+        &records[0][content],
+        "bad response status code 502, \"quoted\", 请求失败"
+    );
 }

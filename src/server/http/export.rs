@@ -17,9 +17,25 @@ use super::viewer::{Role, Viewer};
 
 const PAGE: u32 = 1_000;
 const COLUMNS: [&str; 19] = [
-    "time", "type", "user_id", "username", "token_name", "group", "model", "request_id",
-    "upstream_request_id", "status_code", "error_code", "error_type", "content", "latency_ms",
-    "is_stream", "prompt_tokens", "completion_tokens", "quota", "attribution",
+    "time",
+    "type",
+    "user_id",
+    "username",
+    "token_name",
+    "group",
+    "model",
+    "request_id",
+    "upstream_request_id",
+    "status_code",
+    "error_code",
+    "error_type",
+    "content",
+    "latency_ms",
+    "is_stream",
+    "prompt_tokens",
+    "completion_tokens",
+    "quota",
+    "attribution",
 ];
 const ADMIN_COLUMNS: [&str; 3] = ["channel", "retries", "client_ip"];
 
@@ -47,7 +63,9 @@ fn record(row: &LogRow, admin: bool) -> Vec<String> {
         row.prompt_tokens.to_string(),
         row.completion_tokens.to_string(),
         row.quota.to_string(),
-        row.attribution.map(|a| a.as_str().to_string()).unwrap_or_default(),
+        row.attribution
+            .map(|a| a.as_str().to_string())
+            .unwrap_or_default(),
     ];
     if admin {
         r.extend([opt(&row.channel), opt(&row.retries), opt(&row.client_ip)]);
@@ -72,14 +90,21 @@ struct Export {
     done: bool,
 }
 
-pub async fn logs_csv(State(store): State<Store>, query: Result<Query<LogQuery>, QueryRejection>) -> Response {
+pub async fn logs_csv(
+    State(store): State<Store>,
+    query: Result<Query<LogQuery>, QueryRejection>,
+) -> Response {
     let query = match query {
         Ok(Query(q)) => q,
         Err(e) => return (StatusCode::BAD_REQUEST, format!("invalid query: {e}")).into_response(),
     };
     let (mut filter, errors) = query.validate(now_ms(), parse_local);
     if let Some(e) = errors.first() {
-        return (StatusCode::BAD_REQUEST, format!("{}: {}", e.field, e.message)).into_response();
+        return (
+            StatusCode::BAD_REQUEST,
+            format!("{}: {}", e.field, e.message),
+        )
+            .into_response();
     }
     filter.page_size = PAGE;
     filter.cursor = None;
@@ -91,7 +116,13 @@ pub async fn logs_csv(State(store): State<Store>, query: Result<Query<LogQuery>,
     }
     let mut head = b"\xEF\xBB\xBF".to_vec();
     head.extend_from_slice(&to_csv(&[header_row]));
-    let state = Export { store, vis: viewer.visibility(), filter, viewer, done: false };
+    let state = Export {
+        store,
+        vis: viewer.visibility(),
+        filter,
+        viewer,
+        done: false,
+    };
     let pages = futures::stream::unfold(state, move |mut s| async move {
         if s.done {
             return None;
@@ -101,7 +132,10 @@ pub async fn logs_csv(State(store): State<Store>, query: Result<Query<LogQuery>,
                 s.done = rows.len() <= PAGE as usize;
                 rows.truncate(PAGE as usize);
                 if let Some(last) = rows.last() {
-                    s.filter.cursor = Some(Cursor { ts_ms: last.ts_ms, id: last.id });
+                    s.filter.cursor = Some(Cursor {
+                        ts_ms: last.ts_ms,
+                        id: last.id,
+                    });
                 }
                 let records: Vec<Vec<String>> = rows
                     .iter_mut()
@@ -119,11 +153,17 @@ pub async fn logs_csv(State(store): State<Store>, query: Result<Query<LogQuery>,
             }
         }
     });
-    let body = futures::stream::once(async move { Ok(Bytes::from(head)) }).chain(pages);
+    // Fused: the compression layer may poll again after the end, which `unfold` forbids.
+    let body = futures::stream::once(async move { Ok(Bytes::from(head)) })
+        .chain(pages)
+        .fuse();
     (
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"errscope-logs.csv\""),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"errscope-logs.csv\"",
+            ),
         ],
         Body::from_stream(body),
     )
