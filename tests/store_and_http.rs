@@ -247,6 +247,12 @@ async fn the_logs_page_renders_rows_on_the_server_and_escapes_them() {
 }
 
 #[tokio::test]
+async fn the_home_page_leads_to_the_logs() {
+    let (status, _) = get("/").await;
+    assert!(status.is_redirection());
+}
+
+#[tokio::test]
 async fn bad_input_is_a_message_not_a_500() {
     for path in [
         "/logs?status=abc",

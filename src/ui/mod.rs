@@ -5,7 +5,7 @@ pub mod pages;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, Title};
-use leptos_router::components::{Redirect, Route, Router, Routes, A};
+use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::{path, SsrMode};
 
 use pages::{details::DetailsPage, health::HealthPage, logs::LogsPage, reference::ReferencePage};
@@ -48,7 +48,6 @@ pub fn App() -> impl IntoView {
             </header>
             <main id="main" class="max-w-screen-2xl mx-auto px-4 py-4">
                 <Routes fallback=|| view! { <p class="p-8">"Page not found."</p> }>
-                    <Route path=path!("/") view=|| view! { <Redirect path="/logs"/> }/>
                     <Route path=path!("/logs") view=LogsPage ssr=SsrMode::Async/>
                     <Route path=path!("/logs/:id") view=DetailsPage ssr=SsrMode::Async/>
                     <Route path=path!("/health") view=HealthPage ssr=SsrMode::Async/>

@@ -48,6 +48,7 @@ pub fn app(store: Store, leptos_options: LeptosOptions) -> Router {
     };
     let context = move || provide_context(store.clone());
     Router::new()
+        .route("/", get(|| async { axum::response::Redirect::to("/logs") }))
         .route("/healthz", get(healthz))
         .route("/app.css", get(css))
         .route("/logs.csv", get(crate::server::http::export::logs_csv))
