@@ -123,3 +123,22 @@ test('CSV export downloads exactly the filtered rows', async ({ page }) => {
   expect(lines.length - 1).toBe(shown);
   for (const l of lines.slice(1)) expect(l).toContain('ci-bot-old');
 });
+
+test('times are shown and read in the chosen time zone, with its offset', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.goto('/logs?status=413&range=7d&tz=UTC');
+  const utc = (await page.locator('[data-testid="logs-table"] tbody tr td:first-child').first().innerText()).trim();
+  await page.goto('/logs?status=413&range=7d&tz=Asia/Shanghai');
+  await expect(page.locator('label[for="f-from"]')).toContainText('Asia/Shanghai (UTC+08:00)');
+  const cst = (await page.locator('[data-testid="logs-table"] tbody tr td:first-child').first().innerText()).trim();
+  const toMs = (s: string) => Date.parse(s.replace(' ', 'T') + 'Z');
+  expect(toMs(cst) - toMs(utc)).toBe(8 * 3600 * 1000);
+  // A custom range typed in Shanghai time finds the row shown at that Shanghai time.
+  const minute = cst.slice(0, 16).replace(' ', 'T');
+  const next = new Date(toMs(cst) + 60_000).toISOString().slice(0, 16);
+  await page.goto(`/logs?status=413&tz=Asia/Shanghai&from=${minute}&to=${next}`);
+  await expect(page.locator('[data-testid="logs-table"] tbody tr td:first-child').first()).toHaveText(cst);
+  // The details and the support message state the zone.
+  await page.locator('[data-testid="logs-table"] tbody tr td:first-child a').first().click();
+  await expect(page.getByTestId('support-message')).toContainText('(Asia/Shanghai (UTC+08:00))');
+});

@@ -55,6 +55,9 @@ pub struct LogQuery {
     pub cursor: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<String>,
+    /// The viewer's IANA time zone, when chosen in the URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tz: Option<String>,
 }
 
 /// Position after the last row of a page: rows are ordered by (time, id) descending.

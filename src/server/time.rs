@@ -1,30 +1,133 @@
-//! Formatting times for the viewer. Times are stored as UTC milliseconds.
-use chrono::{DateTime, NaiveDateTime, Utc};
+//! Times for the viewer: stored as UTC milliseconds, shown and read in the viewer's zone
+//! (`?tz=`, else the `errscope_tz` cookie the browser sets, else UTC), with the offset shown.
+use chrono::{DateTime, LocalResult, NaiveDateTime, Offset, TimeZone, Utc};
+use chrono_tz::Tz;
+
+pub const ZONE_COOKIE: &str = "errscope_tz";
 
 pub fn now_ms() -> i64 {
     Utc::now().timestamp_millis()
 }
 
-pub fn format_ms(ms: i64) -> String {
-    DateTime::<Utc>::from_timestamp_millis(ms)
-        .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
-        .unwrap_or_else(|| "-".into())
+/// The viewer's time zone.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Zone(pub Tz);
+
+impl Default for Zone {
+    fn default() -> Self {
+        Zone(Tz::UTC)
+    }
 }
 
-/// The viewer's zone label. UTC for now; per-viewer zones come with the account settings.
-pub const ZONE_LABEL: &str = "UTC";
+impl Zone {
+    /// The first valid IANA name of the candidates, else UTC.
+    pub fn pick<'a>(candidates: impl IntoIterator<Item = Option<&'a str>>) -> Zone {
+        candidates
+            .into_iter()
+            .flatten()
+            .find_map(|name| name.trim().parse::<Tz>().ok())
+            .map(Zone)
+            .unwrap_or_default()
+    }
 
-/// Reads `YYYY-MM-DDTHH:MM` (an `<input type=datetime-local>`) or `YYYY-MM-DD HH:MM[:SS]` as UTC.
-pub fn parse_local(s: &str) -> Option<i64> {
-    let s = s.trim().replace('T', " ");
-    ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
-        .iter()
-        .find_map(|f| {
-            NaiveDateTime::parse_from_str(&s, f).ok().or_else(|| {
-                chrono::NaiveDate::parse_from_str(&s, f)
+    /// The zone named in a `Cookie` header, if any.
+    pub fn from_cookie_header(header: &str) -> Option<String> {
+        header.split(';').find_map(|c| {
+            let (k, v) = c.trim().split_once('=')?;
+            (k == ZONE_COOKIE).then(|| v.replace("%2F", "/"))
+        })
+    }
+
+    pub fn name(&self) -> &'static str {
+        self.0.name()
+    }
+
+    /// "Asia/Shanghai (UTC+08:00)", with the offset in force at `at_ms`.
+    pub fn label(&self, at_ms: i64) -> String {
+        let offset = self
+            .0
+            .offset_from_utc_datetime(&utc(at_ms).naive_utc())
+            .fix();
+        let secs = offset.local_minus_utc();
+        let sign = if secs < 0 { '-' } else { '+' };
+        let secs = secs.abs();
+        format!(
+            "{} (UTC{sign}{:02}:{:02})",
+            self.name(),
+            secs / 3600,
+            secs % 3600 / 60
+        )
+    }
+
+    pub fn format_ms(&self, ms: i64) -> String {
+        utc(ms)
+            .with_timezone(&self.0)
+            .format("%Y-%m-%d %H:%M:%S")
+            .to_string()
+    }
+
+    /// `YYYY-MM-DDTHH:MM` as an `<input type=datetime-local>` shows it, in this zone.
+    pub fn input_value(&self, ms: i64) -> String {
+        utc(ms)
+            .with_timezone(&self.0)
+            .format("%Y-%m-%dT%H:%M")
+            .to_string()
+    }
+
+    /// Reads `YYYY-MM-DDTHH:MM[:SS]` or `YYYY-MM-DD` in this zone. A time that falls in a
+    /// daylight-saving gap does not exist and is refused; one that occurs twice reads as the earlier.
+    pub fn parse_local(&self, s: &str) -> Option<i64> {
+        let s = s.trim().replace('T', " ");
+        let naive = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
+            .iter()
+            .find_map(|f| NaiveDateTime::parse_from_str(&s, f).ok())
+            .or_else(|| {
+                chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d")
                     .ok()
                     .and_then(|d| d.and_hms_opt(0, 0, 0))
-            })
-        })
-        .map(|t| t.and_utc().timestamp_millis())
+            })?;
+        match self.0.from_local_datetime(&naive) {
+            LocalResult::Single(t) => Some(t.timestamp_millis()),
+            LocalResult::Ambiguous(earlier, _) => Some(earlier.timestamp_millis()),
+            LocalResult::None => None,
+        }
+    }
+}
+
+fn utc(ms: i64) -> DateTime<Utc> {
+    DateTime::<Utc>::from_timestamp_millis(ms).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shows_and_reads_times_in_the_viewers_zone() {
+        let z = Zone::pick([Some("nonsense"), Some("Asia/Shanghai")]);
+        let ms = 1_795_256_403_000; // 2026-11-21T10:20:03Z
+        assert_eq!(z.format_ms(ms), "2026-11-21 18:20:03");
+        assert_eq!(z.label(ms), "Asia/Shanghai (UTC+08:00)");
+        assert_eq!(z.parse_local("2026-11-21T18:20"), Some(ms - 3_000));
+        assert_eq!(Zone::pick([None, Some("")]).name(), "UTC");
+    }
+
+    #[test]
+    fn daylight_saving_boundaries() {
+        let ny = Zone::pick([Some("America/New_York")]);
+        // 2026-03-08 02:30 does not exist in New York (clocks jump 02:00 -> 03:00).
+        assert_eq!(ny.parse_local("2026-03-08T02:30"), None);
+        // 2026-11-01 01:30 happens twice; the earlier one (EDT, UTC-4) is taken.
+        let t = ny.parse_local("2026-11-01T01:30").unwrap();
+        assert_eq!(ny.label(t), "America/New_York (UTC-04:00)");
+        assert_eq!(ny.label(t + 3_600_000), "America/New_York (UTC-05:00)");
+    }
+
+    #[test]
+    fn reads_the_zone_cookie() {
+        assert_eq!(
+            Zone::from_cookie_header("a=1; errscope_tz=Europe%2FBerlin; b=2").as_deref(),
+            Some("Europe/Berlin")
+        );
+    }
 }

@@ -39,6 +39,8 @@ pub struct RequestDetails {
     pub row: LogRow,
     pub time: String,
     pub zone: String,
+    pub group_window_href: String,
+    pub all_window_href: String,
     pub entry: Option<Entry>,
     pub recognised: crate::domain::catalogue::MatchKind,
     pub inner: Inner,
@@ -60,8 +62,11 @@ pub async fn list_logs(query: LogQuery) -> Result<LogPage, ServerFnError> {
 }
 
 #[server]
-pub async fn log_details(id: i64) -> Result<Option<RequestDetails>, ServerFnError> {
-    crate::server::http::pages::log_details(id)
+pub async fn log_details(
+    id: i64,
+    tz: Option<String>,
+) -> Result<Option<RequestDetails>, ServerFnError> {
+    crate::server::http::pages::log_details(id, tz)
         .await
         .map_err(|e| ServerFnError::new(e.to_string()))
 }
@@ -112,8 +117,11 @@ pub struct HealthPage {
 }
 
 #[server]
-pub async fn load_group_health(window: String) -> Result<HealthPage, ServerFnError> {
-    crate::server::http::health::group_health(&window)
+pub async fn load_group_health(
+    window: String,
+    tz: Option<String>,
+) -> Result<HealthPage, ServerFnError> {
+    crate::server::http::health::group_health(&window, tz.as_deref())
         .await
         .map_err(|e| ServerFnError::new(e.to_string()))
 }

@@ -11,7 +11,7 @@ use futures::StreamExt;
 use crate::domain::filter::{Cursor, LogFilter, LogQuery};
 use crate::domain::log::LogRow;
 use crate::server::store::{Store, Visibility};
-use crate::server::time::{now_ms, parse_local};
+use crate::server::time::{now_ms, Zone};
 
 use super::viewer::{Role, Viewer};
 
@@ -92,13 +92,19 @@ struct Export {
 
 pub async fn logs_csv(
     State(store): State<Store>,
+    headers: axum::http::HeaderMap,
     query: Result<Query<LogQuery>, QueryRejection>,
 ) -> Response {
     let query = match query {
         Ok(Query(q)) => q,
         Err(e) => return (StatusCode::BAD_REQUEST, format!("invalid query: {e}")).into_response(),
     };
-    let (mut filter, errors) = query.validate(now_ms(), parse_local);
+    let cookie = headers
+        .get(header::COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(Zone::from_cookie_header);
+    let zone = Zone::pick([query.tz.as_deref(), cookie.as_deref()]);
+    let (mut filter, errors) = query.validate(now_ms(), |s| zone.parse_local(s));
     if let Some(e) = errors.first() {
         return (
             StatusCode::BAD_REQUEST,

@@ -12,27 +12,16 @@ use crate::domain::lang::Lang;
 use crate::domain::scope::{resolve, ImpactScope};
 use crate::domain::signal::Signal;
 use crate::server::store::{Store, StoreError};
-use crate::server::time::{now_ms, ZONE_LABEL};
+use crate::server::time::{now_ms, Zone};
 use crate::ui::api::{GroupHealth, HealthPage, HealthSignal};
 
-fn minute(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .map(|t| t.format("%Y-%m-%dT%H:%M").to_string())
-        .unwrap_or_default()
-}
-
-fn hhmm(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .map(|t| t.format("%m-%d %H:%M").to_string())
-        .unwrap_or_default()
-}
-
-/// A Usage Logs link for a time span and filters.
-fn logs_href(from: i64, to: i64, filters: &[(&str, String)]) -> String {
+/// A Usage Logs link for a time span and filters, in the viewer's zone.
+fn logs_href(zone: &Zone, from: i64, to: i64, filters: &[(&str, String)]) -> String {
     let mut href = format!(
-        "/logs?range=custom&from={}&to={}",
-        url_encode(&minute(from)),
-        url_encode(&minute(to + 60_000))
+        "/logs?range=custom&from={}&to={}&tz={}",
+        url_encode(&zone.input_value(from)),
+        url_encode(&zone.input_value(to + 60_000)),
+        url_encode(zone.name())
     );
     for (k, v) in filters {
         href.push_str(&format!("&{k}={}", url_encode(v)));
@@ -51,7 +40,9 @@ fn sig_filters(sig: &Signature) -> Vec<(&'static str, String)> {
     f
 }
 
-pub async fn group_health(window: &str) -> Result<HealthPage, StoreError> {
+pub async fn group_health(window: &str, tz: Option<&str>) -> Result<HealthPage, StoreError> {
+    let zone = super::pages::viewer_zone(tz).await;
+    let hhmm = |ms: i64| zone.format_ms(ms)[5..16].to_string();
     let store =
         leptos::prelude::use_context::<Store>().ok_or(StoreError::Db(sqlx::Error::PoolClosed))?;
     let (name, minutes, bucket_minutes) = WINDOWS
@@ -166,7 +157,7 @@ pub async fn group_health(window: &str) -> Result<HealthPage, StoreError> {
         signals.push(HealthSignal {
             sentence,
             attribution,
-            href: logs_href(scope.first_ms, scope.last_ms, &filters),
+            href: logs_href(&zone, scope.first_ms, scope.last_ms, &filters),
         });
     }
 
@@ -188,7 +179,7 @@ pub async fn group_health(window: &str) -> Result<HealthPage, StoreError> {
                     let label = s.map(|s| s.to_string()).unwrap_or_else(|| "-".into());
                     let mut f = group_filter.clone();
                     f.push(("status", label.clone()));
-                    (label, n, logs_href(from, to, &f))
+                    (label, n, logs_href(&zone, from, to, &f))
                 })
                 .collect();
             top_status.sort_by_key(|x| std::cmp::Reverse(x.1));
@@ -201,7 +192,7 @@ pub async fn group_health(window: &str) -> Result<HealthPage, StoreError> {
                     (
                         messages.get(sig).cloned().unwrap_or_default(),
                         n,
-                        logs_href(from, to, &f),
+                        logs_href(&zone, from, to, &f),
                     )
                 })
                 .collect();
@@ -223,7 +214,7 @@ pub async fn group_health(window: &str) -> Result<HealthPage, StoreError> {
                         hhmm(start),
                         req,
                         err,
-                        logs_href(start, start + bucket_ms - 60_000, &group_filter),
+                        logs_href(&zone, start, start + bucket_ms - 60_000, &group_filter),
                     )
                 })
                 .collect();
@@ -245,7 +236,7 @@ pub async fn group_health(window: &str) -> Result<HealthPage, StoreError> {
                     .map(|(_, a, n)| (*a, *n))
                     .collect::<Vec<(Attribution, u64)>>(),
                 series,
-                logs_href: logs_href(from, to, &group_filter),
+                logs_href: logs_href(&zone, from, to, &group_filter),
                 group: g,
             }
         })
@@ -254,7 +245,7 @@ pub async fn group_health(window: &str) -> Result<HealthPage, StoreError> {
     Ok(HealthPage {
         window: name.to_string(),
         bucket_minutes,
-        zone: ZONE_LABEL.into(),
+        zone: zone.label(now_ms()),
         groups,
         signals,
     })

@@ -7,13 +7,24 @@ use crate::domain::scope::{resolve, ImpactScope, SCOPE_WINDOW_MINUTES};
 use crate::domain::signal::Signal;
 use crate::domain::support::{support_message, SupportFacts};
 use crate::server::store::{Store, StoreError};
-use crate::server::time::{format_ms, now_ms, parse_local, ZONE_LABEL};
+use crate::server::time::{now_ms, Zone};
 use crate::ui::api::{LogPage, RequestDetails, RowView};
 
 use super::viewer::Viewer;
 
 fn store() -> Result<Store, StoreError> {
     leptos::prelude::use_context::<Store>().ok_or(StoreError::Db(sqlx::Error::PoolClosed))
+}
+
+/// The viewer's zone: the one named in the URL, else the browser's cookie, else UTC.
+pub async fn viewer_zone(explicit: Option<&str>) -> Zone {
+    let headers: Option<axum::http::HeaderMap> = leptos_axum::extract().await.ok();
+    let cookie = headers
+        .as_ref()
+        .and_then(|h| h.get(axum::http::header::COOKIE))
+        .and_then(|v| v.to_str().ok())
+        .and_then(Zone::from_cookie_header);
+    Zone::pick([explicit, cookie.as_deref()])
 }
 
 fn explain(row: &LogRow) -> crate::domain::catalogue::Explanation {
@@ -26,7 +37,11 @@ fn explain(row: &LogRow) -> crate::domain::catalogue::Explanation {
 
 /// The scope-resolved attribution of error rows; ambiguous rows that share a group, signature
 /// and 10-minute window share one scope query.
-async fn resolve_rows(store: &Store, rows: &[LogRow]) -> Result<Vec<RowView>, StoreError> {
+async fn resolve_rows(
+    store: &Store,
+    rows: &[LogRow],
+    zone: Zone,
+) -> Result<Vec<RowView>, StoreError> {
     let mut cache: std::collections::HashMap<
         (String, Option<u16>, Option<String>, i64),
         ImpactScope,
@@ -62,7 +77,7 @@ async fn resolve_rows(store: &Store, rows: &[LogRow]) -> Result<Vec<RowView>, St
         };
         out.push(RowView {
             row: row.clone(),
-            time: format_ms(row.ts_ms),
+            time: zone.format_ms(row.ts_ms),
             attribution,
             rule,
         });
@@ -74,7 +89,8 @@ pub async fn list_logs(query: LogQuery) -> Result<LogPage, StoreError> {
     let store = store()?;
     let viewer = Viewer::current();
     let vis = viewer.visibility();
-    let (mut filter, errors) = query.validate(now_ms(), parse_local);
+    let zone = viewer_zone(query.tz.as_deref()).await;
+    let (mut filter, errors) = query.validate(now_ms(), |s| zone.parse_local(s));
 
     // A request ID pasted into the keyword box goes straight to that request.
     let mut jump_to = None;
@@ -107,18 +123,22 @@ pub async fn list_logs(query: LogQuery) -> Result<LogPage, StoreError> {
         viewer.redact(r);
     }
     Ok(LogPage {
-        rows: resolve_rows(&store, &rows).await?,
+        rows: resolve_rows(&store, &rows, zone).await?,
         count: count.min(COUNT_CAP),
         capped: count > COUNT_CAP,
         next_cursor,
         errors,
         facets,
-        zone: ZONE_LABEL.into(),
+        zone: zone.label(now_ms()),
         jump_to,
     })
 }
 
-pub async fn log_details(id: i64) -> Result<Option<RequestDetails>, StoreError> {
+pub async fn log_details(
+    id: i64,
+    tz: Option<String>,
+) -> Result<Option<RequestDetails>, StoreError> {
+    let zone = viewer_zone(tz.as_deref()).await;
     let store = store()?;
     let viewer = Viewer::current();
     let Some(mut row) = store.get(id, viewer.visibility()).await? else {
@@ -140,15 +160,18 @@ pub async fn log_details(id: i64) -> Result<Option<RequestDetails>, StoreError> 
         ),
     };
     let (first_seen, last_seen) = if scope.in_group > 0 {
-        (format_ms(scope.first_ms), format_ms(scope.last_ms))
+        (
+            zone.format_ms(scope.first_ms),
+            zone.format_ms(scope.last_ms),
+        )
     } else {
-        (format_ms(row.ts_ms), format_ms(row.ts_ms))
+        (zone.format_ms(row.ts_ms), zone.format_ms(row.ts_ms))
     };
     let facts = SupportFacts {
         user_id: row.user_id,
         first_seen: first_seen.clone(),
         last_seen: last_seen.clone(),
-        time_zone: ZONE_LABEL.into(),
+        time_zone: zone.label(row.ts_ms),
         group: row.group.clone(),
         model: row.model.clone(),
         token: row.token_name.clone(),
@@ -162,8 +185,10 @@ pub async fn log_details(id: i64) -> Result<Option<RequestDetails>, StoreError> 
         first_action: action.clone(),
     };
     Ok(Some(RequestDetails {
-        time: format_ms(row.ts_ms),
-        zone: ZONE_LABEL.into(),
+        time: zone.format_ms(row.ts_ms),
+        zone: zone.label(row.ts_ms),
+        group_window_href: window_href(&row, &zone, scope.window_minutes, true),
+        all_window_href: window_href(&row, &zone, scope.window_minutes, false),
         entry: e.entry.clone(),
         recognised: e.kind,
         inner: e.inner.clone(),
@@ -177,4 +202,23 @@ pub async fn log_details(id: i64) -> Result<Option<RequestDetails>, StoreError> 
         action,
         row,
     }))
+}
+
+/// The logs around a row (±window), in the viewer's zone, in its group or in every group.
+fn window_href(row: &LogRow, zone: &Zone, window_minutes: i64, same_group: bool) -> String {
+    use crate::domain::filter::url_encode;
+    let w = window_minutes * 60_000;
+    let mut href = format!(
+        "/logs?range=custom&from={}&to={}&tz={}",
+        url_encode(&zone.input_value(row.ts_ms - w)),
+        url_encode(&zone.input_value(row.ts_ms + w + 60_000)),
+        url_encode(zone.name())
+    );
+    if let Some(s) = row.status_code {
+        href.push_str(&format!("&status={s}"));
+    }
+    if same_group {
+        href.push_str(&format!("&group={}", url_encode(&row.group)));
+    }
+    href
 }

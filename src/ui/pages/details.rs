@@ -14,12 +14,14 @@ use crate::ui::components::copy_button::CopyButton;
 #[component]
 pub fn DetailsPage() -> impl IntoView {
     let params = use_params_map();
+    let query = leptos_router::hooks::use_query_map();
     let id = Memo::new(move |_| params.get().get("id").and_then(|s| s.parse::<i64>().ok()));
+    let tz = Memo::new(move |_| query.get().get("tz"));
     let details = Resource::new(
-        move || id.get(),
-        |id| async move {
+        move || (id.get(), tz.get()),
+        |(id, tz)| async move {
             match id {
-                Some(id) => log_details(id).await,
+                Some(id) => log_details(id, tz).await,
                 None => Ok(None),
             }
         },
@@ -44,27 +46,6 @@ pub fn DetailsPage() -> impl IntoView {
     }
 }
 
-fn window_href(d: &RequestDetails, same_group: bool) -> String {
-    let fmt = |ms: i64| {
-        chrono::DateTime::from_timestamp_millis(ms)
-            .map(|t| t.format("%Y-%m-%dT%H:%M").to_string())
-            .unwrap_or_default()
-    };
-    let w = d.scope.window_minutes * 60_000;
-    let mut href = format!(
-        "/logs?range=custom&from={}&to={}",
-        url_encode(&fmt(d.row.ts_ms - w)),
-        url_encode(&fmt(d.row.ts_ms + w + 60_000))
-    );
-    if let Some(s) = d.row.status_code {
-        href.push_str(&format!("&status={s}"));
-    }
-    if same_group {
-        href.push_str(&format!("&group={}", url_encode(&d.row.group)));
-    }
-    href
-}
-
 #[component]
 fn Details(d: RequestDetails) -> impl IntoView {
     let row = d.row.clone();
@@ -83,8 +64,8 @@ fn Details(d: RequestDetails) -> impl IntoView {
         }
         MatchKind::Unrecognised => "Unrecognised: not in the catalogue",
     };
-    let group_href = window_href(&d, true);
-    let all_href = window_href(&d, false);
+    let group_href = d.group_window_href.clone();
+    let all_href = d.all_window_href.clone();
     let s = d.scope.clone();
     let inner = d.inner.clone();
     let has_inner = !inner.is_empty();

@@ -12,7 +12,11 @@ use crate::ui::components::badges::AttributionBadge;
 pub fn HealthPage() -> impl IntoView {
     let query = use_query_map();
     let window = Memo::new(move |_| query.get().get("window").unwrap_or_else(|| "24h".into()));
-    let page = Resource::new(move || window.get(), load_group_health);
+    let tz = Memo::new(move |_| query.get().get("tz"));
+    let page = Resource::new(
+        move || (window.get(), tz.get()),
+        |(w, tz)| load_group_health(w, tz),
+    );
     view! {
         <Title text="Group Health"/>
         <div class="flex items-baseline justify-between gap-4 mb-3">

@@ -31,6 +31,7 @@ pub fn query_from_map(m: &ParamsMap) -> LogQuery {
         entry: g("entry"),
         cursor: g("cursor"),
         size: g("size"),
+        tz: g("tz"),
     }
 }
 
@@ -140,7 +141,8 @@ fn LogsView(query: LogQuery, page: LogPage) -> impl IntoView {
         {if empty {
             view! { <EmptyState/> }.into_any()
         } else {
-            view! { <ResultsTable rows show_consume keyword/> }.into_any()
+            let tz = query.tz.as_ref().map(|t| format!("?tz={}", crate::domain::filter::url_encode(t))).unwrap_or_default();
+            view! { <ResultsTable rows show_consume keyword tz/> }.into_any()
         }}
         <nav class="flex gap-3 my-3 text-sm" aria-label="Pages">
             {first_href.map(|h| view! { <a href=h class="underline">"← First page"</a> })}
@@ -185,6 +187,7 @@ fn FilterForm(
     view! {
         <Form action="/logs" method="GET" attr:class="grid grid-cols-2 md:grid-cols-4 xl:grid-cols-8 gap-2 items-start rounded-lg border border-slate-200 dark:border-slate-800 bg-white dark:bg-slate-900 p-3" attr:aria-label="Filter logs">
             <input type="hidden" name="type" value=v(&query.log_type)/>
+            {query.tz.clone().map(|tz| view! { <input type="hidden" name="tz" value=tz/> })}
             <div class="col-span-2">
                 <label for="f-q" class=label>"Error message keyword or request ID"</label>
                 <input id="f-q" name="q" type="search" class=input value=v(&query.q) placeholder="e.g. Invalid token, 请求失败" autocomplete="off"/>
@@ -273,7 +276,12 @@ fn FilterForm(
 }
 
 #[component]
-fn ResultsTable(rows: Vec<RowView>, show_consume: bool, keyword: String) -> impl IntoView {
+fn ResultsTable(
+    rows: Vec<RowView>,
+    show_consume: bool,
+    keyword: String,
+    tz: String,
+) -> impl IntoView {
     let th = "text-left font-medium px-2 py-1.5 whitespace-nowrap";
     view! {
         <div class="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800 bg-white dark:bg-slate-900">
@@ -296,7 +304,7 @@ fn ResultsTable(rows: Vec<RowView>, show_consume: bool, keyword: String) -> impl
                     </tr>
                 </thead>
                 <tbody>
-                    {rows.into_iter().map(|r| view! { <Row r show_consume keyword=keyword.clone()/> }).collect_view()}
+                    {rows.into_iter().map(|r| view! { <Row r show_consume keyword=keyword.clone() tz=tz.clone()/> }).collect_view()}
                 </tbody>
             </table>
         </div>
@@ -304,10 +312,10 @@ fn ResultsTable(rows: Vec<RowView>, show_consume: bool, keyword: String) -> impl
 }
 
 #[component]
-fn Row(r: RowView, show_consume: bool, keyword: String) -> impl IntoView {
+fn Row(r: RowView, show_consume: bool, keyword: String, tz: String) -> impl IntoView {
     let td = "px-2 py-1.5 align-top";
     let row = r.row;
-    let details = format!("/logs/{}", row.id);
+    let details = format!("/logs/{}{tz}", row.id);
     let filter_link =
         |k: &str, v: &str| format!("/logs?{k}={}", crate::domain::filter::url_encode(v));
     let message = highlight(&row.content, &keyword)
