@@ -30,8 +30,16 @@ pub struct SignatureScope {
     pub top_token_count: u64,
 }
 
-fn n(r: &sqlx::sqlite::SqliteRow, i: usize) -> u64 {
-    r.get::<Option<i64>, _>(i).unwrap_or(0).max(0) as u64
+use super::count_at as n;
+
+/// The (status code, entry id) signature in columns `i` and `i + 1`.
+fn signature_at(r: &sqlx::sqlite::SqliteRow, i: usize) -> Signature {
+    Signature {
+        status: r
+            .get::<Option<i64>, _>(i)
+            .and_then(|s| u16::try_from(s).ok()),
+        entry_id: r.get(i + 1),
+    }
 }
 
 impl Store {
@@ -97,12 +105,7 @@ impl Store {
             .iter()
             .map(|r| Cell {
                 group: r.get(0),
-                signature: Signature {
-                    status: r
-                        .get::<Option<i64>, _>(1)
-                        .and_then(|s| u16::try_from(s).ok()),
-                    entry_id: r.get(2),
-                },
+                signature: signature_at(r, 1),
                 bucket: r.get(3),
                 count: n(r, 4),
             })
@@ -170,12 +173,7 @@ impl Store {
             .iter()
             .map(|r| {
                 (
-                    Signature {
-                        status: r
-                            .get::<Option<i64>, _>(0)
-                            .and_then(|s| u16::try_from(s).ok()),
-                        entry_id: r.get(1),
-                    },
+                    signature_at(r, 0),
                     r.get::<Option<String>, _>(2).unwrap_or_default(),
                 )
             })

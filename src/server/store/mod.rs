@@ -22,6 +22,12 @@ pub enum StoreError {
     Db(#[from] sqlx::Error),
 }
 
+/// A non-negative count from column `i` (NULL reads as 0).
+pub(crate) fn count_at(r: &sqlx::sqlite::SqliteRow, i: usize) -> u64 {
+    use sqlx::Row;
+    r.get::<Option<i64>, _>(i).unwrap_or(0).max(0) as u64
+}
+
 /// Which rows a viewer may see.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Visibility {

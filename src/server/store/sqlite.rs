@@ -241,7 +241,7 @@ impl Store {
         .bind(&row.entry_id)
         .fetch_one(&self.pool)
         .await?;
-        let n = |r: &sqlx::sqlite::SqliteRow, i: usize| r.get::<i64, _>(i) as u64;
+        let n = super::count_at;
         Ok(ImpactScope {
             window_minutes,
             in_group: n(&in_group, 0),
