@@ -55,6 +55,8 @@ pub struct LogRow {
     pub group: String,
     pub model: String,
     pub request_id: String,
+    /// Retry attempt of the request (0 for the first); (request_id, attempt) is unique.
+    pub attempt: i64,
     pub upstream_request_id: Option<String>,
     pub status_code: Option<u16>,
     pub error_code: Option<String>,

@@ -131,11 +131,12 @@ pub fn prepare(rec: IngestRecord) -> Result<NewLog, Rejection> {
             code: error_code.clone(),
             message: content.clone(),
         });
-        (Some(e.base().as_str().to_string()), e.entry.map(|x| x.id))
+        (Some(e.base()), e.entry.map(|x| x.id))
     } else {
         (None, None)
     };
     Ok(NewLog {
+        id: 0,
         ts_ms,
         log_type,
         user_id,
@@ -183,7 +184,10 @@ mod tests {
         let row = prepare(rec()).unwrap();
         assert_eq!(row.ts_ms, 1_795_256_403_000);
         assert!(!row.content.contains("1234567890XYZ"));
-        assert_eq!(row.attribution.as_deref(), Some("usage"));
+        assert_eq!(
+            row.attribution,
+            Some(crate::domain::attribution::Attribution::Usage)
+        );
         assert_eq!(row.entry_id.as_deref(), Some("000-status-401"));
     }
 

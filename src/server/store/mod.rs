@@ -8,8 +8,6 @@ pub use keys::IngestKey;
 
 pub use sqlite::Store;
 
-use crate::domain::log::LogType;
-
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("cannot open the database {url}: {source}")]
@@ -37,34 +35,8 @@ pub enum Visibility {
     User(i64),
 }
 
-/// A row ready to be written: validated, masked and classified by `ingest`.
-#[derive(Clone, Debug, Default)]
-pub struct NewLog {
-    pub ts_ms: i64,
-    pub log_type: LogType,
-    pub user_id: i64,
-    pub username: String,
-    pub token_name: String,
-    pub group: String,
-    pub model: String,
-    pub request_id: String,
-    pub attempt: i64,
-    pub upstream_request_id: Option<String>,
-    pub status_code: Option<u16>,
-    pub error_code: Option<String>,
-    pub error_type: Option<String>,
-    pub content: String,
-    pub latency_ms: Option<i64>,
-    pub is_stream: bool,
-    pub prompt_tokens: i64,
-    pub completion_tokens: i64,
-    pub quota: i64,
-    pub attribution: Option<String>,
-    pub entry_id: Option<String>,
-    pub channel: Option<String>,
-    pub retries: Option<String>,
-    pub client_ip: Option<String>,
-}
+/// A row ready to be written (validated, masked and classified by `ingest`); `id` is ignored.
+pub type NewLog = crate::domain::log::LogRow;
 
 /// What a batch insert did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -19,7 +19,7 @@ pub struct Store {
 
 const COLUMNS: &str =
     "id, ts_ms, log_type, user_id, username, token_name, grp, model, request_id, \
-    upstream_request_id, status_code, error_code, error_type, content, latency_ms, is_stream, \
+    attempt, upstream_request_id, status_code, error_code, error_type, content, latency_ms, is_stream, \
     prompt_tokens, completion_tokens, quota, attribution, entry_id, channel, retries, client_ip";
 
 impl Store {
@@ -109,7 +109,7 @@ impl Store {
                     .push_bind(r.prompt_tokens)
                     .push_bind(r.completion_tokens)
                     .push_bind(r.quota)
-                    .push_bind(&r.attribution)
+                    .push_bind(r.attribution.map(|a| a.as_str()))
                     .push_bind(&r.entry_id)
                     .push_bind(&r.channel)
                     .push_bind(&r.retries)
@@ -361,6 +361,7 @@ fn to_log_row(r: &sqlx::sqlite::SqliteRow) -> LogRow {
         group: r.get("grp"),
         model: r.get("model"),
         request_id: r.get("request_id"),
+        attempt: r.get("attempt"),
         upstream_request_id: r.get("upstream_request_id"),
         status_code: r
             .get::<Option<i64>, _>("status_code")
