@@ -216,43 +216,37 @@ impl Store {
             row.ts_ms + window_minutes * 60_000,
         );
         let status = row.status_code.map(i64::from);
-        let in_group = sqlx::query(
-            "SELECT count(*), count(DISTINCT token_name), count(DISTINCT user_id), count(DISTINCT model), \
-                    coalesce(min(ts_ms), 0), coalesce(max(ts_ms), 0), coalesce(sum(token_name = ?), 0) \
-             FROM logs WHERE status_code IS ? AND log_type = 5 AND ts_ms BETWEEN ? AND ? \
-               AND grp = ? AND entry_id IS ?",
+        // One scan of the window: this group's figures and the other groups' side by side.
+        let r = sqlx::query(
+            "SELECT sum(grp = ?1), count(DISTINCT CASE WHEN grp = ?1 THEN token_name END), \
+                    count(DISTINCT CASE WHEN grp = ?1 THEN user_id END), \
+                    count(DISTINCT CASE WHEN grp = ?1 THEN model END), \
+                    min(CASE WHEN grp = ?1 THEN ts_ms END), max(CASE WHEN grp = ?1 THEN ts_ms END), \
+                    sum(grp = ?1 AND token_name = ?2), \
+                    count(DISTINCT CASE WHEN grp <> ?1 THEN grp END), sum(grp <> ?1) \
+             FROM logs WHERE status_code IS ?3 AND log_type = 5 AND ts_ms BETWEEN ?4 AND ?5 \
+               AND entry_id IS ?6",
         )
+        .bind(&row.group)
         .bind(&row.token_name)
         .bind(status)
         .bind(lo)
         .bind(hi)
-        .bind(&row.group)
-        .bind(&row.entry_id)
-        .fetch_one(&self.pool)
-        .await?;
-        let others = sqlx::query(
-            "SELECT count(DISTINCT grp), count(*) FROM logs \
-             WHERE status_code IS ? AND log_type = 5 AND ts_ms BETWEEN ? AND ? AND grp <> ? AND entry_id IS ?",
-        )
-        .bind(status)
-        .bind(lo)
-        .bind(hi)
-        .bind(&row.group)
         .bind(&row.entry_id)
         .fetch_one(&self.pool)
         .await?;
         let n = super::count_at;
         Ok(ImpactScope {
             window_minutes,
-            in_group: n(&in_group, 0),
-            tokens: n(&in_group, 1),
-            users: n(&in_group, 2),
-            models: n(&in_group, 3),
-            first_ms: in_group.get(4),
-            last_ms: in_group.get(5),
-            same_token: n(&in_group, 6),
-            other_groups: n(&others, 0),
-            other_group_failures: n(&others, 1),
+            in_group: n(&r, 0),
+            tokens: n(&r, 1),
+            users: n(&r, 2),
+            models: n(&r, 3),
+            first_ms: r.get::<Option<i64>, _>(4).unwrap_or(0),
+            last_ms: r.get::<Option<i64>, _>(5).unwrap_or(0),
+            same_token: n(&r, 6),
+            other_groups: n(&r, 7),
+            other_group_failures: n(&r, 8),
         })
     }
 
