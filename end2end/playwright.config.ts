@@ -20,6 +20,14 @@ export default defineConfig({
         '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
     },
   },
+  projects: [
+    { name: 'setup', testMatch: /auth\.setup\.ts/ },
+    {
+      name: 'chromium',
+      dependencies: ['setup'],
+      use: { storageState: '.auth/admin.json' },
+    },
+  ],
   webServer: {
     command: `target/release/errscope serve --addr 127.0.0.1:${port} --demo-rows 20000 ` +
       `--database-url sqlite://${dbDir}/e2e.db`,

@@ -1,6 +1,10 @@
+#![recursion_limit = "256"]
 use clap::Parser;
-use errscope::server::cli::{Cli, Command, KeyCommand, ServeArgs};
-use errscope::server::{demo, explain, http, store::Store, time::now_ms};
+use errscope::server::auth::accounts::{self, NewAccount};
+use errscope::server::cli::{
+    Cli, Command, ImportCommand, KeyCommand, RetentionCommand, ServeArgs, UserCommand,
+};
+use errscope::server::{demo, explain, http, retention, store::Store, time::now_ms};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
@@ -45,7 +49,28 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                     "empty database: loaded {n} demo rows in {:?}",
                     started.elapsed()
                 );
+                let created = demo::create_accounts(&store).await?;
+                tracing::info!("created {created} demo accounts (see the README for passwords)");
             }
+            if accounts::bootstrap_admin(
+                &store,
+                &args.admin_username,
+                args.admin_password.as_deref(),
+            )
+            .await?
+            {
+                tracing::info!("created the first admin account {:?}", args.admin_username);
+            }
+            if store.count_accounts().await? == 0 {
+                tracing::warn!(
+                    "no console accounts yet: create one with `errscope user add --role admin --username NAME`, \
+                     or start once with ERRSCOPE_ADMIN_PASSWORD set"
+                );
+            }
+            retention::spawn(
+                store.clone(),
+                std::time::Duration::from_secs(args.retention_interval_minutes.max(1) * 60),
+            );
             http::serve(store, &args).await?;
         }
         Command::Migrate => {
@@ -56,7 +81,46 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             let store = open(&cli.db.database_url).await?;
             let started = std::time::Instant::now();
             let n = demo::load(&store, args.rows, args.seed, now_ms()).await?;
-            println!("inserted {n} demo rows in {:.1?}", started.elapsed());
+            let created = demo::create_accounts(&store).await?;
+            println!(
+                "inserted {n} demo rows in {:.1?}, created {created} demo accounts",
+                started.elapsed()
+            );
+        }
+        Command::User(cmd) => {
+            let store = open(&cli.db.database_url).await?;
+            match cmd {
+                UserCommand::Add {
+                    username,
+                    role,
+                    relay_user_id,
+                } => {
+                    let password = match std::env::var("ERRSCOPE_PASSWORD") {
+                        Ok(p) => p,
+                        Err(_) => {
+                            eprintln!("password for {username} (then Enter):");
+                            let mut line = String::new();
+                            std::io::stdin().read_line(&mut line)?;
+                            line.trim_end_matches(['\r', '\n']).to_string()
+                        }
+                    };
+                    let new = NewAccount {
+                        username: username.clone(),
+                        password,
+                        role,
+                        relay_user_id,
+                    };
+                    let id = accounts::create(&store, &new).await?;
+                    println!("created account {id} {username}");
+                }
+                UserCommand::List => {
+                    for a in store.accounts().await? {
+                        let relay = a.relay_user_id.map(|u| u.to_string()).unwrap_or_default();
+                        let state = if a.disabled { "disabled" } else { "active" };
+                        println!("{}\t{}\t{}\t{}\t{}", a.id, a.username, a.role, relay, state);
+                    }
+                }
+            }
         }
         Command::Key(cmd) => {
             let store = open(&cli.db.database_url).await?;
@@ -84,6 +148,46 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 }
             }
         }
+        Command::Import(ImportCommand::NewApi {
+            from,
+            consume,
+            batch,
+        }) => {
+            let store = open(&cli.db.database_url).await?;
+            let bar =
+                indicatif::ProgressBar::new(0).with_style(indicatif::ProgressStyle::with_template(
+                    "{bar:40} {pos}/{len} rows ({per_sec}, eta {eta})",
+                )?);
+            let report = errscope::server::import::newapi::import(
+                &store,
+                &from,
+                consume,
+                batch,
+                |done, total| {
+                    bar.set_length(total);
+                    bar.set_position(done);
+                },
+            )
+            .await?;
+            bar.finish_and_clear();
+            store.analyze().await?;
+            println!(
+                "read {} rows, inserted {}, already present {}, rejected {}; resumes after id {}",
+                report.read, report.inserted, report.duplicates, report.rejected, report.last_id
+            );
+            for (id, why) in &report.examples {
+                println!("  rejected new-api id {id}: {}: {}", why.field, why.reason);
+            }
+        }
+        Command::Retention(cmd) => {
+            let store = open(&cli.db.database_url).await?;
+            retention_command(&store, cmd).await?;
+        }
+        Command::Bench(args) => {
+            if !errscope::server::bench::run(&args).await? {
+                return Err("a target of the brief was missed (see the table above)".into());
+            }
+        }
         Command::Explain(args) => {
             let req = explain::ExplainRequest {
                 status: args.status,
@@ -96,6 +200,55 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 println!("{}", serde_json::to_string_pretty(&answer)?);
             } else {
                 print!("{}", explain::to_text(&answer));
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn retention_command(
+    store: &Store,
+    cmd: RetentionCommand,
+) -> Result<(), Box<dyn std::error::Error>> {
+    use errscope::domain::log::LogType;
+    use errscope::domain::retention::{parse_days, Retention};
+    match cmd {
+        RetentionCommand::Show => {
+            for r in store.retention().await? {
+                let days = r
+                    .days
+                    .map_or("forever".to_string(), |d| format!("{d} days"));
+                println!("{}\t{days}", r.log_type.as_str());
+            }
+            for p in store.purge_reports(10).await? {
+                println!(
+                    "purged {} {} rows older than {} days ({} ms, at {})",
+                    p.removed,
+                    p.log_type.as_str(),
+                    p.days,
+                    p.finished_ms - p.started_ms,
+                    p.finished_ms
+                );
+            }
+        }
+        RetentionCommand::Set { log_type, days } => {
+            let log_type = LogType::parse(&log_type).ok_or("--type must be error or consume")?;
+            let days = parse_days(&days)?;
+            store.set_retention(Retention { log_type, days }).await?;
+            println!(
+                "{}: {}",
+                log_type.as_str(),
+                days.map_or("forever".into(), |d| format!("{d} days"))
+            );
+        }
+        RetentionCommand::Run => {
+            for p in retention::purge_expired(store, now_ms(), retention::BATCH).await? {
+                println!(
+                    "removed {} {} rows older than {} days",
+                    p.removed,
+                    p.log_type.as_str(),
+                    p.days
+                );
             }
         }
     }

@@ -1,77 +1,18 @@
 //! The store and the HTTP app against a real SQLite file: scoping, keyset pagination, the
 //! capped count, keyword search (ASCII and Chinese), and pages that never answer 500.
 #![cfg(feature = "ssr")]
+#![recursion_limit = "256"]
 use axum::body::{to_bytes, Body};
 use axum::http::{Request, StatusCode};
 use tower::ServiceExt;
 
 use errscope::domain::filter::{Cursor, LogFilter, COUNT_CAP};
 use errscope::domain::log::LogType;
-use errscope::server::cli::ServeArgs;
-use errscope::server::http::router::{app, leptos_options};
-use errscope::server::ingest::{prepare, IngestRecord};
-use errscope::server::store::{Store, Visibility};
+use errscope::server::ingest::prepare;
+use errscope::server::store::Visibility;
 
-async fn store() -> (Store, tempdir::Dir) {
-    let dir = tempdir::Dir::new();
-    let store = Store::connect(&format!("sqlite://{}/t.db", dir.0.display()))
-        .await
-        .unwrap();
-    store.migrate().await.unwrap();
-    (store, dir)
-}
-
-mod tempdir {
-    pub struct Dir(pub std::path::PathBuf);
-    impl Dir {
-        pub fn new() -> Dir {
-            let p = std::env::temp_dir().join(format!(
-                "errscope-test-{}-{}",
-                std::process::id(),
-                std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .unwrap()
-                    .as_nanos()
-            ));
-            std::fs::create_dir_all(&p).unwrap();
-            Dir(p)
-        }
-    }
-    impl Drop for Dir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
-}
-
-fn record(i: i64, user: i64, status: u16, content: &str) -> IngestRecord {
-    IngestRecord {
-        time: Some(serde_json::json!(1_763_700_000_000_i64 + i * 1000)),
-        user_id: Some(user),
-        token_name: Some(format!("tok-{user}")),
-        group: Some(if i % 2 == 0 { "vip" } else { "default" }.into()),
-        model: Some("gpt-4o".into()),
-        request_id: Some(format!("req-{i:06}")),
-        status_code: Some(status),
-        content: Some(content.into()),
-        ..Default::default()
-    }
-}
-
-async fn seed(store: &Store, n: i64) {
-    let rows: Vec<_> = (0..n)
-        .map(|i| {
-            let content = match i % 3 {
-                0 => "请求失败 [429]: {\"message\":\"Too many requests\"}",
-                1 => "bad response status code 502 from sk-proj-AbCdEf1234567890XYZ",
-                _ => "Invalid token",
-            };
-            let status = [500, 502, 401][(i % 3) as usize];
-            prepare(record(i, 1000 + i % 4, status, content)).unwrap()
-        })
-        .collect();
-    store.insert_batch(&rows).await.unwrap();
-}
+mod common;
+use common::{get_as, record, router, seed, sign_in_as, store};
 
 #[tokio::test]
 async fn keyset_pages_cover_every_row_once_even_while_rows_arrive() {
@@ -220,18 +161,14 @@ async fn impact_scope_counts_the_same_failure_in_group_and_elsewhere() {
     assert!(scope.tokens >= 1 && scope.first_ms <= row.ts_ms && scope.last_ms >= row.ts_ms);
 }
 
+/// A page as an admin sees it.
 async fn get(path: &str) -> (StatusCode, String) {
-    let (store, dir) = store().await;
+    let (store, _dir) = store().await;
     seed(&store, 30).await;
-    let router = app(store, leptos_options(&ServeArgs::default()));
-    let res = router
-        .oneshot(Request::get(path).body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let status = res.status();
-    let body = to_bytes(res.into_body(), 8 << 20).await.unwrap();
-    drop(dir);
-    (status, String::from_utf8_lossy(&body).into_owned())
+    let router = router(&store).await;
+    let cookie = sign_in_as(&router, &store, "root", "admin", None).await;
+    let (status, _, body) = get_as(&router, Some(&cookie), path).await;
+    (status, body)
 }
 
 #[tokio::test]
@@ -260,18 +197,20 @@ async fn bad_input_is_a_message_not_a_500() {
         "/logs?from=yesterday",
         &format!("/logs?q={}", "x".repeat(5000)),
         "/logs/notanumber",
-        "/logs/424242",
     ] {
         let (status, html) = get(path).await;
         assert_eq!(status, StatusCode::OK, "{path}");
         assert!(html.contains("role=\"alert\""), "{path} explains itself");
     }
+    let (status, html) = get("/logs/424242").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(html.contains("role=\"alert\""));
 }
 
 #[tokio::test]
 async fn explain_api_and_health() {
     let (store, _dir) = store().await;
-    let router = app(store, leptos_options(&ServeArgs::default()));
+    let router = router(&store).await;
     let req = Request::post("/api/v1/explain")
         .body(Body::from(
             r#"{"status":503,"message":"system disk overloaded"}"#,
@@ -319,12 +258,14 @@ async fn csv_export_streams_every_matching_row_with_a_bom() {
         .chain((0..10).map(|i| prepare(record(10_000 + i, 1002, 401, "Invalid token")).unwrap()))
         .collect();
     store.insert_batch(&rows).await.unwrap();
-    let router = app(store, leptos_options(&ServeArgs::default()));
+    let router = router(&store).await;
+    let cookie = sign_in_as(&router, &store, "root", "admin", None).await;
     // Through the compression layer, as browsers ask for it.
     let gz = router
         .clone()
         .oneshot(
             Request::get("/logs.csv?status=502")
+                .header("cookie", &cookie)
                 .header("accept-encoding", "gzip")
                 .body(Body::empty())
                 .unwrap(),
@@ -337,6 +278,7 @@ async fn csv_export_streams_every_matching_row_with_a_bom() {
     let res = router
         .oneshot(
             Request::get("/logs.csv?status=502")
+                .header("cookie", &cookie)
                 .body(Body::empty())
                 .unwrap(),
         )

@@ -1,4 +1,5 @@
 //! Pure domain logic, compiled for both the server and the browser: no I/O here.
+pub mod access;
 pub mod attribution;
 pub mod catalogue;
 pub mod filter;
@@ -6,6 +7,7 @@ pub mod health;
 pub mod lang;
 pub mod log;
 pub mod mask;
+pub mod retention;
 pub mod scope;
 pub mod signal;
 pub mod status;

@@ -1,4 +1,4 @@
-//! Command line: `errscope [serve]`, `migrate`, `demo`, `explain`. Every flag has an env equivalent.
+//! Command line: `errscope [serve]`, `migrate`, `demo`, `explain`, `key`, `user`, `import`, `bench`, `retention`. Every flag has an env equivalent.
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Parser, Debug)]
@@ -50,6 +50,106 @@ pub enum Command {
     /// Manage the ingest keys relays use to push logs.
     #[command(subcommand)]
     Key(KeyCommand),
+    /// Manage console accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Import logs that exist elsewhere.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Measure the console's queries on a generated dataset against new-api's strategy.
+    Bench(BenchArgs),
+    /// How many days of logs to keep, and purging what is older.
+    #[command(subcommand)]
+    Retention(RetentionCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RetentionCommand {
+    /// Print each log type's retention and the latest purges.
+    Show,
+    /// Set how many days of one log type to keep (`--days forever` keeps every row).
+    Set {
+        /// error or consume.
+        #[arg(long = "type")]
+        log_type: String,
+        /// Whole days from 1 to 3650, or `forever`.
+        #[arg(long)]
+        days: String,
+    },
+    /// Purge expired rows now (the server also does it every --retention-interval-minutes).
+    Run,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ImportCommand {
+    /// From new-api's `logs` table: error rows, and consume rows with --consume. Resumes
+    /// after the last imported id; safe to re-run.
+    NewApi {
+        /// new-api's database, e.g. sqlite:///opt/new-api/one-api.db
+        #[arg(long = "from")]
+        from: String,
+        /// Import consume (success) rows too, so Group Health has error rates.
+        #[arg(long)]
+        consume: bool,
+        /// Rows per transaction.
+        #[arg(long, default_value_t = 5_000)]
+        batch: i64,
+    },
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct BenchArgs {
+    /// Rows to generate (the brief's size is 10,000,000).
+    #[arg(long, default_value_t = 10_000_000)]
+    pub rows: usize,
+    /// Timed runs of each errscope query.
+    #[arg(long, default_value_t = 30)]
+    pub runs: usize,
+    /// Timed runs of each baseline query (they are slow).
+    #[arg(long, default_value_t = 3)]
+    pub baseline_runs: usize,
+    /// SQLite file for the dataset (replaced); default: a file in the temp folder.
+    #[arg(long)]
+    pub db_path: Option<String>,
+    /// Keep the database file afterwards.
+    #[arg(long)]
+    pub keep: bool,
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+    /// Report without failing when a target is missed.
+    #[arg(long)]
+    pub report_only: bool,
+    /// Folder of the built site, for the page-weight figures.
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    pub site_root: String,
+}
+
+impl BenchArgs {
+    pub fn database_path(&self) -> String {
+        self.db_path.clone().unwrap_or_else(|| {
+            std::env::temp_dir()
+                .join(format!("errscope-bench-{}.db", std::process::id()))
+                .display()
+                .to_string()
+        })
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Create an account. The password is read from ERRSCOPE_PASSWORD, else from stdin.
+    Add {
+        #[arg(long)]
+        username: String,
+        /// user, support or admin.
+        #[arg(long, default_value = "user")]
+        role: String,
+        /// The relay user id whose logs a `user` account may see.
+        #[arg(long)]
+        relay_user_id: Option<i64>,
+    },
+    /// List accounts.
+    List,
 }
 
 #[derive(Subcommand, Debug)]
@@ -79,6 +179,37 @@ pub struct ServeArgs {
     /// Folder of the built site (`pkg/` with the wasm and JS).
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: String,
+    /// Sign a session out after this many minutes without a request.
+    #[arg(long, env = "ERRSCOPE_SESSION_IDLE_MINUTES", default_value_t = 120)]
+    pub session_idle_minutes: i64,
+    /// Sign a session out this many hours after sign-in, active or not.
+    #[arg(long, env = "ERRSCOPE_SESSION_MAX_HOURS", default_value_t = 12)]
+    pub session_max_hours: i64,
+    /// Mark cookies Secure (set it when users reach errscope over https).
+    #[arg(long, env = "ERRSCOPE_SECURE_COOKIES", default_value_t = false, action = clap::ArgAction::Set)]
+    pub secure_cookies: bool,
+    /// On first start with no accounts, create this admin (with ERRSCOPE_ADMIN_PASSWORD).
+    #[arg(long, env = "ERRSCOPE_ADMIN_USERNAME", default_value = "admin")]
+    pub admin_username: String,
+    #[arg(long, env = "ERRSCOPE_ADMIN_PASSWORD", hide_env_values = true)]
+    pub admin_password: Option<String>,
+    /// Purge rows older than the retention (set by admins) this often.
+    #[arg(
+        long,
+        env = "ERRSCOPE_RETENTION_INTERVAL_MINUTES",
+        default_value_t = 60
+    )]
+    pub retention_interval_minutes: u64,
+}
+
+impl ServeArgs {
+    pub fn session_settings(&self) -> crate::server::auth::session::SessionSettings {
+        crate::server::auth::session::SessionSettings {
+            idle_minutes: self.session_idle_minutes.max(1),
+            absolute_hours: self.session_max_hours.max(1),
+            secure_cookies: self.secure_cookies,
+        }
+    }
 }
 
 impl Default for ServeArgs {
@@ -88,6 +219,12 @@ impl Default for ServeArgs {
             demo: true,
             demo_rows: 60_000,
             site_root: "target/site".into(),
+            session_idle_minutes: 120,
+            session_max_hours: 12,
+            secure_cookies: false,
+            admin_username: "admin".into(),
+            admin_password: None,
+            retention_interval_minutes: 60,
         }
     }
 }

@@ -1,8 +1,12 @@
 //! The server half: configuration and CLI, the store, ingest, demo data and the HTTP app.
+pub mod auth;
+pub mod bench;
 pub mod cli;
 pub mod demo;
 pub mod explain;
 pub mod http;
+pub mod import;
 pub mod ingest;
+pub mod retention;
 pub mod store;
 pub mod time;

@@ -54,14 +54,14 @@ pub struct RequestDetails {
     pub action: String,
 }
 
-#[server]
+#[server(endpoint = "list_logs")]
 pub async fn list_logs(query: LogQuery) -> Result<LogPage, ServerFnError> {
     crate::server::http::pages::list_logs(query)
         .await
         .map_err(|e| ServerFnError::new(e.to_string()))
 }
 
-#[server]
+#[server(endpoint = "log_details")]
 pub async fn log_details(
     id: i64,
     tz: Option<String>,
@@ -71,7 +71,138 @@ pub async fn log_details(
         .map_err(|e| ServerFnError::new(e.to_string()))
 }
 
-#[server]
+/// The signed-in account (None when signed out).
+#[server(endpoint = "current_account")]
+pub async fn current_account() -> Result<Option<crate::domain::access::Account>, ServerFnError> {
+    Ok(crate::server::auth::Viewer::current()
+        .ok()
+        .map(|v| v.account))
+}
+
+/// Every console account (admins only).
+#[server(endpoint = "account_list")]
+pub async fn account_list() -> Result<Vec<crate::domain::access::Account>, ServerFnError> {
+    let store =
+        crate::server::http::pages::store().map_err(|e| ServerFnError::new(e.to_string()))?;
+    crate::server::auth::accounts::list(&store)
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))
+}
+
+/// Creates an account (admins only). `relay_user_id` may be empty.
+#[server(endpoint = "add_account")]
+pub async fn add_account(
+    username: String,
+    password: String,
+    role: String,
+    relay_user_id: String,
+) -> Result<(), ServerFnError> {
+    use crate::server::auth::accounts::{add, AccountError, NewAccount};
+    let store =
+        crate::server::http::pages::store().map_err(|e| ServerFnError::new(e.to_string()))?;
+    let relay_user_id = match relay_user_id.trim() {
+        "" => None,
+        v => Some(v.parse::<i64>().map_err(|_| {
+            ServerFnError::new(AccountError::Invalid(
+                "a relay user id is a whole number".into(),
+            ))
+        })?),
+    };
+    let new = NewAccount {
+        username,
+        password,
+        role,
+        relay_user_id,
+    };
+    add(&store, &new)
+        .await
+        .map(|_| ())
+        .map_err(|e| ServerFnError::new(e.to_string()))
+}
+
+/// Changes one thing about an account (admins only): see `auth::accounts::change`.
+#[server(endpoint = "change_account")]
+pub async fn change_account(id: i64, action: String, value: String) -> Result<(), ServerFnError> {
+    let store =
+        crate::server::http::pages::store().map_err(|e| ServerFnError::new(e.to_string()))?;
+    crate::server::auth::accounts::change(&store, id, &action, &value)
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))
+}
+
+/// One line of the lookup audit, its time in the viewer's zone.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AuditLine {
+    pub time: String,
+    pub lookup: crate::domain::access::Lookup,
+}
+
+/// The newest support and admin lookups of other users' requests (admins only).
+#[server(endpoint = "lookup_audit")]
+pub async fn lookup_audit(tz: Option<String>) -> Result<Vec<AuditLine>, ServerFnError> {
+    let store =
+        crate::server::http::pages::store().map_err(|e| ServerFnError::new(e.to_string()))?;
+    let zone = crate::server::http::pages::viewer_zone(tz.as_deref()).await;
+    let lookups = crate::server::auth::audit::recent(&store, 500)
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))?;
+    Ok(lookups
+        .into_iter()
+        .map(|lookup| AuditLine {
+            time: zone.format_ms(lookup.ts_ms),
+            lookup,
+        })
+        .collect())
+}
+
+/// Retention as the admin page shows it: each log type's days and the latest purges.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RetentionPage {
+    pub rules: Vec<crate::domain::retention::Retention>,
+    /// (when it finished, in the viewer's zone; the purge).
+    pub purges: Vec<(String, crate::domain::retention::PurgeReport)>,
+}
+
+#[server(endpoint = "retention_status")]
+pub async fn retention_status(tz: Option<String>) -> Result<RetentionPage, ServerFnError> {
+    let store =
+        crate::server::http::pages::store().map_err(|e| ServerFnError::new(e.to_string()))?;
+    let zone = crate::server::http::pages::viewer_zone(tz.as_deref()).await;
+    let (rules, purges) = crate::server::retention::status(&store)
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))?;
+    Ok(RetentionPage {
+        rules,
+        purges: purges
+            .into_iter()
+            .map(|p| (zone.format_ms(p.finished_ms), p))
+            .collect(),
+    })
+}
+
+/// Sets one log type's retention (admins only); `days` empty keeps forever.
+#[server(endpoint = "set_retention")]
+pub async fn set_retention(log_type: String, days: String) -> Result<(), ServerFnError> {
+    let store =
+        crate::server::http::pages::store().map_err(|e| ServerFnError::new(e.to_string()))?;
+    crate::server::retention::set(&store, &log_type, &days)
+        .await
+        .map(|_| ())
+        .map_err(|e| ServerFnError::new(e.to_string()))
+}
+
+/// Purges expired rows now (admins only); answers how many rows it removed.
+#[server(endpoint = "purge_now")]
+pub async fn purge_now() -> Result<u64, ServerFnError> {
+    let store =
+        crate::server::http::pages::store().map_err(|e| ServerFnError::new(e.to_string()))?;
+    crate::server::retention::run_now(&store)
+        .await
+        .map(|reports| reports.iter().map(|r| r.removed).sum())
+        .map_err(|e| ServerFnError::new(e.to_string()))
+}
+
+#[server(endpoint = "catalogue_entries")]
 pub async fn catalogue_entries() -> Result<Vec<Entry>, ServerFnError> {
     Ok(crate::domain::catalogue::Catalogue::builtin()
         .entries()
@@ -109,6 +240,8 @@ pub struct HealthSignal {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct HealthPage {
+    /// The viewer is a user: their groups only, rates and counts only.
+    pub restricted: bool,
     pub window: String,
     pub bucket_minutes: i64,
     pub zone: String,
@@ -116,7 +249,7 @@ pub struct HealthPage {
     pub signals: Vec<HealthSignal>,
 }
 
-#[server]
+#[server(endpoint = "load_group_health")]
 pub async fn load_group_health(
     window: String,
     tz: Option<String>,

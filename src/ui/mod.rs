@@ -8,10 +8,28 @@ use leptos_meta::{provide_meta_context, Link, Meta, Title};
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::{path, SsrMode};
 
-use pages::{details::DetailsPage, health::HealthPage, logs::LogsPage, reference::ReferencePage};
+use pages::{
+    audit::AuditPage, details::DetailsPage, health::HealthPage, login::LoginPage, logs::LogsPage,
+    reference::ReferencePage, retention::RetentionPage, users::UsersPage,
+};
+
+/// Sends the page's Content-Security-Policy, with this response's script nonce.
+fn content_security_policy() {
+    #[cfg(feature = "ssr")]
+    if let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) {
+        let csp = crate::server::auth::guard::page_csp(&nonce);
+        if let Ok(value) = axum::http::HeaderValue::from_str(&csp) {
+            response.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
+}
 
 /// The HTML document around the app (server only).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -31,6 +49,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    let account = Resource::new(|| (), |_| crate::ui::api::current_account());
     view! {
         <Link rel="stylesheet" href="/app.css"/>
         <Meta name="description" content="errscope: why did my API request fail?"/>
@@ -44,6 +63,20 @@ pub fn App() -> impl IntoView {
                     <A href="/logs" attr:class="hover:underline">"Usage Logs"</A>
                     <A href="/health" attr:class="hover:underline">"Group Health"</A>
                     <A href="/reference" attr:class="hover:underline">"Reference"</A>
+                    <Suspense fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            let a = account.await.ok().flatten();
+                            let admin = a.as_ref().is_some_and(|a| a.role.manages_accounts());
+                            view! {
+                                <Show when=move || admin>
+                                    <A href="/admin/users" attr:class="hover:underline">"Users"</A>
+                                    <A href="/admin/audit" attr:class="hover:underline">"Audit"</A>
+                                    <A href="/admin/retention" attr:class="hover:underline">"Retention"</A>
+                                </Show>
+                                <components::account_menu::AccountMenu account=a/>
+                            }
+                        })}
+                    </Suspense>
                 </nav>
             </header>
             <main id="main" class="max-w-screen-2xl mx-auto px-4 py-4">
@@ -52,6 +85,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/logs/:id") view=DetailsPage ssr=SsrMode::Async/>
                     <Route path=path!("/health") view=HealthPage ssr=SsrMode::Async/>
                     <Route path=path!("/reference") view=ReferencePage ssr=SsrMode::Async/>
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/users") view=UsersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/audit") view=AuditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/retention") view=RetentionPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

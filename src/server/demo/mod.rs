@@ -13,11 +13,11 @@ const RECIPES: &str = include_str!("recipes.toml");
 
 #[derive(Deserialize)]
 struct Recipes {
-    groups: Vec<String>,
     models: Vec<String>,
     error_share: f64,
     days: i64,
     users: Vec<User>,
+    accounts: Vec<crate::server::auth::accounts::NewAccount>,
     common: Vec<Common>,
     incident: Vec<Incident>,
 }
@@ -187,27 +187,56 @@ impl Generator {
 
 /// Generates `rows` rows (at least the catalogue and the incidents) and returns them prepared.
 pub fn generate(rows: usize, seed: u64, now_ms: i64) -> Vec<NewLog> {
+    batches(rows, seed, now_ms, rows.max(1)).flatten().collect()
+}
+
+/// The same rows as `generate`, `batch` at a time, so that millions never sit in memory at
+/// once: the first batch holds the catalogue and the incidents, the rest background traffic.
+pub fn batches(
+    rows: usize,
+    seed: u64,
+    now_ms: i64,
+    batch: usize,
+) -> impl Iterator<Item = Vec<NewLog>> {
     let mut g = Generator {
         rng: StdRng::seed_from_u64(seed),
         r: recipes(),
         now_ms,
         seq: 0,
     };
-    let mut out = Vec::with_capacity(rows + 2_000);
-    let users = g.r.users.len();
     let catalogue: Vec<Failure> = Catalogue::builtin()
         .entries()
         .iter()
         .flat_map(failures_for)
         .collect();
+    let mut first = planted(&mut g, &catalogue);
+    let mut made = 0;
+    let background = Background::new(&g.r);
+    std::iter::from_fn(move || {
+        if made >= rows && first.is_empty() {
+            return None;
+        }
+        let mut out = std::mem::take(&mut first);
+        while out.len() < batch && made + out.len() < rows {
+            out.push(background.record(&mut g, &catalogue));
+        }
+        made += out.len();
+        Some(
+            out.into_iter()
+                .map(|r| prepare(r).expect("demo records are valid"))
+                .collect(),
+        )
+    })
+}
 
-    // Every catalogue entry at least twice, spread over the whole period.
+/// Every catalogue entry twice, spread over the whole period, and the planted incidents.
+fn planted(g: &mut Generator, catalogue: &[Failure]) -> Vec<IngestRecord> {
+    let users = g.r.users.len();
+    let mut out = Vec::new();
     for f in catalogue.iter().chain(catalogue.iter()) {
         let (ts, user) = (g.random_time(), g.rng.random_range(0..users));
         out.push(g.record(ts, user, Some(f)));
     }
-
-    // The planted incidents.
     for i in 0..g.r.incident.len() {
         let inc = &g.r.incident[i];
         let failure = Failure {
@@ -216,7 +245,7 @@ pub fn generate(rows: usize, seed: u64, now_ms: i64) -> Vec<NewLog> {
             message: inc.message.clone(),
         };
         let (start, span) = (
-            now_ms - inc.minutes_ago * 60_000,
+            g.now_ms - inc.minutes_ago * 60_000,
             inc.duration_minutes * 60_000,
         );
         let (n, groups, user, token, model) = (
@@ -233,7 +262,7 @@ pub fn generate(rows: usize, seed: u64, now_ms: i64) -> Vec<NewLog> {
         for k in 0..n {
             let ts = start + (span * k as i64) / n.max(1) as i64 + g.rng.random_range(0..30_000);
             let u = *g.pick(&eligible);
-            let mut rec = g.record(ts.min(now_ms), u, Some(&failure));
+            let mut rec = g.record(ts.min(g.now_ms), u, Some(&failure));
             let user_groups: Vec<String> = g.r.users[u]
                 .groups
                 .iter()
@@ -250,10 +279,19 @@ pub fn generate(rows: usize, seed: u64, now_ms: i64) -> Vec<NewLog> {
             out.push(rec);
         }
     }
+    out
+}
 
-    // Background traffic.
-    let common: Vec<(Failure, u32)> =
-        g.r.common
+/// Background traffic: mostly successes, errors drawn from the common ones and the catalogue.
+struct Background {
+    common: Vec<(Failure, u32)>,
+    total_weight: u32,
+}
+
+impl Background {
+    fn new(r: &Recipes) -> Background {
+        let common: Vec<(Failure, u32)> = r
+            .common
             .iter()
             .map(|c| {
                 (
@@ -266,13 +304,19 @@ pub fn generate(rows: usize, seed: u64, now_ms: i64) -> Vec<NewLog> {
                 )
             })
             .collect();
-    let total_weight: u32 = common.iter().map(|c| c.1).sum();
-    while out.len() < rows {
-        let (ts, user) = (g.random_time(), g.rng.random_range(0..users));
+        let total_weight = common.iter().map(|c| c.1).sum();
+        Background {
+            common,
+            total_weight,
+        }
+    }
+
+    fn record(&self, g: &mut Generator, catalogue: &[Failure]) -> IngestRecord {
+        let (ts, user) = (g.random_time(), g.rng.random_range(0..g.r.users.len()));
         let failure = if g.rng.random_bool(g.r.error_share) {
             if g.rng.random_bool(0.7) {
-                let mut x = g.rng.random_range(0..total_weight);
-                common
+                let mut x = g.rng.random_range(0..self.total_weight);
+                self.common
                     .iter()
                     .find(|(_, w)| {
                         if x < *w {
@@ -284,25 +328,36 @@ pub fn generate(rows: usize, seed: u64, now_ms: i64) -> Vec<NewLog> {
                     })
                     .map(|c| c.0.clone())
             } else {
-                Some(g.pick(&catalogue).clone())
+                Some(g.pick(catalogue).clone())
             }
         } else {
             None
         };
-        out.push(g.record(ts, user, failure.as_ref()));
+        g.record(ts, user, failure.as_ref())
     }
-    let _ = &g.r.groups;
-    out.into_iter()
-        .map(|r| prepare(r).expect("demo records are valid"))
-        .collect()
+}
+
+/// Creates the demo accounts that do not exist yet; returns how many were created.
+pub async fn create_accounts(
+    store: &Store,
+) -> Result<usize, crate::server::auth::accounts::AccountError> {
+    let mut created = 0;
+    for a in &recipes().accounts {
+        if store.account_by_username(&a.username).await?.is_none() {
+            crate::server::auth::accounts::create(store, a).await?;
+            created += 1;
+        }
+    }
+    Ok(created)
 }
 
 /// Generates demo data into the store, in batches.
 pub async fn load(store: &Store, rows: usize, seed: u64, now_ms: i64) -> Result<u64, StoreError> {
     let mut inserted = 0;
-    for batch in generate(rows, seed, now_ms).chunks(5_000) {
-        inserted += store.insert_batch(batch).await?.inserted;
+    for batch in batches(rows, seed, now_ms, 5_000) {
+        inserted += store.insert_batch(&batch).await?.inserted;
     }
+    store.analyze().await?;
     Ok(inserted)
 }
 

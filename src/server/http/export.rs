@@ -13,7 +13,7 @@ use crate::domain::log::LogRow;
 use crate::server::store::{Store, Visibility};
 use crate::server::time::{now_ms, Zone};
 
-use super::viewer::{Role, Viewer};
+use crate::server::auth::Viewer;
 
 const PAGE: u32 = 1_000;
 const COLUMNS: [&str; 19] = [
@@ -93,6 +93,7 @@ struct Export {
 pub async fn logs_csv(
     State(store): State<Store>,
     headers: axum::http::HeaderMap,
+    viewer: Option<axum::Extension<Viewer>>,
     query: Result<Query<LogQuery>, QueryRejection>,
 ) -> Response {
     let query = match query {
@@ -114,8 +115,11 @@ pub async fn logs_csv(
     }
     filter.page_size = PAGE;
     filter.cursor = None;
-    let viewer = Viewer::current();
-    let admin = viewer.role == Role::Admin;
+    let viewer = match viewer {
+        Some(axum::Extension(v)) => v,
+        None => return (StatusCode::UNAUTHORIZED, "sign in to export logs").into_response(),
+    };
+    let admin = viewer.role().sees_admin_fields();
     let mut header_row: Vec<String> = COLUMNS.iter().map(|c| c.to_string()).collect();
     if admin {
         header_row.extend(ADMIN_COLUMNS.iter().map(|c| c.to_string()));

@@ -2,6 +2,7 @@
 //! attribution comes from the same scope rules (`domain::scope::resolve`) as row details.
 use std::collections::BTreeMap;
 
+use super::pages::PageError;
 use crate::domain::attribution::Attribution;
 use crate::domain::catalogue::Catalogue;
 use crate::domain::filter::url_encode;
@@ -11,7 +12,7 @@ use crate::domain::health::{
 use crate::domain::lang::Lang;
 use crate::domain::scope::{resolve, ImpactScope};
 use crate::domain::signal::Signal;
-use crate::server::store::{Store, StoreError};
+use crate::server::auth::Viewer;
 use crate::server::time::{now_ms, Zone};
 use crate::ui::api::{GroupHealth, HealthPage, HealthSignal};
 
@@ -40,11 +41,14 @@ fn sig_filters(sig: &Signature) -> Vec<(&'static str, String)> {
     f
 }
 
-pub async fn group_health(window: &str, tz: Option<&str>) -> Result<HealthPage, StoreError> {
+/// Support and admins see every group with its messages and concentrations; a user sees the
+/// groups they use, rates and counts only (no other user's messages, tokens or request ids).
+pub async fn group_health(window: &str, tz: Option<&str>) -> Result<HealthPage, PageError> {
+    let viewer = Viewer::current()?;
+    let restricted = !viewer.role().sees_every_user();
     let zone = super::pages::viewer_zone(tz).await;
     let hhmm = |ms: i64| zone.format_ms(ms)[5..16].to_string();
-    let store =
-        leptos::prelude::use_context::<Store>().ok_or(StoreError::Db(sqlx::Error::PoolClosed))?;
+    let store = super::pages::store()?;
     let (name, minutes, bucket_minutes) = WINDOWS
         .iter()
         .copied()
@@ -66,7 +70,7 @@ pub async fn group_health(window: &str, tz: Option<&str>) -> Result<HealthPage, 
     let messages: BTreeMap<Signature, String> = messages.into_iter().collect();
 
     let mut signals = Vec::new();
-    for c in concentrations(&cells) {
+    for c in concentrations(&cells).into_iter().filter(|_| !restricted) {
         let (sig, groups, from_b, to_b, share) = match &c {
             Concentration::ManyGroups {
                 signature,
@@ -241,8 +245,16 @@ pub async fn group_health(window: &str, tz: Option<&str>) -> Result<HealthPage, 
             }
         })
         .collect();
+    if restricted {
+        let own = store.facets(viewer.visibility()).await?.groups;
+        groups.retain(|g| own.contains(&g.group));
+        for g in &mut groups {
+            g.top_messages.clear();
+        }
+    }
     groups.sort_by(|a, b| b.rate.total_cmp(&a.rate));
     Ok(HealthPage {
+        restricted,
         window: name.to_string(),
         bucket_minutes,
         zone: zone.label(now_ms()),

@@ -4,6 +4,5 @@ pub mod health;
 pub mod ingest_api;
 pub mod pages;
 pub mod router;
-pub mod viewer;
 
 pub use router::serve;

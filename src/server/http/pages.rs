@@ -10,9 +10,20 @@ use crate::server::store::{Store, StoreError};
 use crate::server::time::{now_ms, Zone};
 use crate::ui::api::{LogPage, RequestDetails, RowView};
 
-use super::viewer::Viewer;
+use crate::domain::access::LookupKind;
+use crate::server::auth::audit::record_lookup;
+use crate::server::auth::{AccessError, Viewer};
 
-fn store() -> Result<Store, StoreError> {
+/// Why a page's data could not be served.
+#[derive(Debug, thiserror::Error)]
+pub enum PageError {
+    #[error(transparent)]
+    Access(#[from] AccessError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+pub fn store() -> Result<Store, StoreError> {
     leptos::prelude::use_context::<Store>().ok_or(StoreError::Db(sqlx::Error::PoolClosed))
 }
 
@@ -85,9 +96,9 @@ async fn resolve_rows(
     Ok(out)
 }
 
-pub async fn list_logs(query: LogQuery) -> Result<LogPage, StoreError> {
+pub async fn list_logs(query: LogQuery) -> Result<LogPage, PageError> {
+    let viewer = Viewer::current()?;
     let store = store()?;
-    let viewer = Viewer::current();
     let vis = viewer.visibility();
     let zone = viewer_zone(query.tz.as_deref()).await;
     let (mut filter, errors) = query.validate(now_ms(), |s| zone.parse_local(s));
@@ -119,6 +130,11 @@ pub async fn list_logs(query: LogQuery) -> Result<LogPage, StoreError> {
     } else {
         None
     };
+    if filter.request_id.is_some() {
+        for r in &rows {
+            record_lookup(&store, &viewer, r, LookupKind::RequestIdSearch).await?;
+        }
+    }
     for r in &mut rows {
         viewer.redact(r);
     }
@@ -134,16 +150,15 @@ pub async fn list_logs(query: LogQuery) -> Result<LogPage, StoreError> {
     })
 }
 
-pub async fn log_details(
-    id: i64,
-    tz: Option<String>,
-) -> Result<Option<RequestDetails>, StoreError> {
+pub async fn log_details(id: i64, tz: Option<String>) -> Result<Option<RequestDetails>, PageError> {
+    let viewer = Viewer::current()?;
     let zone = viewer_zone(tz.as_deref()).await;
     let store = store()?;
-    let viewer = Viewer::current();
     let Some(mut row) = store.get(id, viewer.visibility()).await? else {
+        not_found_page();
         return Ok(None);
     };
+    record_lookup(&store, &viewer, &row, LookupKind::Details).await?;
     viewer.redact(&mut row);
     let e = explain(&row);
     let scope = store.impact_scope(&row, SCOPE_WINDOW_MINUTES).await?;
@@ -202,6 +217,17 @@ pub async fn log_details(
         action,
         row,
     }))
+}
+
+/// A details page for a row that does not exist, or is not the viewer's (the same answer),
+/// is a 404. Server-function calls keep their 200: the empty answer says it.
+fn not_found_page() {
+    use leptos::prelude::use_context;
+    let page = use_context::<axum::http::request::Parts>()
+        .is_some_and(|p| !p.uri.path().starts_with("/api/"));
+    if let (true, Some(res)) = (page, use_context::<leptos_axum::ResponseOptions>()) {
+        res.set_status(axum::http::StatusCode::NOT_FOUND);
+    }
 }
 
 /// The logs around a row (±window), in the viewer's zone, in its group or in every group.

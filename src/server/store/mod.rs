@@ -1,8 +1,12 @@
 //! The store: every read takes the viewer's `Visibility`, so scoping happens here, not in pages.
+mod accounts;
+mod audit;
 mod health;
 mod keys;
+mod retention;
 mod sqlite;
 
+pub use accounts::{AccountChange, StoredAccount};
 pub use health::{GroupTotals, SignatureScope};
 pub use keys::IngestKey;
 
@@ -16,6 +20,8 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("unsupported database URL {0}: use sqlite://path/to/file.db")]
     UnsupportedUrl(String),
+    #[error("{0}")]
+    Conflict(String),
     #[error("database error: {0}")]
     Db(#[from] sqlx::Error),
 }

@@ -57,6 +57,11 @@ impl Store {
         Ok(Store { pool })
     }
 
+    /// The pool, for the session store that shares the database.
+    pub fn sqlite_pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
     pub(super) fn pool(&self) -> &SqlitePool {
         &self.pool
     }
@@ -64,6 +69,56 @@ impl Store {
     pub async fn migrate(&self) -> Result<(), StoreError> {
         sqlx::migrate!("migrations/sqlite").run(&self.pool).await?;
         Ok(())
+    }
+
+    /// Refreshes the query planner's statistics (after a bulk load), sampling each index.
+    pub async fn analyze(&self) -> Result<(), StoreError> {
+        sqlx::query("PRAGMA analysis_limit = 1000")
+            .execute(&self.pool)
+            .await?;
+        sqlx::query("ANALYZE").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Error rows in all, uncapped (for the benchmark's deep page).
+    pub async fn count_exact_errors(&self) -> Result<u64, StoreError> {
+        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM logs WHERE log_type = 5")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n.max(0) as u64)
+    }
+
+    /// The keyset position after `depth` error rows, newest first.
+    pub async fn cursor_at_depth(
+        &self,
+        depth: u64,
+    ) -> Result<Option<crate::domain::filter::Cursor>, StoreError> {
+        let row = sqlx::query(
+            "SELECT ts_ms, id FROM logs WHERE log_type = 5 ORDER BY ts_ms DESC, id DESC LIMIT 1 OFFSET ?",
+        )
+        .bind(depth.saturating_sub(1) as i64)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|r| crate::domain::filter::Cursor {
+            ts_ms: r.get(0),
+            id: r.get(1),
+        }))
+    }
+
+    /// Up to `n` request ids spread evenly over the table.
+    pub async fn sample_request_ids(&self, n: i64) -> Result<Vec<String>, StoreError> {
+        let max: i64 = sqlx::query_scalar("SELECT coalesce(max(id), 0) FROM logs")
+            .fetch_one(&self.pool)
+            .await?;
+        let step = (max / n.max(1)).max(1);
+        Ok(sqlx::query_scalar(
+            "WITH RECURSIVE k(v) AS (SELECT 1 UNION ALL SELECT v + 1 FROM k WHERE v < ?) \
+             SELECT request_id FROM logs WHERE id IN (SELECT v * ? FROM k)",
+        )
+        .bind(n)
+        .bind(step)
+        .fetch_all(&self.pool)
+        .await?)
     }
 
     pub async fn ping(&self) -> Result<(), StoreError> {
@@ -80,6 +135,35 @@ impl Store {
 
     /// Inserts a batch in one transaction; rows whose (request_id, attempt) exist are skipped.
     pub async fn insert_batch(&self, rows: &[NewLog]) -> Result<InsertOutcome, StoreError> {
+        self.insert_batch_with(rows, None).await
+    }
+
+    /// Inserts a batch and moves an import source's bookmark in the same transaction, so an
+    /// interrupted import resumes exactly after what was committed.
+    pub async fn insert_batch_and_bookmark(
+        &self,
+        rows: &[NewLog],
+        source: &str,
+        last_id: i64,
+    ) -> Result<InsertOutcome, StoreError> {
+        self.insert_batch_with(rows, Some((source, last_id))).await
+    }
+
+    /// The last source id imported from `source` (0 before the first import).
+    pub async fn import_bookmark(&self, source: &str) -> Result<i64, StoreError> {
+        let id: Option<i64> =
+            sqlx::query_scalar("SELECT last_id FROM import_bookmarks WHERE source = ?")
+                .bind(source)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(id.unwrap_or(0))
+    }
+
+    async fn insert_batch_with(
+        &self,
+        rows: &[NewLog],
+        bookmark: Option<(&str, i64)>,
+    ) -> Result<InsertOutcome, StoreError> {
         let mut tx = self.pool.begin().await?;
         let mut inserted = 0;
         for chunk in rows.chunks(INSERT_CHUNK) {
@@ -139,6 +223,16 @@ impl Store {
                 b.push_bind(*k).push_bind(*v).push_bind(*u);
             });
             qb.build().execute(&mut *tx).await?;
+        }
+        if let Some((source, last_id)) = bookmark {
+            sqlx::query(
+                "INSERT INTO import_bookmarks (source, last_id) VALUES (?, ?) \
+                 ON CONFLICT (source) DO UPDATE SET last_id = excluded.last_id",
+            )
+            .bind(source)
+            .bind(last_id)
+            .execute(&mut *tx)
+            .await?;
         }
         tx.commit().await?;
         Ok(InsertOutcome {

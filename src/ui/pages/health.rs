@@ -35,7 +35,10 @@ pub fn HealthPage() -> impl IntoView {
                 match page.await {
                     Err(e) => view! { <p role="alert">"Could not load Group Health: " {e.to_string()}</p> }.into_any(),
                     Ok(p) => view! {
-                        <section aria-labelledby="signals-h" class="mb-4">
+                        <Show when=move || p.restricted>
+                            <p class="text-sm mb-3" data-testid="restricted-note">"The groups you use, with their request and error rates across all users of each group. Concentration details are shown to support staff."</p>
+                        </Show>
+                        <section aria-labelledby="signals-h" class="mb-4" class:hidden=p.restricted>
                             <h2 id="signals-h" class="font-semibold mb-1">"Where failures are concentrated (last " {p.window.clone()} ")"</h2>
                             {if p.signals.is_empty() {
                                 view! { <p class="text-sm text-slate-600" data-testid="no-signals">"No failure is concentrated in one group or across groups at once."</p> }.into_any()

@@ -1,0 +1,27 @@
+import { test, expect } from '@playwright/test';
+
+// Runs as the demo admin. Ten years of retention removes none of the demo rows, so the other
+// tests keep their data; the field is emptied again at the end (keep forever).
+test('an admin sets retention, is told about bad input, and purges on request', async ({ page }) => {
+  await page.goto('/admin/retention');
+  const consume = page.locator('form[data-retention="consume"]');
+  await consume.locator('input[name=days]').fill('0');
+  await consume.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByTestId('retention-error')).toContainText('whole number of days from 1 to 3650');
+
+  await consume.locator('input[name=days]').fill('3650');
+  await consume.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible();
+  await page.reload();
+  await expect(page.locator('form[data-retention="consume"] input[name=days]')).toHaveValue('3650');
+
+  await page.getByRole('button', { name: 'Purge now' }).click();
+  await expect(page.getByTestId('purged')).toHaveText('Purged 0 rows.');
+  await expect(page.locator('[data-testid="purges"] tbody tr').first()).toContainText('consume');
+  await expect(page.locator('[data-testid="purges"] tbody tr').first()).toContainText('3650 days');
+
+  await page.locator('form[data-retention="consume"] input[name=days]').fill('');
+  await page.locator('form[data-retention="consume"]').getByRole('button', { name: 'Save' }).click();
+  await page.reload();
+  await expect(page.locator('form[data-retention="consume"] input[name=days]')).toHaveValue('');
+});

@@ -1,0 +1,114 @@
+//! Who may see what. The store enforces it (every read takes a `Visibility`); this names the
+//! roles and the rules so the UI can show only what a role may use.
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Sees the logs of the relay user id their account is mapped to, nothing else.
+    User,
+    /// Reads every log (request-ID lookups across users); no admin-only fields, no changes.
+    Support,
+    /// Everything, plus accounts, ingest keys and retention.
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::User, Role::Support, Role::Admin];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::User => "user",
+            Role::Support => "support",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s.trim())
+    }
+
+    /// Rows of every relay user (support and admin).
+    pub fn sees_every_user(self) -> bool {
+        self != Role::User
+    }
+
+    /// Upstream channel, retry chain and client IP.
+    pub fn sees_admin_fields(self) -> bool {
+        self == Role::Admin
+    }
+
+    pub fn manages_accounts(self) -> bool {
+        self == Role::Admin
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The signed-in account, as the UI sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    pub id: i64,
+    pub username: String,
+    pub role: Role,
+    /// The relay's user id this account owns (role `user`).
+    pub relay_user_id: Option<i64>,
+    pub disabled: bool,
+}
+
+/// One support or admin lookup of another user's request, as the audit page lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lookup {
+    pub ts_ms: i64,
+    pub username: String,
+    pub role: Role,
+    pub log_id: i64,
+    pub request_id: String,
+    /// Whose request it was.
+    pub relay_user_id: i64,
+    /// How it was reached: the details page, or a request-id search.
+    pub how: LookupKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LookupKind {
+    Details,
+    RequestIdSearch,
+}
+
+impl LookupKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LookupKind::Details => "details",
+            LookupKind::RequestIdSearch => "request_id_search",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<LookupKind> {
+        [LookupKind::Details, LookupKind::RequestIdSearch]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_round_trip_and_only_admins_see_admin_fields() {
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.as_str()), Some(r));
+        }
+        assert_eq!(Role::parse("root"), None);
+        assert!(!Role::User.sees_every_user());
+        assert!(Role::Support.sees_every_user() && !Role::Support.sees_admin_fields());
+        assert!(Role::Admin.sees_admin_fields() && Role::Admin.manages_accounts());
+        assert!(!Role::Support.manages_accounts());
+    }
+}

@@ -1,0 +1,140 @@
+//! Account management: the first admin, the demo accounts, and what admins change.
+use super::password::{self, PasswordError};
+use super::viewer::{AccessError, Viewer};
+use crate::domain::access::{Account, Role};
+use crate::server::store::{AccountChange, Store, StoreError};
+use crate::server::time::now_ms;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error(transparent)]
+    Access(#[from] AccessError),
+    #[error(transparent)]
+    Password(#[from] PasswordError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// A new account as an admin (or the command line) describes it.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+pub struct NewAccount {
+    pub username: String,
+    pub password: String,
+    pub role: String,
+    /// The relay user id this account owns: required for role `user`.
+    pub relay_user_id: Option<i64>,
+}
+
+fn valid_username(u: &str) -> bool {
+    (2..=64).contains(&u.chars().count())
+        && u.chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '@'))
+}
+
+/// Creates an account (hashing the password); no permission check: callers check.
+pub async fn create(store: &Store, new: &NewAccount) -> Result<i64, AccountError> {
+    let username = new.username.trim();
+    if !valid_username(username) {
+        return Err(AccountError::Invalid(
+            "a username is 2 to 64 letters, digits, '-', '_', '.' or '@'".into(),
+        ));
+    }
+    let role = Role::parse(&new.role)
+        .ok_or_else(|| AccountError::Invalid("role must be user, support or admin".into()))?;
+    if role == Role::User && new.relay_user_id.is_none() {
+        return Err(AccountError::Invalid(
+            "a user account needs the relay user id whose logs it may see".into(),
+        ));
+    }
+    let pw = new.password.clone();
+    let hash = tokio::task::spawn_blocking(move || password::hash(&pw))
+        .await
+        .map_err(|e| AccountError::Invalid(e.to_string()))??;
+    Ok(store
+        .create_account(username, &hash, role, new.relay_user_id, now_ms())
+        .await?)
+}
+
+/// On first start with no accounts, creates the admin named by the environment
+/// (`ERRSCOPE_ADMIN_USERNAME`, default `admin`, and `ERRSCOPE_ADMIN_PASSWORD`).
+pub async fn bootstrap_admin(
+    store: &Store,
+    username: &str,
+    password: Option<&str>,
+) -> Result<bool, AccountError> {
+    let Some(password) = password.filter(|p| !p.is_empty()) else {
+        return Ok(false);
+    };
+    if store.count_accounts().await? > 0 {
+        return Ok(false);
+    }
+    let new = NewAccount {
+        username: username.into(),
+        password: password.into(),
+        role: "admin".into(),
+        relay_user_id: None,
+    };
+    create(store, &new).await?;
+    Ok(true)
+}
+
+/// The accounts an admin sees on the Users page.
+pub async fn list(store: &Store) -> Result<Vec<Account>, AccountError> {
+    Viewer::current_with(Role::manages_accounts)?;
+    Ok(store.accounts().await?)
+}
+
+pub async fn add(store: &Store, new: &NewAccount) -> Result<i64, AccountError> {
+    Viewer::current_with(Role::manages_accounts)?;
+    create(store, new).await
+}
+
+/// Applies an admin's change, `action` being one of role, relay_user_id, disable, enable,
+/// password, sign_out. An admin cannot lock themselves out (demote or disable their account).
+pub async fn change(store: &Store, id: i64, action: &str, value: &str) -> Result<(), AccountError> {
+    let admin = Viewer::current_with(Role::manages_accounts)?;
+    let own = admin.account.id == id;
+    let change = match action {
+        "role" => {
+            let role = Role::parse(value).ok_or_else(|| {
+                AccountError::Invalid("role must be user, support or admin".into())
+            })?;
+            if own && role != Role::Admin {
+                return Err(AccountError::Invalid(
+                    "you cannot change your own role".into(),
+                ));
+            }
+            AccountChange::Role(role)
+        }
+        "relay_user_id" => AccountChange::RelayUserId(match value.trim() {
+            "" => None,
+            v => Some(v.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| {
+                AccountError::Invalid("a relay user id is a positive whole number".into())
+            })?),
+        }),
+        "disable" if own => {
+            return Err(AccountError::Invalid(
+                "you cannot disable your own account".into(),
+            ))
+        }
+        "disable" => AccountChange::Disabled(true),
+        "enable" => AccountChange::Disabled(false),
+        "password" => {
+            let pw = value.to_string();
+            let hash = tokio::task::spawn_blocking(move || password::hash(&pw))
+                .await
+                .map_err(|e| AccountError::Invalid(e.to_string()))??;
+            AccountChange::PasswordHash(hash)
+        }
+        "sign_out" => AccountChange::SignOutEverywhere,
+        other => return Err(AccountError::Invalid(format!("unknown change {other:?}"))),
+    };
+    if store.change_account(id, &change).await? {
+        tracing::info!(by = %admin.account.username, account = id, action, "account changed");
+        Ok(())
+    } else {
+        Err(AccountError::Invalid("no such account".into()))
+    }
+}

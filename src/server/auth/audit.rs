@@ -1,0 +1,45 @@
+//! Records support and admin reads of requests that belong to another relay user, and lists
+//! them for admins.
+use super::viewer::{AccessError, Viewer};
+use crate::domain::access::{Lookup, LookupKind, Role};
+use crate::domain::log::LogRow;
+use crate::server::store::{Store, StoreError};
+use crate::server::time::now_ms;
+
+/// Records `row` as looked up by `viewer` when it is someone else's request. A failed write
+/// fails the lookup: a read that could not be audited is not served.
+pub async fn record_lookup(
+    store: &Store,
+    viewer: &Viewer,
+    row: &LogRow,
+    how: LookupKind,
+) -> Result<(), StoreError> {
+    let own = viewer.account.relay_user_id == Some(row.user_id);
+    if !viewer.role().sees_every_user() || own {
+        return Ok(());
+    }
+    let lookup = Lookup {
+        ts_ms: now_ms(),
+        username: viewer.account.username.clone(),
+        role: viewer.role(),
+        log_id: row.id,
+        request_id: row.request_id.clone(),
+        relay_user_id: row.user_id,
+        how,
+    };
+    store.record_lookup(&lookup, viewer.account.id).await
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AuditError {
+    #[error(transparent)]
+    Access(#[from] AccessError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The newest lookups, for admins only.
+pub async fn recent(store: &Store, limit: u32) -> Result<Vec<Lookup>, AuditError> {
+    Viewer::current_with(Role::manages_accounts)?;
+    Ok(store.lookups(limit).await?)
+}

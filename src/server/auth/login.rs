@@ -1,0 +1,156 @@
+//! `POST /login` and `POST /logout`: plain forms, so signing in works without JavaScript.
+use std::net::{IpAddr, SocketAddr};
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{ConnectInfo, State};
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use super::password;
+use super::session::{safe_next, sign_in, SessionAuth};
+use crate::domain::filter::url_encode;
+use crate::server::store::{AccountChange, Store};
+use crate::server::time::now_ms;
+
+/// Sign-in attempts allowed per account name and per client address.
+#[derive(Clone)]
+pub struct LoginLimits {
+    per_account: Arc<DefaultKeyedRateLimiter<String>>,
+    per_address: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+}
+
+impl Default for LoginLimits {
+    fn default() -> Self {
+        let quota = |every_secs, burst| {
+            Quota::with_period(Duration::from_secs(every_secs))
+                .unwrap_or_else(|| Quota::per_minute(NonZeroU32::MIN))
+                .allow_burst(NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN))
+        };
+        LoginLimits {
+            // 5 tries at once, then one every 12 s (5 a minute) per account...
+            per_account: Arc::new(DefaultKeyedRateLimiter::keyed(quota(12, 5))),
+            // ...and 20 at once, then one every 3 s, per client address.
+            per_address: Arc::new(DefaultKeyedRateLimiter::keyed(quota(3, 20))),
+        }
+    }
+}
+
+impl LoginLimits {
+    /// Seconds to wait before the next attempt, or None when one may be made now.
+    pub fn wait(&self, username: &str, addr: Option<IpAddr>) -> Option<u64> {
+        let now = DefaultClock::default().now();
+        let account = self
+            .per_account
+            .check_key(&username.trim().to_lowercase())
+            .err()
+            .map(|n| n.wait_time_from(now));
+        let address = addr
+            .and_then(|a| self.per_address.check_key(&a).err())
+            .map(|n| n.wait_time_from(now));
+        account
+            .into_iter()
+            .chain(address)
+            .max()
+            .map(|d| d.as_secs().max(1))
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct LoginForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+fn back_to_login(error: &str, next: &str) -> String {
+    format!("/login?error={error}&next={}", url_encode(safe_next(next)))
+}
+
+pub async fn login(
+    State(store): State<Store>,
+    State(limits): State<LoginLimits>,
+    connect: Option<Extension<ConnectInfo<SocketAddr>>>,
+    session: Session,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    if let Some(secs) = limits.wait(&form.username, connect.map(|c| c.0 .0.ip())) {
+        let to = format!(
+            "{}&retry_after={secs}",
+            back_to_login("rate_limited", &form.next)
+        );
+        let mut r = Redirect::to(&to).into_response();
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        return r;
+    }
+    let stored = match store.account_by_username(form.username.trim()).await {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::error!("sign-in lookup failed: {e}");
+            return Redirect::to(&back_to_login("unavailable", &form.next)).into_response();
+        }
+    };
+    let hash = stored
+        .as_ref()
+        .map(|s| s.password_hash.clone())
+        .unwrap_or_else(|| password::decoy().to_string());
+    let pw = form.password.clone();
+    // argon2 takes tens of milliseconds of CPU: keep it off the async workers.
+    let matches = tokio::task::spawn_blocking(move || password::verify(&pw, &hash))
+        .await
+        .unwrap_or(false);
+    let account = match stored {
+        Some(s) if matches && !s.account.disabled => s,
+        Some(s) if matches && s.account.disabled => {
+            return Redirect::to(&back_to_login("disabled", &form.next)).into_response()
+        }
+        _ => return Redirect::to(&back_to_login("invalid", &form.next)).into_response(),
+    };
+    let auth = SessionAuth {
+        account_id: account.account.id,
+        epoch: account.session_epoch,
+        signed_in_ms: now_ms(),
+    };
+    if let Err(e) = sign_in(&session, auth).await {
+        tracing::error!("could not start a session: {e}");
+        return Redirect::to(&back_to_login("unavailable", &form.next)).into_response();
+    }
+    tracing::info!(username = %account.account.username, "signed in");
+    Redirect::to(safe_next(&form.next)).into_response()
+}
+
+#[derive(Deserialize, Default)]
+pub struct LogoutForm {
+    /// "1": end every session of this account, on every device.
+    #[serde(default)]
+    everywhere: String,
+}
+
+pub async fn logout(
+    State(store): State<Store>,
+    session: Session,
+    Form(form): Form<LogoutForm>,
+) -> Response {
+    if form.everywhere == "1" {
+        if let Ok(Some(auth)) = session.get::<SessionAuth>(super::session::KEY).await {
+            if let Err(e) = store
+                .change_account(auth.account_id, &AccountChange::SignOutEverywhere)
+                .await
+            {
+                tracing::error!("sign out everywhere failed: {e}");
+            }
+        }
+    }
+    let _ = session.flush().await;
+    Redirect::to("/login?signed_out=1").into_response()
+}

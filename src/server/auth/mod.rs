@@ -1,0 +1,11 @@
+//! Accounts and access: passwords, sessions, sign-in, the viewer of each request, and the
+//! same-origin guard on every state-changing request.
+pub mod accounts;
+pub mod audit;
+pub mod guard;
+pub mod login;
+pub mod password;
+pub mod session;
+pub mod viewer;
+
+pub use viewer::{AccessError, Viewer};

@@ -1,0 +1,191 @@
+//! Sessions (tower-sessions, stored in the database) and the middleware that turns a session
+//! into a `Viewer` on the request, or sends a signed-out browser to the sign-in page.
+use axum::extract::{Request, State};
+use axum::http::Method;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::{Deserialize, Serialize};
+use tower_sessions::cookie::{time::Duration, SameSite};
+use tower_sessions::{Expiry, Session, SessionManagerLayer};
+use tower_sessions_sqlx_store::SqliteStore;
+
+use super::viewer::Viewer;
+use crate::domain::filter::url_encode;
+use crate::server::store::Store;
+use crate::server::time::now_ms;
+
+pub const COOKIE: &str = "errscope_session";
+pub(super) const KEY: &str = "auth";
+
+/// Session lifetimes and cookie flags (from the command line).
+#[derive(Clone, Copy, Debug)]
+pub struct SessionSettings {
+    /// Signed out after this long without a request.
+    pub idle_minutes: i64,
+    /// Signed out this long after signing in, active or not.
+    pub absolute_hours: i64,
+    /// Cookies only over https (set when errscope is served over TLS, directly or by a proxy).
+    pub secure_cookies: bool,
+}
+
+impl Default for SessionSettings {
+    fn default() -> Self {
+        SessionSettings {
+            idle_minutes: 120,
+            absolute_hours: 12,
+            secure_cookies: false,
+        }
+    }
+}
+
+/// What a session holds once its owner has signed in.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SessionAuth {
+    pub account_id: i64,
+    /// The account's `session_epoch` at sign-in; a later bump ends the session.
+    pub epoch: i64,
+    pub signed_in_ms: i64,
+}
+
+pub async fn session_layer(
+    store: &Store,
+    settings: SessionSettings,
+) -> Result<SessionManagerLayer<SqliteStore>, sqlx::Error> {
+    let sessions = SqliteStore::new(store.sqlite_pool().clone());
+    sessions.migrate().await?;
+    {
+        use tower_sessions::session_store::ExpiredDeletion;
+        let sessions = sessions.clone();
+        tokio::spawn(
+            sessions.continuously_delete_expired(tokio::time::Duration::from_secs(15 * 60)),
+        );
+    }
+    Ok(SessionManagerLayer::new(sessions)
+        .with_name(COOKIE)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(settings.secure_cookies)
+        .with_always_save(true)
+        .with_expiry(Expiry::OnInactivity(Duration::minutes(
+            settings.idle_minutes,
+        ))))
+}
+
+pub async fn sign_in(
+    session: &Session,
+    auth: SessionAuth,
+) -> Result<(), tower_sessions::session::Error> {
+    // A new id at sign-in: a session id planted before sign-in is worth nothing after it.
+    session.cycle_id().await?;
+    session.insert(KEY, auth).await
+}
+
+/// The account behind a session, if it is still allowed in.
+async fn viewer_of(store: &Store, session: &Session, settings: SessionSettings) -> Option<Viewer> {
+    let auth: SessionAuth = session.get(KEY).await.ok().flatten()?;
+    let fresh = now_ms() - auth.signed_in_ms < settings.absolute_hours * 3_600_000;
+    let stored = store.account(auth.account_id).await.ok().flatten();
+    match stored {
+        Some(s) if fresh && !s.account.disabled && s.session_epoch == auth.epoch => {
+            Some(Viewer { account: s.account })
+        }
+        _ => {
+            let _ = session.flush().await;
+            None
+        }
+    }
+}
+
+/// Paths that need no account: sign-in, assets, the catalogue and the key-authenticated API.
+fn is_public(path: &str) -> bool {
+    path == "/login"
+        || path == "/healthz"
+        || path == "/app.css"
+        || path == "/reference"
+        || path.starts_with("/pkg/")
+        || path.starts_with("/api/v1/")
+        || path.starts_with("/favicon")
+}
+
+#[derive(Clone)]
+pub struct SessionState {
+    pub store: Store,
+    pub settings: SessionSettings,
+}
+
+/// Puts the signed-in `Viewer` on the request. A signed-out browser asking for a page is sent
+/// to the sign-in page (and back afterwards); server functions answer for themselves.
+pub async fn resolve_viewer(
+    State(state): State<SessionState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let path = req.uri().path().to_string();
+    let session = req.extensions().get::<Session>().cloned();
+    let viewer = match &session {
+        Some(s) if !path.starts_with("/pkg/") && path != "/app.css" => {
+            viewer_of(&state.store, s, state.settings).await
+        }
+        _ => None,
+    };
+    match viewer {
+        Some(v) => {
+            req.extensions_mut().insert(v);
+        }
+        None if req.method() == Method::GET && !is_public(&path) && !path.starts_with("/api/") => {
+            let target = req
+                .uri()
+                .path_and_query()
+                .map(|p| p.as_str().to_string())
+                .unwrap_or_else(|| "/logs".into());
+            return Redirect::to(&format!("/login?next={}", url_encode(&target))).into_response();
+        }
+        None => {}
+    }
+    next.run(req).await
+}
+
+/// A `next` target that stays on this site (no `//host` or `scheme:` tricks).
+pub fn safe_next(next: &str) -> &str {
+    let ok = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.starts_with("/\\")
+        && !next.contains(['\r', '\n'])
+        && !next.starts_with("/login");
+    if ok {
+        next
+    } else {
+        "/logs"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_targets_stay_on_site() {
+        assert_eq!(safe_next("/logs?status=5xx"), "/logs?status=5xx");
+        assert_eq!(safe_next("/health"), "/health");
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil",
+            "",
+            "logs",
+            "/login",
+        ] {
+            assert_eq!(safe_next(bad), "/logs", "{bad}");
+        }
+    }
+
+    #[test]
+    fn only_sign_in_assets_and_the_catalogue_are_public() {
+        for p in ["/login", "/pkg/errscope.wasm", "/api/v1/logs", "/reference"] {
+            assert!(is_public(p), "{p}");
+        }
+        for p in ["/logs", "/logs/12", "/health", "/admin/users", "/logs.csv"] {
+            assert!(!is_public(p), "{p}");
+        }
+    }
+}

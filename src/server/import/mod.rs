@@ -1,0 +1,2 @@
+//! Importers: logs that already exist elsewhere, brought in through the same `ingest::prepare`.
+pub mod newapi;

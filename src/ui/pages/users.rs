@@ -1,0 +1,122 @@
+//! Users (admins): create accounts, change roles, map relay user ids, disable, reset passwords.
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::domain::access::{Account, Role};
+use crate::ui::api::{account_list, AddAccount, ChangeAccount};
+
+const INPUT: &str = "px-2 py-1 rounded border border-slate-300 dark:border-slate-700 bg-white dark:bg-slate-950 text-sm";
+const BUTTON: &str = "px-2 py-1 rounded border border-slate-400 dark:border-slate-600 text-sm hover:bg-slate-100 dark:hover:bg-slate-800";
+
+fn outcome(r: Option<Result<(), ServerFnError>>, done: &'static str) -> impl IntoView {
+    r.map(|r| match r {
+        Ok(()) => view! { <p role="status" class="text-sm text-green-700 dark:text-green-300">{done}</p> }.into_any(),
+        Err(e) => view! { <p role="alert" class="text-sm text-red-700 dark:text-red-300" data-testid="users-error">{e.to_string()}</p> }.into_any(),
+    })
+}
+
+#[component]
+pub fn UsersPage() -> impl IntoView {
+    let add = ServerAction::<AddAccount>::new();
+    let change = ServerAction::<ChangeAccount>::new();
+    let accounts = Resource::new(
+        move || (add.version().get(), change.version().get()),
+        |_| account_list(),
+    );
+    view! {
+        <Title text="Users"/>
+        <h1 class="text-xl font-semibold mb-3">"Users"</h1>
+        <section aria-labelledby="add-h" class="mb-6 p-3 rounded border border-slate-200 dark:border-slate-800">
+            <h2 id="add-h" class="font-semibold mb-2">"Add an account"</h2>
+            <ActionForm action=add attr:class="flex flex-wrap items-end gap-2">
+                <label class="text-sm">"Username"<br/><input name="username" required class=INPUT/></label>
+                <label class="text-sm">"Password"<br/><input name="password" type="password" required minlength="10" autocomplete="new-password" class=INPUT/></label>
+                <label class="text-sm">"Role"<br/>
+                    <select name="role" class=INPUT>
+                        {Role::ALL.iter().map(|r| view! { <option value=r.as_str()>{r.as_str()}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label class="text-sm">"Relay user id (for role user)"<br/><input name="relay_user_id" inputmode="numeric" class=INPUT/></label>
+                <button type="submit" class=BUTTON>"Add"</button>
+            </ActionForm>
+            {move || outcome(add.value().get(), "Account created.")}
+        </section>
+        {move || outcome(change.value().get(), "Saved.")}
+        <Transition fallback=|| view! { <p aria-busy="true">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match accounts.await {
+                    Err(e) => view! { <p role="alert">"Could not load accounts: " {e.to_string()}</p> }.into_any(),
+                    Ok(list) => view! {
+                        <table class="w-full text-sm" data-testid="accounts">
+                            <caption class="sr-only">"Console accounts"</caption>
+                            <thead><tr class="text-left border-b border-slate-200 dark:border-slate-800">
+                                <th scope="col" class="py-1">"Username"</th>
+                                <th scope="col">"Role"</th>
+                                <th scope="col">"Relay user id"</th>
+                                <th scope="col">"State"</th>
+                                <th scope="col">"Password"</th>
+                                <th scope="col">"Sessions"</th>
+                            </tr></thead>
+                            <tbody>
+                                {list.into_iter().map(|a| view! { <AccountRow a change/> }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// One hidden-field form per change, so each works without JavaScript too.
+fn change_form(
+    change: ServerAction<ChangeAccount>,
+    id: i64,
+    action: &'static str,
+    field: AnyView,
+    label: &'static str,
+) -> impl IntoView {
+    view! {
+        <ActionForm action=change attr:class="inline-flex gap-1 items-center">
+            <input type="hidden" name="id" value=id.to_string()/>
+            <input type="hidden" name="action" value=action/>
+            {field}
+            <button type="submit" class=BUTTON>{label}</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn AccountRow(a: Account, change: ServerAction<ChangeAccount>) -> impl IntoView {
+    let form = move |action, field, label| change_form(change, a.id, action, field, label);
+    let role = a.role;
+    let (toggle, toggle_label) = if a.disabled {
+        ("enable", "Enable")
+    } else {
+        ("disable", "Disable")
+    };
+    view! {
+        <tr class="border-b border-slate-100 dark:border-slate-800" data-username=a.username.clone()>
+            <td class="py-1 font-medium">{a.username.clone()}</td>
+            <td>{form("role", view! {
+                <select name="value" class=INPUT aria-label=format!("Role of {}", a.username)>
+                    {Role::ALL.iter().map(|r| view! { <option value=r.as_str() selected=*r == role>{r.as_str()}</option> }).collect_view()}
+                </select>
+            }.into_any(), "Set")}</td>
+            <td>{form("relay_user_id", view! {
+                <input name="value" inputmode="numeric" size="8" class=INPUT
+                    aria-label=format!("Relay user id of {}", a.username)
+                    value=a.relay_user_id.map(|u| u.to_string()).unwrap_or_default()/>
+            }.into_any(), "Save")}</td>
+            <td>
+                <span class="mr-2">{if a.disabled { "disabled" } else { "active" }}</span>
+                {form(toggle, view! { <input type="hidden" name="value" value=""/> }.into_any(), toggle_label)}
+            </td>
+            <td>{form("password", view! {
+                <input name="value" type="password" minlength="10" autocomplete="new-password" class=INPUT
+                    aria-label=format!("New password for {}", a.username)/>
+            }.into_any(), "Reset")}</td>
+            <td>{form("sign_out", view! { <input type="hidden" name="value" value=""/> }.into_any(), "Sign out everywhere")}</td>
+        </tr>
+    }
+}

@@ -1,0 +1,189 @@
+//! Shared by the integration tests: a store on a temporary SQLite file, rows to seed it with,
+//! and the HTTP app with signed-in sessions of each role.
+#![allow(dead_code)]
+use axum::body::{to_bytes, Body};
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use tower::ServiceExt;
+
+use errscope::server::auth::accounts::{create, NewAccount};
+use errscope::server::auth::session::SessionSettings;
+use errscope::server::cli::ServeArgs;
+use errscope::server::http::router::{app, leptos_options};
+use errscope::server::ingest::{prepare, IngestRecord};
+use errscope::server::store::Store;
+
+pub struct Dir(pub std::path::PathBuf);
+
+impl Dir {
+    pub fn new() -> Dir {
+        let p = std::env::temp_dir().join(format!(
+            "errscope-test-{}-{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos()
+        ));
+        std::fs::create_dir_all(&p).unwrap();
+        Dir(p)
+    }
+}
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+pub async fn store() -> (Store, Dir) {
+    let dir = Dir::new();
+    let store = Store::connect(&format!("sqlite://{}/t.db", dir.0.display()))
+        .await
+        .unwrap();
+    store.migrate().await.unwrap();
+    (store, dir)
+}
+
+pub fn record(i: i64, user: i64, status: u16, content: &str) -> IngestRecord {
+    IngestRecord {
+        time: Some(serde_json::json!(1_763_700_000_000_i64 + i * 1000)),
+        user_id: Some(user),
+        token_name: Some(format!("tok-{user}")),
+        group: Some(if i % 2 == 0 { "vip" } else { "default" }.into()),
+        model: Some("gpt-4o".into()),
+        request_id: Some(format!("req-{i:06}")),
+        status_code: Some(status),
+        content: Some(content.into()),
+        channel: Some(format!("channel-secret-{i}")),
+        client_ip: Some(format!("203.0.113.{}", i % 250)),
+        ..Default::default()
+    }
+}
+
+/// `n` rows over users 1000..=1003, cycling 500/502/401 with ASCII and Chinese messages.
+pub async fn seed(store: &Store, n: i64) {
+    let rows: Vec<_> = (0..n)
+        .map(|i| {
+            let content = match i % 3 {
+                0 => "请求失败 [429]: {\"message\":\"Too many requests\"}",
+                1 => "bad response status code 502 from sk-proj-AbCdEf1234567890XYZ",
+                _ => "Invalid token",
+            };
+            let status = [500, 502, 401][(i % 3) as usize];
+            prepare(record(i, 1000 + i % 4, status, content)).unwrap()
+        })
+        .collect();
+    store.insert_batch(&rows).await.unwrap();
+}
+
+pub async fn router(store: &Store) -> Router {
+    app(
+        store.clone(),
+        leptos_options(&ServeArgs::default()),
+        SessionSettings::default(),
+    )
+    .await
+    .unwrap()
+}
+
+pub const PASSWORD: &str = "a-long-test-password";
+
+/// Creates an account and signs it in; returns the session cookie (`name=value`).
+pub async fn sign_in_as(
+    router: &Router,
+    store: &Store,
+    username: &str,
+    role: &str,
+    relay_user_id: Option<i64>,
+) -> String {
+    let new = NewAccount {
+        username: username.into(),
+        password: PASSWORD.into(),
+        role: role.into(),
+        relay_user_id,
+    };
+    if store.account_by_username(username).await.unwrap().is_none() {
+        create(store, &new).await.unwrap();
+    }
+    let res = post_form(
+        router,
+        "/login",
+        &format!("username={username}&password={PASSWORD}&next=/logs"),
+        None,
+    )
+    .await;
+    assert_eq!(res.0, StatusCode::SEE_OTHER, "signed in");
+    assert_eq!(res.1.as_deref(), Some("/logs"));
+    res.2.expect("a session cookie")
+}
+
+/// POSTs a form; returns status, Location and the session cookie set, if any.
+pub async fn post_form(
+    router: &Router,
+    path: &str,
+    body: &str,
+    cookie: Option<&str>,
+) -> (StatusCode, Option<String>, Option<String>) {
+    let mut req =
+        Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if let Some(c) = cookie {
+        req = req.header(header::COOKIE, c);
+    }
+    let res = router
+        .clone()
+        .oneshot(req.body(Body::from(body.to_string())).unwrap())
+        .await
+        .unwrap();
+    let location = res
+        .headers()
+        .get(header::LOCATION)
+        .map(|v| v.to_str().unwrap().to_string());
+    let cookie = res
+        .headers()
+        .get(header::SET_COOKIE)
+        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string());
+    (res.status(), location, cookie)
+}
+
+/// GETs a path with a session cookie; returns status, headers and body.
+pub async fn get_as(
+    router: &Router,
+    cookie: Option<&str>,
+    path: &str,
+) -> (StatusCode, axum::http::HeaderMap, String) {
+    let mut req = Request::get(path);
+    if let Some(c) = cookie {
+        req = req.header(header::COOKIE, c);
+    }
+    let res = router
+        .clone()
+        .oneshot(req.body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let body = to_bytes(res.into_body(), 64 << 20).await.unwrap();
+    (status, headers, String::from_utf8_lossy(&body).into_owned())
+}
+
+/// POSTs a form (a server function call) and returns status, headers and body.
+pub async fn post_text(
+    router: &Router,
+    cookie: Option<&str>,
+    path: &str,
+    body: &str,
+) -> (StatusCode, axum::http::HeaderMap, String) {
+    let mut req = Request::post(path).header("content-type", "application/x-www-form-urlencoded");
+    if let Some(c) = cookie {
+        req = req.header("cookie", c);
+    }
+    let res = router
+        .clone()
+        .oneshot(req.body(Body::from(body.to_string())).unwrap())
+        .await
+        .unwrap();
+    let (status, headers) = (res.status(), res.headers().clone());
+    let body = to_bytes(res.into_body(), 8 << 20).await.unwrap();
+    (status, headers, String::from_utf8_lossy(&body).into_owned())
+}
