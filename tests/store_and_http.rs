@@ -313,3 +313,83 @@ async fn csv_export_streams_every_matching_row_with_a_bom() {
         "bad response status code 502, \"quoted\", 请求失败"
     );
 }
+
+#[tokio::test]
+async fn a_status_class_or_list_pages_newest_first_exactly_like_one_scan() {
+    use errscope::domain::status::parse_status_list;
+    let (store, _dir) = store().await;
+    seed(&store, 300).await; // 500, 502, 401 in turn; times interleave the codes
+    let late: Vec<_> = [(900, 503), (901, 418), (902, 599)]
+        .into_iter()
+        .map(|(i, s)| prepare(record(i, 1001, s, "late")).unwrap())
+        .collect();
+    store.insert_batch(&late).await.unwrap();
+    for (input, expected) in [("5xx", 202), ("401,502", 200), ("4xx", 101), ("301,302", 0)] {
+        let status = parse_status_list(input).unwrap();
+        // Every row of the filter, by the plain range query (large page) ...
+        let all = LogFilter {
+            status: status.clone(),
+            page_size: 100_000,
+            keyword: None,
+            ..Default::default()
+        };
+        let mut want: Vec<_> = (0..1_000)
+            .filter_map(|i| {
+                let code = [500, 502, 401][i % 3];
+                (i < 300 && status.iter().any(|r| r.contains(code))).then_some(i)
+            })
+            .collect();
+        want.extend(
+            [(900, 503), (901, 418), (902, 599)]
+                .iter()
+                .filter(|(_, s)| status.iter().any(|r| r.contains(*s)))
+                .map(|(i, _)| *i as usize),
+        );
+        assert_eq!(want.len(), expected, "{input}");
+        // ... equals walking it 7 rows a page through the merged per-code pages.
+        let mut f = LogFilter {
+            status: status.clone(),
+            page_size: 7,
+            ..Default::default()
+        };
+        let mut got = Vec::new();
+        loop {
+            let mut rows = store.list(&f, Visibility::All).await.unwrap();
+            let more = rows.len() > 7;
+            rows.truncate(7);
+            got.extend(rows.iter().map(|r| (r.ts_ms, r.id, r.request_id.clone())));
+            if !more {
+                break;
+            }
+            let last = rows.last().unwrap();
+            f.cursor = Some(Cursor {
+                ts_ms: last.ts_ms,
+                id: last.id,
+            });
+        }
+        let mut sorted = got.clone();
+        sorted.sort_by(|a, b| (b.0, b.1).cmp(&(a.0, a.1)));
+        assert_eq!(got, sorted, "{input}: newest first across pages");
+        let mut ids: Vec<String> = got.into_iter().map(|g| g.2).collect();
+        ids.sort();
+        let mut want_ids: Vec<String> = want.iter().map(|i| format!("req-{i:06}")).collect();
+        want_ids.sort();
+        assert_eq!(ids, want_ids, "{input}");
+        assert_eq!(
+            store.count(&all, Visibility::All).await.unwrap(),
+            expected as u64
+        );
+        // A user's view merges only their rows.
+        let mine = store
+            .list(
+                &LogFilter {
+                    status,
+                    ..Default::default()
+                },
+                Visibility::User(1001),
+            )
+            .await
+            .unwrap();
+        assert!(mine.iter().all(|r| r.user_id == 1001), "{input}");
+    }
+}

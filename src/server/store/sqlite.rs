@@ -8,6 +8,7 @@ use crate::domain::attribution::Attribution;
 use crate::domain::filter::{LogFilter, COUNT_CAP};
 use crate::domain::log::{LogRow, LogType};
 use crate::domain::scope::ImpactScope;
+use crate::domain::status::StatusRange;
 
 /// Rows per INSERT statement (SQLite allows 32,766 bound parameters; a row binds 24).
 const INSERT_CHUNK: usize = 1_000;
@@ -71,11 +72,9 @@ impl Store {
         Ok(())
     }
 
-    /// Refreshes the query planner's statistics (after a bulk load), sampling each index.
+    /// Refreshes the query planner's statistics after a bulk load. A full pass: a sampled one
+    /// (`analysis_limit`) rated every index alike, and the planner then chose poorly.
     pub async fn analyze(&self) -> Result<(), StoreError> {
-        sqlx::query("PRAGMA analysis_limit = 1000")
-            .execute(&self.pool)
-            .await?;
         sqlx::query("ANALYZE").execute(&self.pool).await?;
         Ok(())
     }
@@ -224,6 +223,20 @@ impl Store {
             });
             qb.build().execute(&mut *tx).await?;
         }
+        let mut codes: Vec<i64> = rows
+            .iter()
+            .filter_map(|r| r.status_code.map(i64::from))
+            .collect();
+        codes.sort_unstable();
+        codes.dedup();
+        if !codes.is_empty() {
+            let mut qb: QueryBuilder<Sqlite> =
+                QueryBuilder::new("INSERT OR IGNORE INTO status_codes (code) ");
+            qb.push_values(&codes, |mut b, c| {
+                b.push_bind(*c);
+            });
+            qb.build().execute(&mut *tx).await?;
+        }
         if let Some((source, last_id)) = bookmark {
             sqlx::query(
                 "INSERT INTO import_bookmarks (source, last_id) VALUES (?, ?) \
@@ -243,12 +256,55 @@ impl Store {
 
     /// One page of rows, newest first, after the filter's cursor.
     pub async fn list(&self, f: &LogFilter, vis: Visibility) -> Result<Vec<LogRow>, StoreError> {
-        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(format!("SELECT {COLUMNS} FROM logs"));
-        push_where(&mut qb, f, vis, true);
-        qb.push(" ORDER BY ts_ms DESC, id DESC LIMIT ");
-        qb.push_bind(i64::from(f.page_size) + 1);
+        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(format!("SELECT {COLUMNS} FROM "));
+        match self.status_branches(f).await? {
+            // A class or list of codes: one keyset-ordered page per code, merged. A range on
+            // the status index would sort every matching row instead.
+            Some(codes) if codes.is_empty() => return Ok(Vec::new()),
+            Some(codes) => {
+                qb.push("(");
+                for (i, code) in codes.into_iter().enumerate() {
+                    if i > 0 {
+                        qb.push(" UNION ALL ");
+                    }
+                    let one = LogFilter {
+                        status: vec![StatusRange::exact(code)],
+                        ..f.clone()
+                    };
+                    qb.push(format!("SELECT * FROM (SELECT {COLUMNS} FROM logs"));
+                    push_where(&mut qb, &one, vis, true);
+                    push_page_order(&mut qb, f);
+                    qb.push(")");
+                }
+                qb.push(")");
+            }
+            None => {
+                qb.push("logs");
+                push_where(&mut qb, f, vis, true);
+            }
+        }
+        push_page_order(&mut qb, f);
         let rows = qb.build().fetch_all(&self.pool).await?;
         Ok(rows.iter().map(to_log_row).collect())
+    }
+
+    /// The codes to page through one by one, when the filter names several (a class or a
+    /// list) and no keyword drives the query; None to run it as one query.
+    async fn status_branches(&self, f: &LogFilter) -> Result<Option<Vec<u16>>, StoreError> {
+        const MAX_BRANCHES: usize = 64;
+        let several = f.status.len() > 1 || f.status.iter().any(|r| !r.is_exact());
+        if !several || f.keyword.is_some() {
+            return Ok(None);
+        }
+        let known: Vec<i64> = sqlx::query_scalar("SELECT code FROM status_codes ORDER BY code")
+            .fetch_all(&self.pool)
+            .await?;
+        let codes: Vec<u16> = known
+            .into_iter()
+            .filter_map(|c| u16::try_from(c).ok())
+            .filter(|c| f.status.iter().any(|r| r.contains(*c)))
+            .collect();
+        Ok((codes.len() <= MAX_BRANCHES).then_some(codes))
     }
 
     /// Matching rows, counted exactly up to `COUNT_CAP` (then `COUNT_CAP + 1`).
@@ -362,6 +418,11 @@ impl Store {
         }
         Ok(f)
     }
+}
+
+fn push_page_order(qb: &mut QueryBuilder<Sqlite>, f: &LogFilter) {
+    qb.push(" ORDER BY ts_ms DESC, id DESC LIMIT ");
+    qb.push_bind(i64::from(f.page_size) + 1);
 }
 
 /// The WHERE clause every list and count shares.
