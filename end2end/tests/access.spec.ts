@@ -43,8 +43,11 @@ test.describe('signed out', () => {
 test('an admin sees support lookups of other users\' requests in the audit', async ({ browser, page }) => {
   const { context, page: support } = await as(browser, 'support');
   await support.goto('/logs?range=7d&token=ci-bot-old');
-  const requestId = (await support.locator('[data-testid="logs-table"] tbody tr td:nth-child(5)').first().innerText()).trim();
+  const requestId = (await support.getByTestId('request-id').first().innerText()).trim();
+  // A pasted request ID narrows the list to that request; its row opens the details.
   await support.goto(`/logs?range=30d&q=${encodeURIComponent(requestId)}`);
+  await expect(support.getByTestId('result-count')).toHaveText('1 result');
+  await support.locator('[data-testid="logs-table"] tbody tr a').first().click();
   await expect(support).toHaveURL(/\/logs\/\d+/);
   await expect(support.getByRole('link', { name: 'Audit' })).toHaveCount(0);
   await context.close();
@@ -83,9 +86,10 @@ test('support finds any request by id, without admin-only fields', async ({ brow
   const { context, page } = await as(browser, 'support');
   // A request of carol's (relay user 1003): the oversized-request incident.
   await page.goto('/logs?range=7d&status=413&token=carol-upload');
-  const first = page.locator('[data-testid="logs-table"] tbody tr').first();
-  const requestId = (await first.locator('td:nth-child(5)').innerText()).trim();
+  const requestId = (await page.getByTestId('request-id').first().innerText()).trim();
   await page.goto(`/logs?range=30d&q=${encodeURIComponent(requestId)}`);
+  await expect(page.getByTestId('result-count')).toHaveText('1 result');
+  await page.locator('[data-testid="logs-table"] tbody tr a').first().click();
   await expect(page).toHaveURL(/\/logs\/\d+/);
   await expect(page.getByTestId('support-message')).toContainText(requestId);
   await expect(page.getByText('Channel (admin)')).toHaveCount(0);
