@@ -21,7 +21,11 @@ test('an admin sets retention, is told about bad input, and purges on request', 
   await expect(page.locator('[data-testid="purges"] tbody tr').first()).toContainText('3650 days');
 
   await page.locator('form[data-retention="consume"] input[name=days]').fill('');
-  await page.locator('form[data-retention="consume"]').getByRole('button', { name: 'Save' }).click();
+  // "Saved." is still shown from the last save: wait for this one's answer before reloading.
+  await Promise.all([
+    page.waitForResponse((r) => r.url().includes('/api/set_retention') && r.ok()),
+    page.locator('form[data-retention="consume"]').getByRole('button', { name: 'Save' }).click(),
+  ]);
   await page.reload();
   await expect(page.locator('form[data-retention="consume"] input[name=days]')).toHaveValue('');
 });

@@ -183,6 +183,15 @@ impl Generator {
     fn random_time(&mut self) -> i64 {
         self.now_ms - self.rng.random_range(0..self.r.days * 86_400_000)
     }
+
+    /// The time of the `k`-th of `n` background rows in arrival order: oldest first, evenly
+    /// over the period with jitter, as a relay writes them (every time index then grows at
+    /// its newest edge instead of taking each row at a random place).
+    fn arrival_time(&mut self, k: usize, n: usize) -> i64 {
+        let span = self.r.days * 86_400_000;
+        let step = (span / n.max(1) as i64).max(1);
+        self.now_ms - span + k as i64 * step + self.rng.random_range(0..step)
+    }
 }
 
 /// Generates `rows` rows (at least the catalogue and the incidents) and returns them prepared.
@@ -218,7 +227,8 @@ pub fn batches(
         }
         let mut out = std::mem::take(&mut first);
         while out.len() < batch && made + out.len() < rows {
-            out.push(background.record(&mut g, &catalogue));
+            let ts = g.arrival_time(made + out.len(), rows);
+            out.push(background.record(&mut g, &catalogue, ts));
         }
         made += out.len();
         Some(
@@ -311,8 +321,8 @@ impl Background {
         }
     }
 
-    fn record(&self, g: &mut Generator, catalogue: &[Failure]) -> IngestRecord {
-        let (ts, user) = (g.random_time(), g.rng.random_range(0..g.r.users.len()));
+    fn record(&self, g: &mut Generator, catalogue: &[Failure], ts: i64) -> IngestRecord {
+        let user = g.rng.random_range(0..g.r.users.len());
         let failure = if g.rng.random_bool(g.r.error_share) {
             if g.rng.random_bool(0.7) {
                 let mut x = g.rng.random_range(0..self.total_weight);
