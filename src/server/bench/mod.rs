@@ -397,8 +397,10 @@ pub async fn run(args: &BenchArgs) -> Result<bool, BoxError> {
         false,
     ));
     let sample: Vec<_> = {
-        let mut f = LogFilter::default();
-        f.page_size = 50;
+        let f = LogFilter {
+            page_size: 50,
+            ..LogFilter::default()
+        };
         store.list(&f, Visibility::All).await?
     };
     let ours = time_n(sample.len().min(args.runs), |i| {

@@ -164,8 +164,8 @@ pub fn page_weight(site_root: &str) -> Vec<Outcome> {
 pub fn print(outcomes: &[Outcome], rows: usize) -> bool {
     println!("\nerrscope bench: {rows} rows, SQLite (times in ms: median / p95 / p99)\n");
     println!(
-        "{:<34} {:>24} {:>22} {:>9}  {}",
-        "query", "errscope", "new-api strategy", "ratio", "targets"
+        "{:<34} {:>24} {:>22} {:>9}  targets",
+        "query", "errscope", "new-api strategy", "ratio"
     );
     let mut all_ok = true;
     for o in outcomes {
