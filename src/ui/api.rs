@@ -9,6 +9,12 @@ use crate::domain::log::LogRow;
 use crate::domain::scope::{ImpactScope, Rule};
 use crate::domain::signal::Inner;
 
+/// The store, for server-function bodies.
+#[cfg(feature = "ssr")]
+fn server_store() -> Result<crate::server::store::Store, ServerFnError> {
+    crate::server::http::pages::store().map_err(|e| ServerFnError::new(e.to_string()))
+}
+
 /// One row of the Usage Logs table.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RowView {
@@ -82,8 +88,7 @@ pub async fn current_account() -> Result<Option<crate::domain::access::Account>,
 /// Every console account (admins only).
 #[server(endpoint = "account_list")]
 pub async fn account_list() -> Result<Vec<crate::domain::access::Account>, ServerFnError> {
-    let store =
-        crate::server::http::pages::store().map_err(|e| ServerFnError::new(e.to_string()))?;
+    let store = server_store()?;
     crate::server::auth::accounts::list(&store)
         .await
         .map_err(|e| ServerFnError::new(e.to_string()))
@@ -98,8 +103,7 @@ pub async fn add_account(
     relay_user_id: String,
 ) -> Result<(), ServerFnError> {
     use crate::server::auth::accounts::{add, AccountError, NewAccount};
-    let store =
-        crate::server::http::pages::store().map_err(|e| ServerFnError::new(e.to_string()))?;
+    let store = server_store()?;
     let relay_user_id = match relay_user_id.trim() {
         "" => None,
         v => Some(v.parse::<i64>().map_err(|_| {
@@ -123,8 +127,7 @@ pub async fn add_account(
 /// Changes one thing about an account (admins only): see `auth::accounts::change`.
 #[server(endpoint = "change_account")]
 pub async fn change_account(id: i64, action: String, value: String) -> Result<(), ServerFnError> {
-    let store =
-        crate::server::http::pages::store().map_err(|e| ServerFnError::new(e.to_string()))?;
+    let store = server_store()?;
     crate::server::auth::accounts::change(&store, id, &action, &value)
         .await
         .map_err(|e| ServerFnError::new(e.to_string()))
@@ -140,8 +143,7 @@ pub struct AuditLine {
 /// The newest support and admin lookups of other users' requests (admins only).
 #[server(endpoint = "lookup_audit")]
 pub async fn lookup_audit(tz: Option<String>) -> Result<Vec<AuditLine>, ServerFnError> {
-    let store =
-        crate::server::http::pages::store().map_err(|e| ServerFnError::new(e.to_string()))?;
+    let store = server_store()?;
     let zone = crate::server::http::pages::viewer_zone(tz.as_deref()).await;
     let lookups = crate::server::auth::audit::recent(&store, 500)
         .await
@@ -165,8 +167,7 @@ pub struct RetentionPage {
 
 #[server(endpoint = "retention_status")]
 pub async fn retention_status(tz: Option<String>) -> Result<RetentionPage, ServerFnError> {
-    let store =
-        crate::server::http::pages::store().map_err(|e| ServerFnError::new(e.to_string()))?;
+    let store = server_store()?;
     let zone = crate::server::http::pages::viewer_zone(tz.as_deref()).await;
     let (rules, purges) = crate::server::retention::status(&store)
         .await
@@ -183,8 +184,7 @@ pub async fn retention_status(tz: Option<String>) -> Result<RetentionPage, Serve
 /// Sets one log type's retention (admins only); `days` empty keeps forever.
 #[server(endpoint = "set_retention")]
 pub async fn set_retention(log_type: String, days: String) -> Result<(), ServerFnError> {
-    let store =
-        crate::server::http::pages::store().map_err(|e| ServerFnError::new(e.to_string()))?;
+    let store = server_store()?;
     crate::server::retention::set(&store, &log_type, &days)
         .await
         .map(|_| ())
@@ -194,8 +194,7 @@ pub async fn set_retention(log_type: String, days: String) -> Result<(), ServerF
 /// Purges expired rows now (admins only); answers how many rows it removed.
 #[server(endpoint = "purge_now")]
 pub async fn purge_now() -> Result<u64, ServerFnError> {
-    let store =
-        crate::server::http::pages::store().map_err(|e| ServerFnError::new(e.to_string()))?;
+    let store = server_store()?;
     crate::server::retention::run_now(&store)
         .await
         .map(|reports| reports.iter().map(|r| r.removed).sum())
