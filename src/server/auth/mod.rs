@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod guard;
+pub mod ingest_keys;
 pub mod login;
 pub mod password;
 pub mod session;

@@ -5,9 +5,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::domain::retention::MAX_DAYS;
 use crate::ui::api::{retention_status, PurgeNow, SetRetention};
-
-const INPUT: &str = "px-2 py-1 rounded border border-slate-300 dark:border-slate-700 bg-white dark:bg-slate-950 text-sm";
-const BUTTON: &str = "px-2 py-1 rounded border border-slate-400 dark:border-slate-600 text-sm hover:bg-slate-100 dark:hover:bg-slate-800";
+use crate::ui::components::admin_form::{outcome, BUTTON, INPUT};
 
 #[component]
 pub fn RetentionPage() -> impl IntoView {
@@ -30,14 +28,8 @@ pub fn RetentionPage() -> impl IntoView {
         <p class="text-sm text-slate-600 dark:text-slate-400 mb-3">
             "Rows older than the retention are deleted in small batches every hour (and now, on request). Leave the field empty to keep rows forever."
         </p>
-        {move || set.value().get().map(|r| match r {
-            Ok(()) => view! { <p role="status" class="text-sm text-green-700 dark:text-green-300">"Saved."</p> }.into_any(),
-            Err(e) => view! { <p role="alert" class="text-sm text-red-700 dark:text-red-300" data-testid="retention-error">{e.to_string()}</p> }.into_any(),
-        })}
-        {move || purge.value().get().map(|r| match r {
-            Ok(n) => view! { <p role="status" class="text-sm" data-testid="purged">{format!("Purged {n} rows.")}</p> }.into_any(),
-            Err(e) => view! { <p role="alert" class="text-sm text-red-700 dark:text-red-300">{e.to_string()}</p> }.into_any(),
-        })}
+        {move || outcome(set.value().get(), |_| "Saved.".into(), ("retention-done", "retention-error"))}
+        {move || outcome(purge.value().get(), |n| format!("Purged {n} rows."), ("purged", "purge-error"))}
         <Transition fallback=|| view! { <p aria-busy="true">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match page.await {

@@ -4,16 +4,7 @@ use leptos_meta::Title;
 
 use crate::domain::access::{Account, Role};
 use crate::ui::api::{account_list, AddAccount, ChangeAccount};
-
-const INPUT: &str = "px-2 py-1 rounded border border-slate-300 dark:border-slate-700 bg-white dark:bg-slate-950 text-sm";
-const BUTTON: &str = "px-2 py-1 rounded border border-slate-400 dark:border-slate-600 text-sm hover:bg-slate-100 dark:hover:bg-slate-800";
-
-fn outcome(r: Option<Result<(), ServerFnError>>, done: &'static str) -> impl IntoView {
-    r.map(|r| match r {
-        Ok(()) => view! { <p role="status" class="text-sm text-green-700 dark:text-green-300">{done}</p> }.into_any(),
-        Err(e) => view! { <p role="alert" class="text-sm text-red-700 dark:text-red-300" data-testid="users-error">{e.to_string()}</p> }.into_any(),
-    })
-}
+use crate::ui::components::admin_form::{outcome, BUTTON, INPUT};
 
 #[component]
 pub fn UsersPage() -> impl IntoView {
@@ -39,9 +30,9 @@ pub fn UsersPage() -> impl IntoView {
                 <label class="text-sm">"Relay user id (for role user)"<br/><input name="relay_user_id" inputmode="numeric" class=INPUT/></label>
                 <button type="submit" class=BUTTON>"Add"</button>
             </ActionForm>
-            {move || outcome(add.value().get(), "Account created.")}
+            {move || outcome(add.value().get(), |_| "Account created.".into(), ("users-done", "users-error"))}
         </section>
-        {move || outcome(change.value().get(), "Saved.")}
+        {move || outcome(change.value().get(), |_| "Saved.".into(), ("users-done", "users-error"))}
         <Transition fallback=|| view! { <p aria-busy="true">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match accounts.await {
