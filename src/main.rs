@@ -154,10 +154,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             batch,
         }) => {
             let store = open(&cli.db.database_url).await?;
-            let bar =
-                indicatif::ProgressBar::new(0).with_style(indicatif::ProgressStyle::with_template(
-                    "{bar:40} {pos}/{len} rows ({per_sec}, eta {eta})",
-                )?);
+            let bar = progress_bar("{bar:40} {pos}/{len} rows ({per_sec}, eta {eta})")?;
             let report = errscope::server::import::newapi::import(
                 &store,
                 &from,
@@ -177,6 +174,36 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             );
             for (id, why) in &report.examples {
                 println!("  rejected new-api id {id}: {}: {}", why.field, why.reason);
+            }
+        }
+        Command::Import(ImportCommand::File { path, batch }) => {
+            let store = open(&cli.db.database_url).await?;
+            let bar = progress_bar("{bar:40} {bytes}/{total_bytes} ({bytes_per_sec}, eta {eta})")?;
+            let report =
+                errscope::server::import::file::import(&store, &path, batch, |done, total| {
+                    bar.set_length(total);
+                    bar.set_position(done);
+                })
+                .await?;
+            bar.finish_and_clear();
+            store.analyze().await?;
+            println!(
+                "read {} lines, inserted {}, already present {}, rejected {}",
+                report.read, report.inserted, report.duplicates, report.rejected
+            );
+            for r in &report.examples {
+                eprintln!("  line {}: {}: {}", r.line, r.why.field, r.why.reason);
+            }
+            if report.rejected as usize > report.examples.len() {
+                eprintln!(
+                    "  … and {} more",
+                    report.rejected as usize - report.examples.len()
+                );
+            }
+            if report.rejected > 0 {
+                return Err(
+                    format!("{} lines were rejected (listed above)", report.rejected).into(),
+                );
             }
         }
         Command::Retention(cmd) => {
@@ -204,6 +231,11 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     Ok(())
+}
+
+fn progress_bar(template: &str) -> Result<indicatif::ProgressBar, indicatif::style::TemplateError> {
+    Ok(indicatif::ProgressBar::new(0)
+        .with_style(indicatif::ProgressStyle::with_template(template)?))
 }
 
 async fn retention_command(

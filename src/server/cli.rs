@@ -95,6 +95,15 @@ pub enum ImportCommand {
         #[arg(long, default_value_t = 5_000)]
         batch: i64,
     },
+    /// From a file: NDJSON (one ingest record per line) or CSV with the export's columns.
+    /// Exits non-zero when lines were rejected (each is listed); safe to re-run.
+    File {
+        /// The file; `.csv` is read as CSV, `.ndjson`/`.jsonl`/`.json` as NDJSON.
+        path: std::path::PathBuf,
+        /// Rows per transaction.
+        #[arg(long, default_value_t = 5_000)]
+        batch: usize,
+    },
 }
 
 #[derive(Args, Debug, Clone)]

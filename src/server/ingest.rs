@@ -98,6 +98,13 @@ fn opt_text(field: &'static str, v: Option<String>) -> Result<Option<String>, Re
     text(field, v).map(|s| (!s.is_empty()).then_some(s))
 }
 
+/// One record as JSON (an ingest batch's element, an NDJSON line, a CSV row read as JSON).
+pub fn prepare_value(v: serde_json::Value) -> Result<NewLog, Rejection> {
+    let rec =
+        serde_json::from_value::<IngestRecord>(v).map_err(|e| reject("record", e.to_string()))?;
+    prepare(rec)
+}
+
 /// Validates, masks and classifies one record.
 pub fn prepare(rec: IngestRecord) -> Result<NewLog, Rejection> {
     let ts_ms = match &rec.time {

@@ -2,6 +2,7 @@
 pub mod auth;
 pub mod bench;
 pub mod cli;
+pub mod csv_format;
 pub mod demo;
 pub mod explain;
 pub mod http;

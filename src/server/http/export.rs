@@ -9,69 +9,13 @@ use axum::response::{IntoResponse, Response};
 use futures::StreamExt;
 
 use crate::domain::filter::{Cursor, LogFilter, LogQuery};
-use crate::domain::log::LogRow;
+use crate::server::csv_format::{header, record};
 use crate::server::store::{Store, Visibility};
 use crate::server::time::{now_ms, Zone};
 
 use crate::server::auth::Viewer;
 
 const PAGE: u32 = 1_000;
-const COLUMNS: [&str; 19] = [
-    "time",
-    "type",
-    "user_id",
-    "username",
-    "token_name",
-    "group",
-    "model",
-    "request_id",
-    "upstream_request_id",
-    "status_code",
-    "error_code",
-    "error_type",
-    "content",
-    "latency_ms",
-    "is_stream",
-    "prompt_tokens",
-    "completion_tokens",
-    "quota",
-    "attribution",
-];
-const ADMIN_COLUMNS: [&str; 3] = ["channel", "retries", "client_ip"];
-
-fn record(row: &LogRow, admin: bool) -> Vec<String> {
-    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
-    let time = chrono::DateTime::from_timestamp_millis(row.ts_ms)
-        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
-        .unwrap_or_default();
-    let mut r = vec![
-        time,
-        row.log_type.as_str().into(),
-        row.user_id.to_string(),
-        row.username.clone(),
-        row.token_name.clone(),
-        row.group.clone(),
-        row.model.clone(),
-        row.request_id.clone(),
-        opt(&row.upstream_request_id),
-        row.status_code.map(|s| s.to_string()).unwrap_or_default(),
-        opt(&row.error_code),
-        opt(&row.error_type),
-        row.content.clone(),
-        row.latency_ms.map(|l| l.to_string()).unwrap_or_default(),
-        row.is_stream.to_string(),
-        row.prompt_tokens.to_string(),
-        row.completion_tokens.to_string(),
-        row.quota.to_string(),
-        row.attribution
-            .map(|a| a.as_str().to_string())
-            .unwrap_or_default(),
-    ];
-    if admin {
-        r.extend([opt(&row.channel), opt(&row.retries), opt(&row.client_ip)]);
-    }
-    r
-}
 
 fn to_csv(rows: &[Vec<String>]) -> Bytes {
     let mut w = csv::Writer::from_writer(Vec::new());
@@ -120,10 +64,7 @@ pub async fn logs_csv(
         None => return (StatusCode::UNAUTHORIZED, "sign in to export logs").into_response(),
     };
     let admin = viewer.role().sees_admin_fields();
-    let mut header_row: Vec<String> = COLUMNS.iter().map(|c| c.to_string()).collect();
-    if admin {
-        header_row.extend(ADMIN_COLUMNS.iter().map(|c| c.to_string()));
-    }
+    let header_row = header(admin);
     let mut head = b"\xEF\xBB\xBF".to_vec();
     head.extend_from_slice(&to_csv(&[header_row]));
     let state = Export {

@@ -11,7 +11,7 @@ use axum::Json;
 use serde::Serialize;
 use tokio::sync::Semaphore;
 
-use crate::server::ingest::{prepare, IngestRecord};
+use crate::server::ingest::{prepare_value, Rejection};
 use crate::server::store::Store;
 
 /// Largest request body accepted, in bytes.
@@ -148,21 +148,18 @@ pub async fn post_logs(
     let mut rows = Vec::with_capacity(received);
     let mut rejected = Vec::new();
     for (line, value) in values {
-        let record = value
-            .and_then(|v| serde_json::from_value::<IngestRecord>(v).map_err(|e| e.to_string()));
-        match record {
-            Ok(r) => match prepare(r) {
-                Ok(row) => rows.push(row),
-                Err(e) => rejected.push(Rejected {
-                    line,
-                    field: e.field.into(),
-                    reason: e.reason,
-                }),
-            },
-            Err(reason) => rejected.push(Rejected {
-                line,
-                field: "record".into(),
+        match value
+            .map_err(|reason| Rejection {
+                field: "record",
                 reason,
+            })
+            .and_then(prepare_value)
+        {
+            Ok(row) => rows.push(row),
+            Err(e) => rejected.push(Rejected {
+                line,
+                field: e.field.into(),
+                reason: e.reason,
             }),
         }
     }
