@@ -145,3 +145,14 @@ test('times are shown and read in the chosen time zone, with its offset', async 
   await page.locator('[data-testid="logs-table"] tbody tr td:first-child a').first().click();
   await expect(page.getByTestId('support-message')).toContainText('(Asia/Shanghai (UTC+08:00))');
 });
+
+test('guidance: an empty result lists the troubleshooting order, and the help panel opens', async ({ page }) => {
+  await page.goto('/logs?q=' + encodeURIComponent('no such error text anywhere'));
+  await expect(page.getByTestId('empty-state')).toContainText('search for that exact request first');
+  await expect(page.getByTestId('empty-state').locator('li')).toHaveCount(5);
+  const help = page.getByTestId('help-panel');
+  await expect(help.getByText('Provide this first when contacting support')).toBeHidden();
+  await help.locator('summary').click();
+  await expect(help.getByText('Provide this first when contacting support')).toBeVisible();
+  await expect(help.getByText('open Group Health to confirm the impact scope')).toBeVisible();
+});

@@ -12,6 +12,7 @@ use crate::domain::lang::Lang;
 use crate::ui::api::{list_logs, LogPage, RowView};
 use crate::ui::components::badges::{AttributionBadge, StatusBadge};
 use crate::ui::components::copy_button::CopyButton;
+use crate::ui::components::guidance::{HelpPanel, TroubleshootingOrder};
 
 pub fn query_from_map(m: &ParamsMap) -> LogQuery {
     let g = |k: &str| m.get(k);
@@ -46,7 +47,7 @@ pub fn LogsPage() -> impl IntoView {
             <h1 class="text-xl font-semibold">"Usage Logs"</h1>
             <LogTypeSwitch query/>
         </div>
-        <Transition fallback=|| view! { <p class="text-sm text-slate-500" aria-busy="true">"Loading logs…"</p> }>
+        <Transition fallback=|| view! { <p class="text-sm text-slate-500 dark:text-slate-400" aria-busy="true">"Loading logs…"</p> }>
             {move || Suspend::new(async move {
                 match page.await {
                     Ok(p) => view! { <LogsView query=query.get_untracked() page=p/> }.into_any(),
@@ -130,6 +131,7 @@ fn LogsView(query: LogQuery, page: LogPage) -> impl IntoView {
                 <a href="/logs" class="underline">"Clear all"</a>
             </div>
         })}
+        <HelpPanel/>
         <div class="flex items-center gap-3 my-2">
             <p class="text-sm text-slate-600 dark:text-slate-300" role="status" aria-live="polite" data-testid="result-count">
                 {count_text}
@@ -148,7 +150,7 @@ fn LogsView(query: LogQuery, page: LogPage) -> impl IntoView {
             {first_href.map(|h| view! { <a href=h class="underline">"← First page"</a> })}
             {next_href.map(|h| view! { <a href=h class="underline" rel="next" data-testid="next-page">"Older →"</a> })}
         </nav>
-        <p class="text-xs text-slate-500">"Times in " {page.zone.clone()}"."</p>
+        <p class="text-xs text-slate-500 dark:text-slate-400">"Times in " {page.zone.clone()}"."</p>
     }
 }
 
@@ -285,7 +287,7 @@ fn ResultsTable(
     let th = "text-left font-medium px-2 py-1.5 whitespace-nowrap";
     view! {
         <div class="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800 bg-white dark:bg-slate-900">
-            <table class="w-full text-sm" data-testid="logs-table">
+            <table class="w-full text-sm cards-narrow" data-testid="logs-table">
                 <caption class="sr-only">"Logs, newest first"</caption>
                 <thead class="bg-slate-100 dark:bg-slate-800 text-xs text-slate-600 dark:text-slate-300">
                     <tr>
@@ -331,24 +333,28 @@ fn Row(r: RowView, show_consume: bool, keyword: String, tz: String) -> impl Into
         .collect_view();
     view! {
         <tr class="border-t border-slate-100 dark:border-slate-800 hover:bg-slate-50 dark:hover:bg-slate-800/50 data-[selected]:bg-sky-50 dark:data-[selected]:bg-sky-950" data-row-id=row.id>
-            <td class=format!("{td} whitespace-nowrap font-mono text-xs")>
+            <td class=format!("{td} whitespace-nowrap font-mono text-xs") data-label="Time">
                 <a href=details.clone() class="underline decoration-dotted">{r.time}</a>
             </td>
-            <td class=td><a href=filter_link("model", &row.model) class="hover:underline">{row.model.clone()}</a></td>
-            <td class=td><a href=filter_link("token", &row.token_name) class="hover:underline">{row.token_name.clone()}</a></td>
-            <td class=td><a href=filter_link("group", &row.group) class="hover:underline">{row.group.clone()}</a></td>
-            <td class=format!("{td} whitespace-nowrap")>
+            <td class=td data-label="Model"><a href=filter_link("model", &row.model) class="hover:underline">{row.model.clone()}</a></td>
+            <td class=td data-label="Token"><a href=filter_link("token", &row.token_name) class="hover:underline">{row.token_name.clone()}</a></td>
+            <td class=td data-label="Group"><a href=filter_link("group", &row.group) class="hover:underline">{row.group.clone()}</a></td>
+            <td class=format!("{td} whitespace-nowrap") data-label="Request ID">
                 <span class="font-mono text-xs" data-testid="request-id">{row.request_id.clone()}</span>" "
                 <CopyButton text=row.request_id.clone() label="Copy"/>
             </td>
-            <td class=format!("{td} max-w-md")>
-                <a href=details class="block truncate max-w-md" title=row.content.clone() data-testid="message">{message}</a>
+            <td class=format!("{td} max-w-md") data-label="Error message">
+                {if row.content.is_empty() {
+                    view! { <a href=details class="text-slate-500 dark:text-slate-400" data-testid="message">"(no message)"</a> }.into_any()
+                } else {
+                    view! { <a href=details class="block truncate max-w-md" title=row.content.clone() data-testid="message">{message}</a> }.into_any()
+                }}
             </td>
-            <td class=td><StatusBadge code=row.status_code/></td>
-            <td class=td>{r.attribution.map(|a| view! { <AttributionBadge attribution=a/> })}</td>
+            <td class=td data-label="Status code"><StatusBadge code=row.status_code/></td>
+            <td class=td data-label="Attribution">{r.attribution.map(|a| view! { <AttributionBadge attribution=a/> })}</td>
             {show_consume.then(|| view! {
-                <td class=format!("{td} font-mono text-xs")>{format!("{}/{}", row.prompt_tokens, row.completion_tokens)}</td>
-                <td class=format!("{td} font-mono text-xs")>{row.quota}</td>
+                <td class=format!("{td} font-mono text-xs") data-label="Tokens (in/out)">{format!("{}/{}", row.prompt_tokens, row.completion_tokens)}</td>
+                <td class=format!("{td} font-mono text-xs") data-label="Quota">{row.quota}</td>
             })}
         </tr>
     }
@@ -360,13 +366,7 @@ fn EmptyState() -> impl IntoView {
     view! {
         <div class="rounded-lg border border-dashed border-slate-300 dark:border-slate-700 p-6 text-sm" data-testid="empty-state">
             <p class="font-medium mb-2">"No logs match these filters."</p>
-            <ol class="list-decimal pl-5 space-y-1 text-slate-600 dark:text-slate-300">
-                <li>"Copy the request_id from the API response or log entry and search for that exact request first."</li>
-                <li>"If there is no request_id, narrow the scope by time range, model, and token."</li>
-                <li>"Group errors by status code, such as 401, 413, 429, 502, or 503."</li>
-                <li>"Search error message keywords, such as Invalid API key, daily limit exceeded, or Upstream request failed."</li>
-                <li>"If the same error is concentrated in one group, check its impact scope."</li>
-            </ol>
+            <TroubleshootingOrder/>
         </div>
     }
 }
