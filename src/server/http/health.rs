@@ -65,7 +65,7 @@ pub async fn group_health(window: &str, tz: Option<&str>) -> Result<HealthPage, 
         store.health_cells(from, to, bucket_ms),
         store.health_series(from, to, bucket_ms),
         store.attribution_mix(from, to),
-        store.signature_messages(from, to),
+        store.signature_messages(),
     )?;
     let messages: BTreeMap<Signature, String> = messages.into_iter().collect();
 

@@ -1,7 +1,7 @@
 //! Group Health reads: per-group totals, error cells per signature and bucket, series, scope.
 use sqlx::Row;
 
-use super::{Store, StoreError};
+use super::{rollup, Store, StoreError};
 use crate::domain::attribution::Attribution;
 use crate::domain::health::{Cell, Signature};
 
@@ -49,10 +49,12 @@ impl Store {
         from: i64,
         to: i64,
     ) -> Result<Vec<GroupTotals>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT grp, sum(ts_ms >= ?2), sum(ts_ms >= ?2 AND log_type = 5), sum(ts_ms < ?2), sum(ts_ms < ?2 AND log_type = 5) \
-             FROM logs WHERE ts_ms >= ?1 AND ts_ms < ?3 GROUP BY grp",
-        )
+        let source = rollup::counts_source(rollup::aligned(prev_from, to, from - prev_from));
+        let rows = sqlx::query(&format!(
+            "SELECT grp, sum(iif(t >= ?2, n, 0)), sum(iif(t >= ?2 AND log_type = 5, n, 0)), \
+             sum(iif(t < ?2, n, 0)), sum(iif(t < ?2 AND log_type = 5, n, 0)) \
+             FROM {source} WHERE t >= ?1 AND t < ?3 GROUP BY grp"
+        ))
         .bind(prev_from)
         .bind(from)
         .bind(to)
@@ -69,12 +71,22 @@ impl Store {
                 ..Default::default()
             })
             .collect();
-        let affected = sqlx::query(
-            "SELECT grp, count(DISTINCT token_name), count(DISTINCT user_id), count(DISTINCT model) \
-             FROM logs WHERE log_type = 5 AND ts_ms >= ? AND ts_ms < ? GROUP BY grp",
-        )
-        .bind(from)
-        .bind(to)
+        let affected = if rollup::aligned(from, to, rollup::QUARTER_MS) {
+            sqlx::query(
+                "SELECT grp, count(DISTINCT iif(kind = 0, value, NULL)), \
+                 count(DISTINCT iif(kind = 1, value, NULL)), count(DISTINCT iif(kind = 2, value, NULL)) \
+                 FROM health_members WHERE quarter >= ? AND quarter < ? GROUP BY grp",
+            )
+            .bind(from / rollup::QUARTER_MS)
+            .bind(to / rollup::QUARTER_MS)
+        } else {
+            sqlx::query(
+                "SELECT grp, count(DISTINCT token_name), count(DISTINCT user_id), count(DISTINCT model) \
+                 FROM logs WHERE log_type = 5 AND ts_ms >= ? AND ts_ms < ? GROUP BY grp",
+            )
+            .bind(from)
+            .bind(to)
+        }
         .fetch_all(self.pool())
         .await?;
         for r in &affected {
@@ -92,10 +104,11 @@ impl Store {
         to: i64,
         bucket_ms: i64,
     ) -> Result<Vec<Cell>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT grp, status_code, entry_id, (ts_ms - ?1) / ?3, count(*) FROM logs \
-             WHERE log_type = 5 AND ts_ms >= ?1 AND ts_ms < ?2 GROUP BY 1, 2, 3, 4",
-        )
+        let source = rollup::counts_source(rollup::aligned(from, to, bucket_ms));
+        let rows = sqlx::query(&format!(
+            "SELECT grp, status_code, entry_id, (t - ?1) / ?3, sum(n) FROM {source} \
+             WHERE log_type = 5 AND t >= ?1 AND t < ?2 GROUP BY 1, 2, 3, 4"
+        ))
         .bind(from)
         .bind(to)
         .bind(bucket_ms)
@@ -119,10 +132,11 @@ impl Store {
         to: i64,
         bucket_ms: i64,
     ) -> Result<Vec<(String, i64, u64, u64)>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT grp, (ts_ms - ?1) / ?3, count(*), sum(log_type = 5) FROM logs \
-             WHERE ts_ms >= ?1 AND ts_ms < ?2 GROUP BY 1, 2",
-        )
+        let source = rollup::counts_source(rollup::aligned(from, to, bucket_ms));
+        let rows = sqlx::query(&format!(
+            "SELECT grp, (t - ?1) / ?3, sum(n), sum(iif(log_type = 5, n, 0)) FROM {source} \
+             WHERE t >= ?1 AND t < ?2 GROUP BY 1, 2"
+        ))
         .bind(from)
         .bind(to)
         .bind(bucket_ms)
@@ -140,9 +154,10 @@ impl Store {
         from: i64,
         to: i64,
     ) -> Result<Vec<(String, Attribution, u64)>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT grp, attribution, count(*) FROM logs WHERE log_type = 5 AND ts_ms >= ? AND ts_ms < ? GROUP BY 1, 2",
-        )
+        let source = rollup::counts_source(rollup::aligned(from, to, rollup::QUARTER_MS));
+        let rows = sqlx::query(&format!(
+            "SELECT grp, attribution, sum(n) FROM {source} WHERE log_type = 5 AND t >= ? AND t < ? GROUP BY 1, 2"
+        ))
         .bind(from)
         .bind(to)
         .fetch_all(self.pool())
@@ -156,27 +171,16 @@ impl Store {
             .collect())
     }
 
-    /// A sample message for each signature of the window.
-    pub async fn signature_messages(
-        &self,
-        from: i64,
-        to: i64,
-    ) -> Result<Vec<(Signature, String)>, StoreError> {
+    /// The newest message of each error signature (kept by ingest in `signature_samples`).
+    pub async fn signature_messages(&self) -> Result<Vec<(Signature, String)>, StoreError> {
         let rows = sqlx::query(
-            "SELECT status_code, entry_id, min(content) FROM logs WHERE log_type = 5 AND ts_ms >= ? AND ts_ms < ? GROUP BY 1, 2",
+            "SELECT nullif(status_code, 0), nullif(entry_id, ''), content FROM signature_samples",
         )
-        .bind(from)
-        .bind(to)
         .fetch_all(self.pool())
         .await?;
         Ok(rows
             .iter()
-            .map(|r| {
-                (
-                    signature_at(r, 0),
-                    r.get::<Option<String>, _>(2).unwrap_or_default(),
-                )
-            })
+            .map(|r| (signature_at(r, 0), r.get::<String, _>(2)))
             .collect())
     }
 

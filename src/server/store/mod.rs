@@ -4,6 +4,7 @@ mod audit;
 mod health;
 mod keys;
 mod retention;
+pub mod rollup;
 mod sqlite;
 
 pub use accounts::{AccountChange, StoredAccount};

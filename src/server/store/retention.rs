@@ -1,7 +1,7 @@
 //! Retention settings, the batched purge of expired rows, and the record of each purge.
 use sqlx::Row;
 
-use super::{Store, StoreError};
+use super::{rollup, Store, StoreError};
 use crate::domain::log::LogType;
 use crate::domain::retention::{PurgeReport, Retention};
 
@@ -44,23 +44,28 @@ impl Store {
     }
 
     /// Deletes up to `limit` of the oldest rows of `log_type` older than `cutoff_ms`, in one
-    /// short transaction (the keyword index follows through its trigger). Returns how many.
+    /// short transaction (the keyword index follows through its trigger, the rollups through `rollup::apply`). Returns how many.
     pub async fn purge_batch(
         &self,
         log_type: LogType,
         cutoff_ms: i64,
         limit: u32,
     ) -> Result<u64, StoreError> {
-        let done = sqlx::query(
+        let mut tx = self.pool().begin().await?;
+        let deleted = sqlx::query(&format!(
             "DELETE FROM logs WHERE id IN (SELECT id FROM logs \
-             WHERE log_type = ? AND ts_ms < ? ORDER BY ts_ms LIMIT ?)",
-        )
+             WHERE log_type = ? AND ts_ms < ? ORDER BY ts_ms LIMIT ?) RETURNING {}",
+            rollup::RETURNED
+        ))
         .bind(log_type.as_i64())
         .bind(cutoff_ms)
         .bind(limit)
-        .execute(self.pool())
+        .fetch_all(&mut *tx)
         .await?;
-        Ok(done.rows_affected())
+        let counted: Vec<rollup::Counted> = deleted.iter().map(rollup::Counted::from_row).collect();
+        rollup::apply(&mut tx, &counted, -1).await?;
+        tx.commit().await?;
+        Ok(counted.len() as u64)
     }
 
     pub async fn record_purge(&self, r: &PurgeReport) -> Result<(), StoreError> {

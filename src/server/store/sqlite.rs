@@ -3,7 +3,7 @@ use std::str::FromStr;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
 
-use super::{Facets, InsertOutcome, NewLog, StoreError, Visibility};
+use super::{rollup, Facets, InsertOutcome, NewLog, StoreError, Visibility};
 use crate::domain::attribution::Attribution;
 use crate::domain::filter::{LogFilter, COUNT_CAP};
 use crate::domain::log::{LogRow, LogType};
@@ -165,6 +165,7 @@ impl Store {
     ) -> Result<InsertOutcome, StoreError> {
         let mut tx = self.pool.begin().await?;
         let mut inserted = 0;
+        let mut counted = Vec::with_capacity(rows.len());
         for chunk in rows.chunks(INSERT_CHUNK) {
             let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
                 "INSERT INTO logs (ts_ms, log_type, user_id, username, token_name, grp, model, \
@@ -198,9 +199,13 @@ impl Store {
                     .push_bind(&r.retries)
                     .push_bind(&r.client_ip);
             });
-            qb.push(" ON CONFLICT (request_id, attempt) DO NOTHING");
-            inserted += qb.build().execute(&mut *tx).await?.rows_affected();
+            qb.push(" ON CONFLICT (request_id, attempt) DO NOTHING RETURNING ");
+            qb.push(rollup::RETURNED);
+            let stored = qb.build().fetch_all(&mut *tx).await?;
+            inserted += stored.len() as u64;
+            counted.extend(stored.iter().map(rollup::Counted::from_row));
         }
+        rollup::apply(&mut tx, &counted, 1).await?;
         let mut facets: Vec<(&str, &str, i64)> = Vec::new();
         for r in rows {
             for (kind, value) in [

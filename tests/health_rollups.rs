@@ -1,0 +1,103 @@
+//! The Group Health rollups always equal a fresh count of the logs: after inserts, after a
+//! re-sent batch (duplicates are not counted twice), and after a retention purge.
+#![recursion_limit = "256"]
+mod common;
+
+use errscope::domain::log::LogType;
+use errscope::domain::retention::Retention;
+use errscope::server::ingest::prepare;
+use errscope::server::retention::purge_expired;
+use errscope::server::store::Store;
+use errscope::server::time::now_ms;
+
+const DAY: i64 = 86_400_000;
+
+/// (what the rollup tables hold, what the logs say they should hold), sorted.
+async fn rollups_and_truth(store: &Store) -> [(Vec<String>, Vec<String>); 3] {
+    let pool = store.sqlite_pool();
+    let rows = |sql: &'static str| async move {
+        let mut v: Vec<String> = sqlx::query_scalar::<_, String>(sql)
+            .fetch_all(pool)
+            .await
+            .unwrap();
+        v.sort();
+        v
+    };
+    [
+        (
+            rows("SELECT concat_ws('|', quarter, grp, log_type, status_code, entry_id, attribution, n) FROM health_rollup").await,
+            rows("SELECT concat_ws('|', ts_ms / 900000, grp, log_type, coalesce(status_code, 0), coalesce(entry_id, ''), \
+                  coalesce(attribution, ''), count(*)) FROM logs GROUP BY ts_ms / 900000, grp, log_type, status_code, entry_id, attribution").await,
+        ),
+        (
+            rows("SELECT concat_ws('|', quarter, grp, kind, value, n) FROM health_members").await,
+            rows("SELECT concat_ws('|', q, grp, kind, value, count(*)) FROM ( \
+                  SELECT ts_ms / 900000 AS q, grp, 0 AS kind, token_name AS value FROM logs WHERE log_type = 5 \
+                  UNION ALL SELECT ts_ms / 900000, grp, 1, CAST(user_id AS TEXT) FROM logs WHERE log_type = 5 \
+                  UNION ALL SELECT ts_ms / 900000, grp, 2, model FROM logs WHERE log_type = 5) GROUP BY q, grp, kind, value").await,
+        ),
+        (
+            rows("SELECT concat_ws('|', status_code, entry_id) FROM signature_samples").await,
+            rows("SELECT DISTINCT concat_ws('|', coalesce(status_code, 0), coalesce(entry_id, '')) FROM logs WHERE log_type = 5").await,
+        ),
+    ]
+}
+
+async fn assert_in_step(store: &Store, when: &str) {
+    for (held, truth) in rollups_and_truth(store).await {
+        assert!(!truth.is_empty(), "{when}: the test has data");
+        assert_eq!(held, truth, "{when}");
+    }
+}
+
+#[tokio::test]
+async fn rollups_follow_inserts_duplicates_and_purges() {
+    let (store, _dir) = common::store().await;
+    let now = now_ms();
+    let batch = |first: i64| {
+        (first..first + 300)
+            .map(|i| {
+                let status = [500, 502, 401, 429][(i % 4) as usize];
+                let mut r = common::record(
+                    i,
+                    1000 + i % 5,
+                    status,
+                    ["Invalid token", "bad response status code 502", "请求失败"][(i % 3) as usize],
+                );
+                // Spread over 12 days, a few minutes apart, some of them consume rows.
+                r.time = Some(serde_json::json!(now - i * 3_456_000));
+                if i % 7 == 0 {
+                    r.log_type = Some("consume".into());
+                }
+                prepare(r).unwrap()
+            })
+            .collect::<Vec<_>>()
+    };
+    store.insert_batch(&batch(0)).await.unwrap();
+    assert_in_step(&store, "after the first batch").await;
+
+    // Half of this batch was stored before.
+    let outcome = store.insert_batch(&batch(150)).await.unwrap();
+    assert_eq!((outcome.inserted, outcome.duplicates), (150, 150));
+    assert_in_step(&store, "after a partly re-sent batch").await;
+
+    store
+        .set_retention(Retention {
+            log_type: LogType::Error,
+            days: Some(5),
+        })
+        .await
+        .unwrap();
+    let purged = purge_expired(&store, now, 37).await.unwrap();
+    assert!(purged.iter().map(|p| p.removed).sum::<u64>() > 100);
+    assert_in_step(&store, "after purging error rows older than 5 days").await;
+
+    let oldest_sample: Option<i64> = sqlx::query_scalar("SELECT min(ts_ms) FROM signature_samples")
+        .fetch_one(store.sqlite_pool())
+        .await
+        .unwrap();
+    assert!(
+        oldest_sample.unwrap() >= now - 5 * DAY,
+        "no message outlives the retention"
+    );
+}
