@@ -25,7 +25,10 @@ fn main() {
     println!("cargo:rerun-if-changed=style/base.css");
     println!("cargo:rerun-if-changed=src/ui");
     let base = std::fs::read_to_string("style/base.css").unwrap_or_default();
-    let config = encre_css::Config::default();
+    let mut config = encre_css::Config::default();
+    // `dark:` follows a class on <html> (set from the theme cookie, or by the head script when
+    // the theme is "system"), so users can switch.
+    config.theme.dark_mode = encre_css::config::DarkMode::new_class("html.dark");
     let generated = encre_css::generate(sources.iter().map(String::as_str), &config);
     let out = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("app.css");
     std::fs::write(out, format!("{generated}\n{base}")).expect("write app.css");

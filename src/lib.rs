@@ -18,4 +18,32 @@ pub fn hydrate() {
     {
         let _ = body.set_attribute("data-hydrated", "true");
     }
+    remember_browser_zone();
+}
+
+/// Tells the server the browser's time zone (the `errscope_tz` cookie) when it does not know
+/// it yet or the browser moved, so pages render in the viewer's zone from the next load on.
+#[cfg(feature = "hydrate")]
+fn remember_browser_zone() {
+    use wasm_bindgen::JsCast;
+    let Some(doc) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok())
+    else {
+        return;
+    };
+    let options = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new())
+        .resolved_options();
+    if let Some(zone) = js_sys::Reflect::get(&options, &"timeZone".into())
+        .ok()
+        .and_then(|z| z.as_string())
+    {
+        let value = format!("errscope_tz={}", zone.replace('/', "%2F"));
+        if !doc
+            .cookie()
+            .is_ok_and(|c| c.split("; ").any(|c| c == value))
+        {
+            let _ = doc.set_cookie(&format!("{value}; Path=/; Max-Age=31536000; SameSite=Lax"));
+        }
+    }
 }

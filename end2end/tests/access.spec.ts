@@ -13,11 +13,11 @@ test.describe('signed out', () => {
     await expect(page).toHaveURL(/\/login\?next=/);
     await page.fill('input[name=username]', 'grace');
     await page.fill('input[name=password]', 'not-her-password');
-    await page.click('button[type=submit]');
+    await page.click('form[action="/login"] button[type=submit]');
     await expect(page.getByTestId('login-error')).toHaveText('Wrong username or password.');
     await page.fill('input[name=username]', 'grace');
     await page.fill('input[name=password]', 'errscope-grace');
-    await page.click('button[type=submit]');
+    await page.click('form[action="/login"] button[type=submit]');
     await expect(page).toHaveURL(/\/logs\?status=401&range=24h$/);
     await expect(page.locator('#f-status')).toHaveValue('401');
   });
@@ -28,14 +28,14 @@ test.describe('signed out', () => {
       await page.goto('/login');
       await page.fill('input[name=username]', 'carol');
       await page.fill('input[name=password]', `wrong-password-${i}`);
-      await page.click('button[type=submit]');
+      await page.click('form[action="/login"] button[type=submit]');
       await expect(page.getByTestId('login-error')).toBeVisible();
     }
     await expect(page.getByTestId('login-error')).toHaveText(/Too many sign-in attempts\. Try again in \d+ seconds\./);
     // Even the right password waits until the limit has passed.
     await page.fill('input[name=username]', 'carol');
     await page.fill('input[name=password]', 'errscope-carol');
-    await page.click('button[type=submit]');
+    await page.click('form[action="/login"] button[type=submit]');
     await expect(page).toHaveURL(/error=rate_limited/);
   });
 });
@@ -112,7 +112,7 @@ test('an admin creates a user account, and disabling it ends its session', async
   await userPage.goto('/login');
   await userPage.fill('input[name=username]', name);
   await userPage.fill('input[name=password]', 'e2e-password-123');
-  await userPage.click('button[type=submit]');
+  await userPage.click('form[action="/login"] button[type=submit]');
   await userPage.goto('/logs?range=7d');
   const tokens = await userPage.locator('[data-testid="logs-table"] tbody tr td:nth-child(3)').allInnerTexts();
   expect(tokens.length).toBeGreaterThan(0);

@@ -12,7 +12,7 @@ for (const [role, account] of Object.entries(ACCOUNTS)) {
     await page.goto('/login');
     await page.fill('input[name=username]', account.username);
     await page.fill('input[name=password]', account.password);
-    await page.click('button[type=submit]');
+    await page.click('form[action="/login"] button[type=submit]');
     await expect(page).toHaveURL(/\/logs/);
     await expect(page.getByTestId('whoami')).toContainText(account.username);
     await page.context().storageState({ path: `.auth/${role}.json` });

@@ -133,6 +133,54 @@ pub async fn change_account(id: i64, action: String, value: String) -> Result<()
         .map_err(|e| ServerFnError::new(e.to_string()))
 }
 
+/// An ingest key as the Keys page lists it (never the key itself).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct KeyLine {
+    pub id: i64,
+    pub name: String,
+    pub prefix: String,
+    pub created: String,
+    pub revoked: Option<String>,
+}
+
+/// Every ingest key (admins only), times in the viewer's zone.
+#[server(endpoint = "ingest_key_list")]
+pub async fn ingest_key_list(tz: Option<String>) -> Result<Vec<KeyLine>, ServerFnError> {
+    let store = server_store()?;
+    let zone = crate::server::http::pages::viewer_zone(tz.as_deref()).await;
+    let keys = crate::server::auth::ingest_keys::list(&store)
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))?;
+    Ok(keys
+        .into_iter()
+        .map(|k| KeyLine {
+            id: k.id,
+            name: k.name,
+            prefix: k.prefix,
+            created: zone.format_ms(k.created_ms),
+            revoked: k.revoked_ms.map(|ms| zone.format_ms(ms)),
+        })
+        .collect())
+}
+
+/// Creates an ingest key (admins only) and answers it in plain text, this once.
+#[server(endpoint = "add_ingest_key")]
+pub async fn add_ingest_key(name: String) -> Result<String, ServerFnError> {
+    let store = server_store()?;
+    crate::server::auth::ingest_keys::create(&store, &name)
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))
+}
+
+/// Revokes an ingest key (admins only): relays using it get 401 from then on.
+#[server(endpoint = "revoke_ingest_key")]
+pub async fn revoke_ingest_key(id: i64) -> Result<(), ServerFnError> {
+    let store = server_store()?;
+    crate::server::auth::ingest_keys::revoke(&store, id)
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))
+}
+
 /// One line of the lookup audit, its time in the viewer's zone.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AuditLine {

@@ -9,8 +9,8 @@ use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::{path, SsrMode};
 
 use pages::{
-    audit::AuditPage, details::DetailsPage, health::HealthPage, login::LoginPage, logs::LogsPage,
-    reference::ReferencePage, retention::RetentionPage, users::UsersPage,
+    audit::AuditPage, details::DetailsPage, health::HealthPage, keys::KeysPage, login::LoginPage,
+    logs::LogsPage, reference::ReferencePage, retention::RetentionPage, users::UsersPage,
 };
 
 /// Sends the page's Content-Security-Policy, with this response's script nonce.
@@ -29,13 +29,18 @@ fn content_security_policy() {
 
 /// The HTML document around the app (server only).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    use components::theme_switch::{Theme, SYSTEM_THEME_SCRIPT};
     content_security_policy();
+    let theme = Theme::current();
+    let nonce = leptos::nonce::use_nonce();
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang="en" class=(theme == Theme::Dark).then_some("dark")>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content=theme.color_scheme()/>
+                {(theme == Theme::System).then(|| view! { <script nonce=nonce>{SYSTEM_THEME_SCRIPT}</script> })}
                 <HydrationScripts options/>
                 <leptos_meta::MetaTags/>
             </head>
@@ -58,7 +63,7 @@ pub fn App() -> impl IntoView {
             <components::keyboard::KeyboardShortcuts/>
             <a href="#main" class="sr-only focus:not-sr-only">"Skip to content"</a>
             <header class="border-b border-slate-200 dark:border-slate-800 bg-white dark:bg-slate-900">
-                <nav class="max-w-screen-2xl mx-auto px-4 h-12 flex items-center gap-6 text-sm" aria-label="Main">
+                <nav class="max-w-screen-2xl mx-auto px-4 min-h-12 py-2 flex flex-wrap items-center gap-x-6 gap-y-2 text-sm" aria-label="Main">
                     <a href="/logs" class="font-semibold text-base tracking-tight">"errscope"</a>
                     <A href="/logs" attr:class="hover:underline">"Usage Logs"</A>
                     <A href="/health" attr:class="hover:underline">"Group Health"</A>
@@ -72,8 +77,10 @@ pub fn App() -> impl IntoView {
                                     <A href="/admin/users" attr:class="hover:underline">"Users"</A>
                                     <A href="/admin/audit" attr:class="hover:underline">"Audit"</A>
                                     <A href="/admin/retention" attr:class="hover:underline">"Retention"</A>
+                                    <A href="/admin/keys" attr:class="hover:underline">"Keys"</A>
                                 </Show>
                                 <components::account_menu::AccountMenu account=a/>
+                                <components::theme_switch::ThemeSwitch/>
                             }
                         })}
                     </Suspense>
@@ -89,6 +96,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/users") view=UsersPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/audit") view=AuditPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/retention") view=RetentionPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/keys") view=KeysPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

@@ -3,6 +3,7 @@ pub mod export;
 pub mod health;
 pub mod ingest_api;
 pub mod pages;
+pub mod prefs;
 pub mod router;
 
 pub use router::serve;

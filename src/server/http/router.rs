@@ -65,6 +65,7 @@ pub async fn app(
         .route("/", get(|| async { axum::response::Redirect::to("/logs") }))
         .route("/login", post(login))
         .route("/logout", post(logout))
+        .route("/prefs/theme", post(crate::server::http::prefs::set_theme))
         .route("/healthz", get(healthz))
         .route("/app.css", get(css))
         .route("/logs.csv", get(crate::server::http::export::logs_csv))

@@ -18,7 +18,7 @@ pub fn AccountMenu(account: Option<Account>) -> impl IntoView {
                 </form>
                 <form method="post" action="/logout">
                     <input type="hidden" name="everywhere" value="1"/>
-                    <button type="submit" class="hover:underline text-slate-500"
+                    <button type="submit" class="hover:underline text-slate-500 dark:text-slate-400"
                         title="End every session of this account, on every device">"Sign out everywhere"</button>
                 </form>
             </div>

@@ -1,4 +1,7 @@
 pub mod account_menu;
+pub mod admin_form;
 pub mod badges;
 pub mod copy_button;
+pub mod guidance;
 pub mod keyboard;
+pub mod theme_switch;

@@ -98,7 +98,7 @@ fn Details(d: RequestDetails) -> impl IntoView {
                     </h2>
                     <p class="text-sm" data-testid="meaning">{d.meaning.clone()}</p>
                     <p class="text-sm"><span class="font-medium">"First action: "</span><span data-testid="first-action">{d.action.clone()}</span></p>
-                    <p class="text-xs text-slate-500">{recognised}{entry_source.map(|s| format!(" · {s}"))}</p>
+                    <p class="text-xs text-slate-500 dark:text-slate-400">{recognised}{entry_source.map(|s| format!(" · {s}"))}</p>
                     <p class="text-sm" data-testid="evidence"><span class="font-medium">"Why: "</span>
                         {d.rule.map(|r| r.describe(Lang::En).to_string())}" "{s.evidence(Lang::En)}
                     </p>

@@ -41,7 +41,7 @@ pub fn HealthPage() -> impl IntoView {
                         <section aria-labelledby="signals-h" class="mb-4" class:hidden=p.restricted>
                             <h2 id="signals-h" class="font-semibold mb-1">"Where failures are concentrated (last " {p.window.clone()} ")"</h2>
                             {if p.signals.is_empty() {
-                                view! { <p class="text-sm text-slate-600" data-testid="no-signals">"No failure is concentrated in one group or across groups at once."</p> }.into_any()
+                                view! { <p class="text-sm text-slate-600 dark:text-slate-300" data-testid="no-signals">"No failure is concentrated in one group or across groups at once."</p> }.into_any()
                             } else {
                                 view! {
                                     <ul class="space-y-1" data-testid="signals">
@@ -55,7 +55,7 @@ pub fn HealthPage() -> impl IntoView {
                                 }.into_any()
                             }}
                         </section>
-                        <p class="text-xs text-slate-500 mb-2">
+                        <p class="text-xs text-slate-500 dark:text-slate-400 mb-2">
                             {format!("Buckets of {} min, times in {}. Status: failing at ≥ 20% errors, degraded at ≥ 5% (with at least 20 requests).", p.bucket_minutes, p.zone)}
                         </p>
                         <div class="grid gap-3 md:grid-cols-2 xl:grid-cols-3">
@@ -99,17 +99,17 @@ fn GroupCard(g: GroupHealth) -> impl IntoView {
             <p class="text-sm mt-1">
                 <a href=g.logs_href.clone() class="underline" data-testid="group-errors">{g.errors}" errors"</a>" / "{g.requests}" requests · "
                 <strong>{format!("{:.1}%", g.rate * 100.0)}</strong>
-                {change.map(|c| view! { <span class="text-xs text-slate-500">" ("{c}")"</span> })}
+                {change.map(|c| view! { <span class="text-xs text-slate-500 dark:text-slate-400">" ("{c}")"</span> })}
             </p>
             <p class="text-xs text-slate-600 dark:text-slate-300">{format!("{} tokens, {} users, {} models affected", g.tokens, g.users, g.models)}</p>
-            <svg viewBox=format!("0 0 {width} 40") class="w-full h-12 my-2" role="img"
+            <svg viewBox=format!("0 0 {width} 40") class="w-full h-12 my-2" role="group"
                 aria-label=format!("Requests and errors per bucket in group {}", g.group) preserveAspectRatio="none">
                 {g.series.iter().enumerate().map(|(i, (label, req, err, href))| {
                     let x = i as f64 * bar_w;
                     let h_req = (*req as f64 / max_req) * 38.0;
                     let h_err = (*err as f64 / max_req) * 38.0;
                     view! {
-                        <a href=href.clone()>
+                        <a href=href.clone() aria-label=format!("{label}: {err} errors of {req} requests")>
                             <title>{format!("{label}: {err} errors / {req} requests")}</title>
                             <rect x=x y=40.0 - h_req width=bar_w - 1.0 height=h_req class="fill-slate-200 dark:fill-slate-700"/>
                             <rect x=x y=40.0 - h_err width=bar_w - 1.0 height=h_err class="fill-rose-500"/>

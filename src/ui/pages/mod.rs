@@ -1,6 +1,7 @@
 pub mod audit;
 pub mod details;
 pub mod health;
+pub mod keys;
 pub mod login;
 pub mod logs;
 pub mod reference;

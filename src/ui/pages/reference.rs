@@ -63,7 +63,7 @@ pub fn ReferencePage() -> impl IntoView {
                 let q = q.get();
                 let shown: Vec<Entry> = all.into_iter().filter(|e| q.is_empty() || matches(e, &q)).collect();
                 view! {
-                    <p class="text-sm text-slate-600 mb-2" role="status">{shown.len()}" entries"</p>
+                    <p class="text-sm text-slate-600 dark:text-slate-300 mb-2" role="status">{shown.len()}" entries"</p>
                     <div class="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800 bg-white dark:bg-slate-900">
                     <table class="w-full text-sm" data-testid="reference-table">
                         <thead class="bg-slate-100 dark:bg-slate-800 text-xs">
@@ -82,14 +82,14 @@ pub fn ReferencePage() -> impl IntoView {
                                     .into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" · ");
                                 view! {
                                     <tr class="border-t border-slate-100 dark:border-slate-800 align-top" id=e.id.clone()>
-                                        <td class="px-2 py-1 text-xs whitespace-nowrap">{format!("seed {}", e.seed)}<br/><span class="text-slate-500">{e.table.clone()}</span></td>
+                                        <td class="px-2 py-1 text-xs whitespace-nowrap">{format!("seed {}", e.seed)}<br/><span class="text-slate-500 dark:text-slate-400">{e.table.clone()}</span></td>
                                         <td class="px-2 py-1 font-mono text-xs"><a class="underline" href=href>{matches}</a></td>
                                         <td class="px-2 py-1">
                                             {e.base().map(|a: Attribution| view! { <AttributionBadge attribution=a/> })}
-                                            {e.seed_label.clone().map(|l| view! { <div class="text-xs text-slate-500">{l}</div> })}
+                                            {e.seed_label.clone().map(|l| view! { <div class="text-xs text-slate-500 dark:text-slate-400">{l}</div> })}
                                         </td>
-                                        <td class="px-2 py-1">{e.en.meaning.clone()}<div class="text-slate-500" lang="zh">{e.zh.meaning.clone()}</div></td>
-                                        <td class="px-2 py-1">{e.en.action.clone()}<div class="text-slate-500" lang="zh">{e.zh.action.clone()}</div></td>
+                                        <td class="px-2 py-1">{e.en.meaning.clone()}<div class="text-slate-500 dark:text-slate-400" lang="zh">{e.zh.meaning.clone()}</div></td>
+                                        <td class="px-2 py-1">{e.en.action.clone()}<div class="text-slate-500 dark:text-slate-400" lang="zh">{e.zh.action.clone()}</div></td>
                                     </tr>
                                 }
                             }).collect_view()}

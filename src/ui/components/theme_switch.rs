@@ -1,0 +1,131 @@
+//! Light, dark, or the system's choice (the default). The choice is a cookie, so the server
+//! renders the page in it from the first byte; "system" is resolved by a one-line script in
+//! the page head (without JavaScript it shows the light theme).
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+pub const THEME_COOKIE: &str = "errscope_theme";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Theme {
+    System,
+    Light,
+    Dark,
+}
+
+impl Theme {
+    pub const ALL: [Theme; 3] = [Theme::System, Theme::Light, Theme::Dark];
+
+    pub fn parse(s: &str) -> Option<Theme> {
+        Theme::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Theme::System => "system",
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+
+    /// The `color-scheme` the browser should use for its own controls.
+    pub fn color_scheme(self) -> &'static str {
+        match self {
+            Theme::System => "light dark",
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Theme::System => "Auto",
+            Theme::Light => "Light",
+            Theme::Dark => "Dark",
+        }
+    }
+
+    /// The theme a `Cookie` header asks for.
+    pub fn from_cookie_header(header: &str) -> Theme {
+        header
+            .split(';')
+            .find_map(|c| {
+                let (k, v) = c.trim().split_once('=')?;
+                (k == THEME_COOKIE).then(|| Theme::parse(v)).flatten()
+            })
+            .unwrap_or(Theme::System)
+    }
+
+    /// The theme of the page being rendered (server) or shown (browser).
+    pub fn current() -> Theme {
+        #[cfg(feature = "ssr")]
+        let header = use_context::<axum::http::request::Parts>().and_then(|p| {
+            p.headers
+                .get(axum::http::header::COOKIE)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        });
+        #[cfg(not(feature = "ssr"))]
+        let header = {
+            use wasm_bindgen::JsCast;
+            web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok())
+                .and_then(|d| d.cookie().ok())
+        };
+        header
+            .map(|h| Theme::from_cookie_header(&h))
+            .unwrap_or(Theme::System)
+    }
+}
+
+/// Applies the system's dark preference when the theme is "system" (runs before first paint).
+pub const SYSTEM_THEME_SCRIPT: &str = "if(matchMedia('(prefers-color-scheme: dark)').matches)document.documentElement.classList.add('dark')";
+
+/// Three buttons in the header; a plain form, so it works without JavaScript too.
+#[component]
+pub fn ThemeSwitch() -> impl IntoView {
+    let location = use_location();
+    let back = move || {
+        let search = location.search.get();
+        let sep = if search.is_empty() || search.starts_with('?') {
+            ""
+        } else {
+            "?"
+        };
+        format!("{}{sep}{search}", location.pathname.get())
+    };
+    let current = Theme::current();
+    view! {
+        <form method="post" action="/prefs/theme" class="flex items-center rounded border border-slate-300 dark:border-slate-700 text-xs" aria-label="Colour theme">
+            <input type="hidden" name="back" value=back/>
+            {Theme::ALL.into_iter().map(|t| view! {
+                <button type="submit" name="theme" value=t.as_str() aria-pressed=(t == current).to_string()
+                    class=if t == current { "px-2 py-0.5 bg-slate-200 dark:bg-slate-700" } else { "px-2 py-0.5" }
+                    data-theme=t.as_str()>{t.label()}</button>
+            }).collect_view()}
+        </form>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_theme_cookie_and_defaults_to_the_system() {
+        assert_eq!(
+            Theme::from_cookie_header("a=1; errscope_theme=dark"),
+            Theme::Dark
+        );
+        assert_eq!(
+            Theme::from_cookie_header("errscope_theme=light; b=2"),
+            Theme::Light
+        );
+        assert_eq!(
+            Theme::from_cookie_header("errscope_theme=neon"),
+            Theme::System
+        );
+        assert_eq!(Theme::from_cookie_header(""), Theme::System);
+    }
+}
