@@ -5,6 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+use super::attribution::Attribution;
+
 /// Windows of the page: (name, minutes, bucket minutes).
 pub const WINDOWS: [(&str, i64, i64); 4] = [
     ("1h", 60, 1),
@@ -20,6 +22,9 @@ pub const FAILING_RATE: f64 = 0.20;
 pub const MIN_REQUESTS: u64 = 20;
 /// Failures of one signature in one group and bucket that make the bucket "hot".
 pub const HOT_BUCKET_MIN: u64 = 3;
+/// A bucket is hot only when it also holds this many times the group's average per bucket
+/// for that failure: steady background errors of a busy relay are not a burst.
+pub const BURST_FACTOR: f64 = 4.0;
 /// Groups hot in the same bucket that make a failure "many groups at once".
 pub const MANY_GROUPS_MIN: usize = 3;
 /// Share of a group's failures from one token that makes it "only this token".
@@ -76,6 +81,82 @@ pub struct Cell {
     pub count: u64,
 }
 
+/// Requests of one kind in one group, signature and time slot (a rollup row or a minute of logs).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Count {
+    pub t_ms: i64,
+    pub group: String,
+    pub error: bool,
+    pub signature: Signature,
+    pub attribution: Option<Attribution>,
+    pub n: u64,
+}
+
+/// A group's requests and errors in the window and in the window before it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Totals {
+    pub requests: u64,
+    pub errors: u64,
+    pub prev_requests: u64,
+    pub prev_errors: u64,
+}
+
+/// Everything Group Health counts, from one read of the counts.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WindowCounts {
+    pub totals: BTreeMap<String, Totals>,
+    /// Errors per group, signature and bucket.
+    pub cells: Vec<Cell>,
+    /// (group, bucket) -> (requests, errors)
+    pub series: BTreeMap<(String, i64), (u64, u64)>,
+    /// (group, attribution) -> errors
+    pub mix: BTreeMap<(String, Attribution), u64>,
+}
+
+/// Folds counts of `[prev_from, to)` into the window `[from, to)` (buckets of `bucket_ms` from
+/// `from`) and the totals of the window before it.
+pub fn aggregate(
+    counts: &[Count],
+    prev_from: i64,
+    from: i64,
+    to: i64,
+    bucket_ms: i64,
+) -> WindowCounts {
+    let mut w = WindowCounts::default();
+    let mut cells: BTreeMap<(&str, &Signature, i64), u64> = BTreeMap::new();
+    for c in counts.iter().filter(|c| c.t_ms >= prev_from && c.t_ms < to) {
+        let t = w.totals.entry(c.group.clone()).or_default();
+        if c.t_ms < from {
+            t.prev_requests += c.n;
+            t.prev_errors += if c.error { c.n } else { 0 };
+            continue;
+        }
+        t.requests += c.n;
+        let bucket = (c.t_ms - from) / bucket_ms.max(1);
+        let point = w.series.entry((c.group.clone(), bucket)).or_default();
+        point.0 += c.n;
+        if !c.error {
+            continue;
+        }
+        t.errors += c.n;
+        point.1 += c.n;
+        *cells.entry((&c.group, &c.signature, bucket)).or_default() += c.n;
+        if let Some(a) = c.attribution {
+            *w.mix.entry((c.group.clone(), a)).or_default() += c.n;
+        }
+    }
+    w.cells = cells
+        .into_iter()
+        .map(|((group, signature, bucket), count)| Cell {
+            group: group.to_string(),
+            signature: signature.clone(),
+            bucket,
+            count,
+        })
+        .collect();
+    w
+}
+
 /// Where a failure is concentrated; the page turns it into a sentence with its scope.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Concentration {
@@ -98,18 +179,30 @@ pub enum Concentration {
     },
 }
 
-/// Finds concentrations in the cells of one window. Rules:
-/// 1. a signature hot (>= `HOT_BUCKET_MIN` failures) in >= `MANY_GROUPS_MIN` groups in the same bucket is "many groups at once";
-/// 2. otherwise, a signature with >= `CONCENTRATED_MIN` failures of which >= `CONCENTRATED_SHARE` come from one group is concentrated in that group.
-pub fn concentrations(cells: &[Cell]) -> Vec<Concentration> {
+/// Finds concentrations in the cells of one window of `buckets` buckets. A cell is *hot* when
+/// it holds >= `HOT_BUCKET_MIN` failures and >= `BURST_FACTOR` times its group's average per
+/// bucket for that signature. Rules:
+/// 1. a signature hot in >= `MANY_GROUPS_MIN` groups in the same bucket is "many groups at once";
+/// 2. otherwise, a signature with >= `CONCENTRATED_MIN` failures of which >= `CONCENTRATED_SHARE` come from one group is concentrated in that group,
+///    counted within the span of its hot buckets when it has any, else over the window.
+pub fn concentrations(cells: &[Cell], buckets: i64) -> Vec<Concentration> {
     let mut by_sig: BTreeMap<&Signature, Vec<&Cell>> = BTreeMap::new();
     for c in cells {
         by_sig.entry(&c.signature).or_default().push(c);
     }
     let mut out = Vec::new();
     for (sig, cells) in by_sig {
+        let mut per_group: BTreeMap<&str, u64> = BTreeMap::new();
+        for c in &cells {
+            *per_group.entry(&c.group).or_default() += c.count;
+        }
+        let is_hot = |c: &Cell| {
+            let average = per_group.get(c.group.as_str()).copied().unwrap_or(0) as f64
+                / buckets.max(1) as f64;
+            c.count >= HOT_BUCKET_MIN && c.count as f64 >= BURST_FACTOR * average
+        };
         let mut hot: BTreeMap<i64, BTreeSet<&str>> = BTreeMap::new();
-        for c in cells.iter().filter(|c| c.count >= HOT_BUCKET_MIN) {
+        for c in cells.iter().filter(|c| is_hot(c)) {
             hot.entry(c.bucket).or_default().insert(&c.group);
         }
         let wide: Vec<(&i64, &BTreeSet<&str>)> = hot
@@ -133,35 +226,8 @@ pub fn concentrations(cells: &[Cell]) -> Vec<Concentration> {
             });
             continue;
         }
-        let total: u64 = cells.iter().map(|c| c.count).sum();
-        let mut per_group: BTreeMap<&str, u64> = BTreeMap::new();
-        for c in &cells {
-            *per_group.entry(&c.group).or_default() += c.count;
-        }
-        if let Some((group, n)) = per_group.into_iter().max_by_key(|(_, n)| *n) {
-            let share = n as f64 / total as f64;
-            if n >= CONCENTRATED_MIN && share >= CONCENTRATED_SHARE {
-                // The span is the group's hot buckets where it has any, else every bucket it failed in.
-                let mine: Vec<&&Cell> = cells.iter().filter(|c| c.group == group).collect();
-                let hot: Vec<i64> = mine
-                    .iter()
-                    .filter(|c| c.count >= HOT_BUCKET_MIN)
-                    .map(|c| c.bucket)
-                    .collect();
-                let buckets: Vec<i64> = if hot.is_empty() {
-                    mine.iter().map(|c| c.bucket).collect()
-                } else {
-                    hot
-                };
-                out.push(Concentration::OneGroup {
-                    signature: sig.clone(),
-                    group: group.to_string(),
-                    share,
-                    count: n,
-                    from_bucket: buckets.iter().copied().min().unwrap_or(0),
-                    to_bucket: buckets.iter().copied().max().unwrap_or(0),
-                });
-            }
+        if let Some(one) = one_group(sig, &cells, &per_group, is_hot) {
+            out.push(one);
         }
     }
     out.sort_by_key(|c| {
@@ -172,6 +238,54 @@ pub fn concentrations(cells: &[Cell]) -> Vec<Concentration> {
         })
     });
     out
+}
+
+/// Rule 2. The group with the most failures in hot buckets is measured within the span of
+/// its own hot buckets (so background elsewhere does not dilute a storm); without hot buckets
+/// the whole window counts.
+fn one_group(
+    sig: &Signature,
+    cells: &[&Cell],
+    per_group: &BTreeMap<&str, u64>,
+    is_hot: impl Fn(&Cell) -> bool,
+) -> Option<Concentration> {
+    let mut hot_by_group: BTreeMap<&str, (u64, i64, i64)> = BTreeMap::new();
+    for c in cells.iter().filter(|c| is_hot(c)) {
+        let e = hot_by_group
+            .entry(&c.group)
+            .or_insert((0, c.bucket, c.bucket));
+        *e = (e.0 + c.count, e.1.min(c.bucket), e.2.max(c.bucket));
+    }
+    let (group, n, total, from, to) = match hot_by_group.iter().max_by_key(|(_, v)| v.0) {
+        Some((g, &(_, from, to))) => {
+            let in_span: Vec<&&Cell> = cells
+                .iter()
+                .filter(|c| c.bucket >= from && c.bucket <= to)
+                .collect();
+            let total: u64 = in_span.iter().map(|c| c.count).sum();
+            let n = in_span
+                .iter()
+                .filter(|c| c.group == *g)
+                .map(|c| c.count)
+                .sum();
+            (*g, n, total, from, to)
+        }
+        None => {
+            let (g, n) = per_group.iter().max_by_key(|(_, n)| **n)?;
+            let mine = cells.iter().filter(|c| c.group == *g).map(|c| c.bucket);
+            let (from, to) = (mine.clone().min()?, mine.max()?);
+            (*g, *n, per_group.values().sum(), from, to)
+        }
+    };
+    let share = n as f64 / total.max(1) as f64;
+    (n >= CONCENTRATED_MIN && share >= CONCENTRATED_SHARE).then(|| Concentration::OneGroup {
+        signature: sig.clone(),
+        group: group.to_string(),
+        share,
+        count: n,
+        from_bucket: from,
+        to_bucket: to,
+    })
 }
 
 #[cfg(test)]
@@ -222,7 +336,7 @@ mod tests {
         for (i, g) in ["default", "vip", "svip", "free"].iter().enumerate() {
             cells.push(cell(g, &noise, i as i64 * 7, 2));
         }
-        let found = concentrations(&cells);
+        let found = concentrations(&cells, 24);
         assert_eq!(found.len(), 2, "{found:?}");
         assert!(
             matches!(&found[0], Concentration::OneGroup { group, count: 80, from_bucket: 10, to_bucket: 11, .. } if group == "vip")
@@ -245,7 +359,7 @@ mod tests {
             .collect();
         // Hot in 4 groups at once: many groups, not one.
         assert!(matches!(
-            concentrations(&cells)[0],
+            concentrations(&cells, 4)[0],
             Concentration::ManyGroups { .. }
         ));
         let cells: Vec<Cell> = ["a", "b", "c", "d"]
@@ -253,6 +367,116 @@ mod tests {
             .enumerate()
             .map(|(i, g)| cell(g, &s, i as i64, 10))
             .collect();
-        assert!(concentrations(&cells).is_empty());
+        assert!(concentrations(&cells, 4).is_empty());
+    }
+
+    #[test]
+    fn steady_background_in_every_group_is_not_a_burst_but_a_burst_on_top_of_it_is() {
+        let s = sig(429, "000-msg-429-rpm");
+        let groups = ["default", "vip", "svip", "free", "enterprise", "cn-direct"];
+        let mut cells: Vec<Cell> = groups
+            .iter()
+            .flat_map(|g| (0..168).map(|b| cell(g, &s, b, 5 + (b % 3) as u64)))
+            .collect();
+        assert!(
+            concentrations(&cells, 168).is_empty(),
+            "a busy relay's everyday 429s"
+        );
+        for g in &groups[..3] {
+            cells.retain(|c| !(c.group == *g && c.bucket == 100));
+            cells.push(cell(g, &s, 100, 60));
+        }
+        match &concentrations(&cells, 168)[..] {
+            [Concentration::ManyGroups {
+                groups,
+                from_bucket: 100,
+                to_bucket: 100,
+                ..
+            }] => {
+                assert_eq!(groups.len(), 3)
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_storm_in_one_group_stands_out_of_background_in_every_group() {
+        let s = sig(502, "000-msg-502-upstream-failed");
+        let groups = ["default", "vip", "svip", "free", "enterprise", "cn-direct"];
+        let mut cells: Vec<Cell> = groups
+            .iter()
+            .flat_map(|g| (0..96).map(|b| cell(g, &s, b, 2)))
+            .collect();
+        // Over the whole window vip holds well under 60% of these 502s ...
+        for b in 80..88 {
+            cells.retain(|c| !(c.group == "vip" && c.bucket == b));
+            cells.push(cell("vip", &s, b, 40));
+        }
+        // ... but within the storm's buckets nearly all of them.
+        match &concentrations(&cells, 96)[..] {
+            [Concentration::OneGroup {
+                group,
+                share,
+                count: 320,
+                from_bucket: 80,
+                to_bucket: 87,
+                ..
+            }] => {
+                assert_eq!(group, "vip");
+                assert!(
+                    (*share - 0.8).abs() < 1e-9,
+                    "320 of the 400 in those buckets: {share}"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn aggregate_splits_the_previous_window_buckets_and_attributions() {
+        let s502 = sig(502, "x");
+        let count = |t_ms: i64, group: &str, error: bool, n: u64| Count {
+            t_ms,
+            group: group.into(),
+            error,
+            signature: if error {
+                s502.clone()
+            } else {
+                Signature {
+                    status: None,
+                    entry_id: None,
+                }
+            },
+            attribution: error.then_some(Attribution::Upstream),
+            n,
+        };
+        let rows = vec![
+            count(0, "vip", true, 4),      // previous window
+            count(500, "vip", false, 10),  // previous window
+            count(1_000, "vip", true, 3),  // bucket 0
+            count(1_500, "vip", false, 7), // bucket 1
+            count(1_999, "vip", true, 2),  // bucket 1
+            count(2_000, "vip", true, 99), // after the window
+        ];
+        let w = aggregate(&rows, 0, 1_000, 2_000, 500);
+        assert_eq!(
+            w.totals["vip"],
+            Totals {
+                requests: 12,
+                errors: 5,
+                prev_requests: 14,
+                prev_errors: 4
+            }
+        );
+        assert_eq!(w.series[&("vip".to_string(), 0)], (3, 3));
+        assert_eq!(w.series[&("vip".to_string(), 1)], (9, 2));
+        assert_eq!(w.mix[&("vip".to_string(), Attribution::Upstream)], 5);
+        assert_eq!(
+            w.cells
+                .iter()
+                .map(|c| (c.bucket, c.count))
+                .collect::<Vec<_>>(),
+            vec![(0, 3), (1, 2)]
+        );
     }
 }

@@ -7,7 +7,8 @@ use crate::domain::attribution::Attribution;
 use crate::domain::catalogue::Catalogue;
 use crate::domain::filter::url_encode;
 use crate::domain::health::{
-    concentrations, Concentration, GroupStatus, Signature, ONE_TOKEN_SHARE, WINDOWS,
+    aggregate, concentrations, Concentration, GroupStatus, Signature, WindowCounts,
+    ONE_TOKEN_SHARE, WINDOWS,
 };
 use crate::domain::lang::Lang;
 use crate::domain::scope::{resolve, ImpactScope};
@@ -60,17 +61,24 @@ pub async fn group_health(window: &str, tz: Option<&str>) -> Result<HealthPage, 
     let from = to - minutes * 60_000;
     let prev_from = from - minutes * 60_000;
 
-    let (totals, cells, series, mix, messages) = tokio::try_join!(
-        store.health_totals(prev_from, from, to),
-        store.health_cells(from, to, bucket_ms),
-        store.health_series(from, to, bucket_ms),
-        store.attribution_mix(from, to),
+    let (counts, affected, messages) = tokio::try_join!(
+        store.health_counts(prev_from, from, to, bucket_ms),
+        store.health_affected(from, to),
         store.signature_messages(),
     )?;
+    let WindowCounts {
+        totals,
+        cells,
+        series,
+        mix,
+    } = aggregate(&counts, prev_from, from, to, bucket_ms);
     let messages: BTreeMap<Signature, String> = messages.into_iter().collect();
 
     let mut signals = Vec::new();
-    for c in concentrations(&cells).into_iter().filter(|_| !restricted) {
+    for c in concentrations(&cells, minutes / bucket_minutes)
+        .into_iter()
+        .filter(|_| !restricted)
+    {
         let (sig, groups, from_b, to_b, share) = match &c {
             Concentration::ManyGroups {
                 signature,
@@ -167,9 +175,9 @@ pub async fn group_health(window: &str, tz: Option<&str>) -> Result<HealthPage, 
 
     let mut groups: Vec<GroupHealth> = totals
         .into_iter()
-        .filter(|t| t.requests > 0)
-        .map(|t| {
-            let g = t.group.clone();
+        .filter(|(_, t)| t.requests > 0)
+        .map(|(g, t)| {
+            let touched = affected.iter().find(|a| a.group == g);
             let group_filter = vec![("group", g.clone())];
             let mut by_sig: BTreeMap<&Signature, u64> = BTreeMap::new();
             let mut by_status: BTreeMap<Option<u16>, u64> = BTreeMap::new();
@@ -204,9 +212,9 @@ pub async fn group_health(window: &str, tz: Option<&str>) -> Result<HealthPage, 
             top_messages.truncate(3);
             let buckets = minutes / bucket_minutes;
             let mut points: Vec<(u64, u64)> = vec![(0, 0); buckets as usize];
-            for (_, b, req, err) in series.iter().filter(|s| s.0 == g) {
+            for ((_, b), point) in series.range((g.clone(), 0)..(g.clone(), buckets)) {
                 if let Some(p) = points.get_mut(*b as usize) {
-                    *p = (*req, *err);
+                    *p = *point;
                 }
             }
             let series = points
@@ -229,15 +237,15 @@ pub async fn group_health(window: &str, tz: Option<&str>) -> Result<HealthPage, 
                 rate: rate(t.errors, t.requests),
                 prev_rate: (t.prev_requests > 0).then(|| rate(t.prev_errors, t.prev_requests)),
                 status: GroupStatus::of(t.requests, t.errors),
-                tokens: t.tokens,
-                users: t.users,
-                models: t.models,
+                tokens: touched.map_or(0, |a| a.tokens),
+                users: touched.map_or(0, |a| a.users),
+                models: touched.map_or(0, |a| a.models),
                 top_status,
                 top_messages,
                 attribution_mix: mix
                     .iter()
-                    .filter(|(mg, _, _)| *mg == g)
-                    .map(|(_, a, n)| (*a, *n))
+                    .filter(|((mg, _), _)| *mg == g)
+                    .map(|((_, a), n)| (*a, *n))
                     .collect::<Vec<(Attribution, u64)>>(),
                 series,
                 logs_href: logs_href(&zone, from, to, &group_filter),

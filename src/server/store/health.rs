@@ -1,17 +1,15 @@
-//! Group Health reads: per-group totals, error cells per signature and bucket, series, scope.
+//! Group Health reads: the counts of a window, who the errors touched, signature samples and scope.
 use sqlx::Row;
 
 use super::{rollup, Store, StoreError};
 use crate::domain::attribution::Attribution;
-use crate::domain::health::{Cell, Signature};
+use crate::domain::health::{Count, Signature};
+use crate::domain::log::LogType;
 
+/// Distinct tokens, users and models that errors touched in one group.
 #[derive(Clone, Debug, Default)]
-pub struct GroupTotals {
+pub struct Affected {
     pub group: String,
-    pub requests: u64,
-    pub errors: u64,
-    pub prev_requests: u64,
-    pub prev_errors: u64,
     pub tokens: u64,
     pub users: u64,
     pub models: u64,
@@ -43,35 +41,43 @@ fn signature_at(r: &sqlx::sqlite::SqliteRow, i: usize) -> Signature {
 }
 
 impl Store {
-    pub async fn health_totals(
+    /// Counts of `[prev_from, to)` by bucket of `[from, to)` (the window before `from` as one
+    /// bucket), group, type, signature and attribution, summed by SQLite from the quarter-hour
+    /// rollup when the span and buckets are aligned to it, else from the logs. Each count's
+    /// time is its bucket's start.
+    pub async fn health_counts(
         &self,
         prev_from: i64,
         from: i64,
         to: i64,
-    ) -> Result<Vec<GroupTotals>, StoreError> {
-        let source = rollup::counts_source(rollup::aligned(prev_from, to, from - prev_from));
+        bucket_ms: i64,
+    ) -> Result<Vec<Count>, StoreError> {
+        let source = rollup::counts_source(prev_from, to, bucket_ms);
         let rows = sqlx::query(&format!(
-            "SELECT grp, sum(iif(t >= ?2, n, 0)), sum(iif(t >= ?2 AND log_type = 5, n, 0)), \
-             sum(iif(t < ?2, n, 0)), sum(iif(t < ?2 AND log_type = 5, n, 0)) \
-             FROM {source} WHERE t >= ?1 AND t < ?3 GROUP BY grp"
+            "SELECT iif(t < ?1, ?2, ?1 + (t - ?1) / ?3 * ?3), grp, log_type, status_code, entry_id, \
+             attribution, sum(n) FROM {source} GROUP BY 1, 2, 3, 4, 5, 6"
         ))
-        .bind(prev_from)
         .bind(from)
-        .bind(to)
+        .bind(prev_from)
+        .bind(bucket_ms.max(1))
         .fetch_all(self.pool())
         .await?;
-        let mut out: Vec<GroupTotals> = rows
+        Ok(rows
             .iter()
-            .map(|r| GroupTotals {
-                group: r.get(0),
-                requests: n(r, 1),
-                errors: n(r, 2),
-                prev_requests: n(r, 3),
-                prev_errors: n(r, 4),
-                ..Default::default()
+            .map(|r| Count {
+                t_ms: r.get(0),
+                group: r.get(1),
+                error: r.get::<i64, _>(2) == LogType::Error.as_i64(),
+                signature: signature_at(r, 3),
+                attribution: r.get::<Option<&str>, _>(5).and_then(Attribution::parse),
+                n: n(r, 6),
             })
-            .collect();
-        let affected = if rollup::aligned(from, to, rollup::QUARTER_MS) {
+            .collect())
+    }
+
+    /// Distinct tokens, users and models that errors touched, per group.
+    pub async fn health_affected(&self, from: i64, to: i64) -> Result<Vec<Affected>, StoreError> {
+        let rows = if rollup::aligned(from, to, rollup::QUARTER_MS) {
             sqlx::query(
                 "SELECT grp, count(DISTINCT iif(kind = 0, value, NULL)), \
                  count(DISTINCT iif(kind = 1, value, NULL)), count(DISTINCT iif(kind = 2, value, NULL)) \
@@ -89,84 +95,13 @@ impl Store {
         }
         .fetch_all(self.pool())
         .await?;
-        for r in &affected {
-            let g: String = r.get(0);
-            if let Some(t) = out.iter_mut().find(|t| t.group == g) {
-                (t.tokens, t.users, t.models) = (n(r, 1), n(r, 2), n(r, 3));
-            }
-        }
-        Ok(out)
-    }
-
-    pub async fn health_cells(
-        &self,
-        from: i64,
-        to: i64,
-        bucket_ms: i64,
-    ) -> Result<Vec<Cell>, StoreError> {
-        let source = rollup::counts_source(rollup::aligned(from, to, bucket_ms));
-        let rows = sqlx::query(&format!(
-            "SELECT grp, status_code, entry_id, (t - ?1) / ?3, sum(n) FROM {source} \
-             WHERE log_type = 5 AND t >= ?1 AND t < ?2 GROUP BY 1, 2, 3, 4"
-        ))
-        .bind(from)
-        .bind(to)
-        .bind(bucket_ms)
-        .fetch_all(self.pool())
-        .await?;
         Ok(rows
             .iter()
-            .map(|r| Cell {
+            .map(|r| Affected {
                 group: r.get(0),
-                signature: signature_at(r, 1),
-                bucket: r.get(3),
-                count: n(r, 4),
-            })
-            .collect())
-    }
-
-    /// Requests and errors per group and bucket.
-    pub async fn health_series(
-        &self,
-        from: i64,
-        to: i64,
-        bucket_ms: i64,
-    ) -> Result<Vec<(String, i64, u64, u64)>, StoreError> {
-        let source = rollup::counts_source(rollup::aligned(from, to, bucket_ms));
-        let rows = sqlx::query(&format!(
-            "SELECT grp, (t - ?1) / ?3, sum(n), sum(iif(log_type = 5, n, 0)) FROM {source} \
-             WHERE t >= ?1 AND t < ?2 GROUP BY 1, 2"
-        ))
-        .bind(from)
-        .bind(to)
-        .bind(bucket_ms)
-        .fetch_all(self.pool())
-        .await?;
-        Ok(rows
-            .iter()
-            .map(|r| (r.get(0), r.get(1), n(r, 2), n(r, 3)))
-            .collect())
-    }
-
-    /// Errors per group and stored attribution.
-    pub async fn attribution_mix(
-        &self,
-        from: i64,
-        to: i64,
-    ) -> Result<Vec<(String, Attribution, u64)>, StoreError> {
-        let source = rollup::counts_source(rollup::aligned(from, to, rollup::QUARTER_MS));
-        let rows = sqlx::query(&format!(
-            "SELECT grp, attribution, sum(n) FROM {source} WHERE log_type = 5 AND t >= ? AND t < ? GROUP BY 1, 2"
-        ))
-        .bind(from)
-        .bind(to)
-        .fetch_all(self.pool())
-        .await?;
-        Ok(rows
-            .iter()
-            .filter_map(|r| {
-                let a = Attribution::parse(r.get::<Option<&str>, _>(1).unwrap_or(""))?;
-                Some((r.get(0), a, n(r, 2)))
+                tokens: n(r, 1),
+                users: n(r, 2),
+                models: n(r, 3),
             })
             .collect())
     }

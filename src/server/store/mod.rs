@@ -8,7 +8,7 @@ pub mod rollup;
 mod sqlite;
 
 pub use accounts::{AccountChange, StoredAccount};
-pub use health::{GroupTotals, SignatureScope};
+pub use health::{Affected, SignatureScope};
 pub use keys::IngestKey;
 
 pub use sqlite::Store;

@@ -17,15 +17,24 @@ pub const QUARTER_MS: i64 = 900_000;
 pub(super) const RETURNED: &str =
     "ts_ms, grp, log_type, status_code, entry_id, attribution, token_name, user_id, model, content";
 
-/// Where Group Health counts come from, as `(t, grp, log_type, status_code, entry_id,
-/// attribution, n)`: the rollup when the window and buckets fall on quarter-hours, else the
-/// logs themselves (short windows, where that is cheap).
-pub(super) fn counts_source(aligned: bool) -> &'static str {
-    if aligned {
-        "(SELECT quarter * 900000 AS t, grp, log_type, nullif(status_code, 0) AS status_code, \
-         nullif(entry_id, '') AS entry_id, nullif(attribution, '') AS attribution, n FROM health_rollup)"
+/// Where Group Health counts for `[from, to)` come from, as rows of `(t, grp, log_type,
+/// status_code, entry_id, attribution, n)`: the rollup when the span and its buckets fall on
+/// quarter-hours, else the logs themselves (short windows, where that is cheap). The bounds
+/// are written into the SQL (they are integers) so each table's own index serves the range.
+pub(super) fn counts_source(from: i64, to: i64, bucket_ms: i64) -> String {
+    if aligned(from, to, bucket_ms) {
+        format!(
+            "(SELECT quarter * {QUARTER_MS} AS t, grp, log_type, nullif(status_code, 0) AS status_code, \
+             nullif(entry_id, '') AS entry_id, nullif(attribution, '') AS attribution, n FROM health_rollup \
+             WHERE quarter >= {} AND quarter < {})",
+            from / QUARTER_MS,
+            to / QUARTER_MS
+        )
     } else {
-        "(SELECT ts_ms AS t, grp, log_type, status_code, entry_id, attribution, 1 AS n FROM logs)"
+        format!(
+            "(SELECT ts_ms AS t, grp, log_type, status_code, entry_id, attribution, 1 AS n FROM logs \
+             WHERE ts_ms >= {from} AND ts_ms < {to})"
+        )
     }
 }
 
