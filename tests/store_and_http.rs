@@ -52,6 +52,55 @@ async fn keyset_pages_cover_every_row_once_even_while_rows_arrive() {
 }
 
 #[tokio::test]
+async fn common_and_rare_keywords_page_the_same_rows_as_a_plain_scan() {
+    let (store, _dir) = store().await;
+    seed(&store, 600).await;
+    // Late arrivals: higher ids but older times than most rows, for both kinds of keyword.
+    let late: Vec<_> = (0..30)
+        .map(|i| {
+            let content = if i % 2 == 0 {
+                "Invalid token (late)"
+            } else {
+                "zebra-marker 斑马"
+            };
+            let mut r = record(5_000 + i, 1002, 401, content);
+            r.time = Some(serde_json::json!(1_763_700_000_000_i64 + i * 17_000));
+            prepare(r).unwrap()
+        })
+        .collect();
+    store.insert_batch(&late).await.unwrap();
+    let everything = common::walk_pages(
+        &store,
+        LogFilter {
+            page_size: 50,
+            ..Default::default()
+        },
+        Visibility::All,
+    )
+    .await;
+    // A common word (a third of the rows), a Chinese one, and a rare one.
+    for k in ["invalid TOKEN", "请求失败", "zebra-marker", "斑马"] {
+        let f = LogFilter {
+            keyword: Some(k.into()),
+            page_size: 20,
+            ..Default::default()
+        };
+        let got: Vec<i64> = common::walk_pages(&store, f, Visibility::All)
+            .await
+            .iter()
+            .map(|r| r.id)
+            .collect();
+        let expected: Vec<i64> = everything
+            .iter()
+            .filter(|r| r.content.to_lowercase().contains(&k.to_lowercase()))
+            .map(|r| r.id)
+            .collect();
+        assert!(!expected.is_empty(), "{k}");
+        assert_eq!(got, expected, "{k}");
+    }
+}
+
+#[tokio::test]
 async fn users_see_only_their_rows_and_others_ids_are_not_found() {
     let (store, _dir) = store().await;
     seed(&store, 40).await;

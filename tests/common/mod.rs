@@ -187,3 +187,28 @@ pub async fn post_text(
     let body = to_bytes(res.into_body(), 8 << 20).await.unwrap();
     (status, headers, String::from_utf8_lossy(&body).into_owned())
 }
+
+/// Every row a filter matches, page by page through the keyset cursor (newest first).
+pub async fn walk_pages(
+    store: &Store,
+    mut f: errscope::domain::filter::LogFilter,
+    vis: errscope::server::store::Visibility,
+) -> Vec<errscope::domain::log::LogRow> {
+    let size = f.page_size as usize;
+    let mut all = Vec::new();
+    loop {
+        let mut rows = store.list(&f, vis).await.unwrap();
+        let more = rows.len() > size;
+        rows.truncate(size);
+        if let Some(last) = rows.last() {
+            f.cursor = Some(errscope::domain::filter::Cursor {
+                ts_ms: last.ts_ms,
+                id: last.id,
+            });
+        }
+        all.extend(rows);
+        if !more {
+            return all;
+        }
+    }
+}
