@@ -1,0 +1,76 @@
+import { test, expect, Page } from '@playwright/test';
+
+// Each filter alone (server-rendered, JavaScript off) and several combined through the
+// hydrated form (JavaScript on): every row shown satisfies every filter.
+const COL = { time: 1, model: 2, token: 3, group: 4, request: 5, message: 6, status: 7, attribution: 8 };
+
+async function column(page: Page, c: number): Promise<string[]> {
+  const cells = await page.locator(`[data-testid="logs-table"] tbody tr td:nth-child(${c})`).allInnerTexts();
+  return cells.map((s) => s.trim());
+}
+
+async function expectEvery(page: Page, c: number, ok: (v: string) => boolean, what: string) {
+  const values = await column(page, c);
+  expect(values.length, what).toBeGreaterThan(0);
+  for (const v of values) expect(ok(v), `${what}: ${v}`).toBe(true);
+}
+
+test.describe('each filter alone, without JavaScript', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('model, token, group, status, attribution, user, request id, log type', async ({ page }) => {
+    await page.goto('/logs?model=gpt-4o');
+    await expectEvery(page, COL.model, (v) => v === 'gpt-4o', 'model');
+
+    await page.goto('/logs?token=alice-ci');
+    await expectEvery(page, COL.token, (v) => v === 'alice-ci', 'token');
+
+    await page.goto('/logs?group=svip');
+    await expectEvery(page, COL.group, (v) => v === 'svip', 'group');
+
+    await page.goto('/logs?status=4xx');
+    await expectEvery(page, COL.status, (v) => /^4\d\d$/.test(v), 'status class');
+
+    await page.goto('/logs?attribution=platform');
+    await expect(page.locator('[data-testid="logs-table"] tbody [data-attribution]').first()).toBeVisible();
+    const attributions = await page.locator('[data-testid="logs-table"] tbody [data-attribution]').evaluateAll(
+      (els) => els.map((e) => e.getAttribute('data-attribution')),
+    );
+    expect(new Set(attributions)).toEqual(new Set(['platform']));
+
+    await page.goto('/logs?user=1003');
+    await expectEvery(page, COL.token, (v) => ['carol-upload', 'carol-chat'].includes(v), 'user 1003');
+
+    await page.goto('/logs?status=401');
+    const id = (await page.getByTestId('request-id').nth(3).innerText()).trim();
+    await page.goto('/logs?request_id=' + encodeURIComponent(id));
+    await expect(page.getByTestId('result-count')).toHaveText('1 result');
+    expect((await page.getByTestId('request-id').innerText()).trim()).toBe(id);
+
+    await page.goto('/logs?type=all&range=24h');
+    await expect(page.locator('[data-testid="logs-table"] thead')).toContainText('Quota');
+    await expect(page.getByTestId('message').filter({ hasText: '(no message)' }).first()).toBeVisible();
+  });
+});
+
+test('filters combined through the hydrated form, then removed one chip at a time', async ({ page }) => {
+  await page.goto('/logs');
+  await page.waitForSelector('body[data-hydrated]');
+  await page.selectOption('#f-range', '24h');
+  await page.fill('#f-model', 'claude-sonnet-4');
+  await page.fill('#f-status', '429');
+  await page.selectOption('#f-attribution', 'upstream');
+  await page.press('#f-status', 'Enter');
+  await expect(page).toHaveURL(/model=claude-sonnet-4/);
+  await expect(page).toHaveURL(/status=429/);
+  await expect(page).toHaveURL(/attribution=upstream/);
+  await expectEvery(page, COL.model, (v) => v === 'claude-sonnet-4', 'model');
+  await expectEvery(page, COL.status, (v) => v === '429', 'status');
+  const combined = parseInt((await page.getByTestId('result-count').innerText()).replace(/,/g, ''));
+  expect(combined).toBeGreaterThanOrEqual(180);
+
+  await page.locator('[data-chip="model"]').click();
+  await expect(page).not.toHaveURL(/model=/);
+  const wider = parseInt((await page.getByTestId('result-count').innerText()).replace(/[,+]/g, ''));
+  expect(wider).toBeGreaterThanOrEqual(combined);
+});
