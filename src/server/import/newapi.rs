@@ -1,16 +1,19 @@
-//! `errscope import new-api --from <url>`: reads new-api's `logs` table and imports its error
+//! `errscope import new-api --from <url>`: reads new-api's `logs` table (on SQLite, PostgreSQL
+//! or MySQL) and imports its error
 //! rows (type 5) and, with `--consume`, its consume rows (type 2). Incremental: it resumes after
 //! the last id imported from the same source, so re-running imports only what is new.
 use serde_json::Value;
+use sqlx::mysql::MySqlPool;
+use sqlx::postgres::PgPool;
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePool};
-use sqlx::Row;
+use sqlx::{ColumnIndex, Decode, Row, Type};
 
 use crate::server::ingest::{prepare, IngestRecord, Rejection};
 use crate::server::store::{NewLog, Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
-    #[error("unsupported source {0}: give new-api's database as sqlite://path/to/one-api.db (MySQL and PostgreSQL sources are not supported yet)")]
+    #[error("unsupported source {0}: give new-api's database as sqlite://path/to/one-api.db, postgres://user@host/db or mysql://user@host/db")]
     UnsupportedSource(String),
     #[error("cannot read new-api's database {url}: {source}")]
     Source { url: String, source: sqlx::Error },
@@ -114,77 +117,165 @@ pub fn to_record(l: &NewApiLog) -> IngestRecord {
     }
 }
 
-async fn open_source(url: &str) -> Result<SqlitePool, ImportError> {
-    if !url.starts_with("sqlite:") {
-        return Err(ImportError::UnsupportedSource(url.to_string()));
+/// new-api's database: it runs on SQLite, PostgreSQL or MySQL, whose SQL differs in quoting,
+/// placeholders and integer types.
+enum Source {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+    MySql(MySqlPool),
+}
+
+async fn open_source(url: &str) -> Result<Source, ImportError> {
+    let err = |source| ImportError::Source {
+        url: url.into(),
+        source,
+    };
+    if url.starts_with("sqlite:") {
+        let options = url
+            .parse::<SqliteConnectOptions>()
+            .map_err(err)?
+            .read_only(true);
+        Ok(Source::Sqlite(
+            SqlitePool::connect_with(options).await.map_err(err)?,
+        ))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Source::Postgres(PgPool::connect(url).await.map_err(err)?))
+    } else if url.starts_with("mysql://") || url.starts_with("mariadb://") {
+        let url = url.replacen("mariadb://", "mysql://", 1);
+        Ok(Source::MySql(MySqlPool::connect(&url).await.map_err(err)?))
+    } else {
+        Err(ImportError::UnsupportedSource(url.to_string()))
     }
-    let options: SqliteConnectOptions = url
-        .parse::<SqliteConnectOptions>()
-        .map_err(|source| ImportError::Source {
-            url: url.into(),
-            source,
-        })?
-        .read_only(true);
-    SqlitePool::connect_with(options)
-        .await
-        .map_err(|source| ImportError::Source {
-            url: url.into(),
-            source,
-        })
 }
 
-async fn read_batch(
-    pool: &SqlitePool,
-    after: i64,
-    types: &str,
-    limit: i64,
-) -> Result<Vec<NewApiLog>, sqlx::Error> {
-    let sql = format!(
-        "SELECT id, user_id, created_at, type, coalesce(content, ''), coalesce(username, ''), \
-         coalesce(token_name, ''), coalesce(model_name, ''), coalesce(quota, 0), \
-         coalesce(prompt_tokens, 0), coalesce(completion_tokens, 0), coalesce(use_time, 0), \
-         coalesce(is_stream, 0), coalesce(\"group\", ''), coalesce(ip, ''), \
-         coalesce(request_id, ''), coalesce(upstream_request_id, ''), coalesce(other, '') \
-         FROM logs WHERE id > ? AND type IN ({types}) ORDER BY id LIMIT ?"
-    );
-    let rows = sqlx::query(&sql)
-        .bind(after)
-        .bind(limit)
-        .fetch_all(pool)
-        .await?;
-    Ok(rows
-        .iter()
-        .map(|r| NewApiLog {
-            id: r.get(0),
-            user_id: r.get(1),
-            created_at: r.get(2),
-            log_type: r.get(3),
-            content: r.get(4),
-            username: r.get(5),
-            token_name: r.get(6),
-            model_name: r.get(7),
-            quota: r.get(8),
-            prompt_tokens: r.get(9),
-            completion_tokens: r.get(10),
-            use_time: r.get(11),
-            is_stream: r.get::<i64, _>(12) != 0,
-            group: r.get(13),
-            ip: r.get(14),
-            request_id: r.get(15),
-            upstream_request_id: r.get(16),
-            other: r.get(17),
-        })
-        .collect())
+/// The columns read, in `to_log`'s order, as one dialect spells them: `int` casts to a 64-bit
+/// integer, `group` is the quoted column name.
+fn select_columns(int: fn(&str) -> String, group: &str) -> String {
+    format!(
+        "{}, {}, {}, {}, coalesce(content, ''), coalesce(username, ''), coalesce(token_name, ''), \
+         coalesce(model_name, ''), {}, {}, {}, {}, {}, coalesce({group}, ''), coalesce(ip, ''), \
+         coalesce(request_id, ''), coalesce(upstream_request_id, ''), coalesce(other, '')",
+        int("id"),
+        int("user_id"),
+        int("created_at"),
+        int("type"),
+        int("coalesce(quota, 0)"),
+        int("coalesce(prompt_tokens, 0)"),
+        int("coalesce(completion_tokens, 0)"),
+        int("coalesce(use_time, 0)"),
+        int("coalesce(is_stream, 0)"),
+    )
 }
 
-async fn count_after(pool: &SqlitePool, after: i64, types: &str) -> Result<u64, sqlx::Error> {
-    let n: i64 = sqlx::query_scalar(&format!(
-        "SELECT count(*) FROM logs WHERE id > ? AND type IN ({types})"
-    ))
-    .bind(after)
-    .fetch_one(pool)
-    .await?;
-    Ok(n.max(0) as u64)
+fn to_log<R: Row>(r: &R) -> NewApiLog
+where
+    usize: ColumnIndex<R>,
+    for<'a> i64: Decode<'a, R::Database> + Type<R::Database>,
+    for<'a> String: Decode<'a, R::Database> + Type<R::Database>,
+{
+    NewApiLog {
+        id: r.get(0),
+        user_id: r.get(1),
+        created_at: r.get(2),
+        log_type: r.get(3),
+        content: r.get(4),
+        username: r.get(5),
+        token_name: r.get(6),
+        model_name: r.get(7),
+        quota: r.get(8),
+        prompt_tokens: r.get(9),
+        completion_tokens: r.get(10),
+        use_time: r.get(11),
+        is_stream: r.get::<i64, _>(12) != 0,
+        group: r.get(13),
+        ip: r.get(14),
+        request_id: r.get(15),
+        upstream_request_id: r.get(16),
+        other: r.get(17),
+    }
+}
+
+impl Source {
+    async fn read_batch(
+        &self,
+        after: i64,
+        types: &str,
+        limit: i64,
+    ) -> Result<Vec<NewApiLog>, sqlx::Error> {
+        let tail = |p1: &str, p2: &str| {
+            format!(" FROM logs WHERE id > {p1} AND type IN ({types}) ORDER BY id LIMIT {p2}")
+        };
+        Ok(match self {
+            Source::Sqlite(pool) => {
+                let sql = select_columns(|c| c.to_string(), "\"group\"") + &tail("?", "?");
+                let rows = sqlx::query(&format!("SELECT {sql}"))
+                    .bind(after)
+                    .bind(limit)
+                    .fetch_all(pool)
+                    .await?;
+                rows.iter().map(to_log).collect()
+            }
+            Source::Postgres(pool) => {
+                // is_stream is a boolean there: compare instead of casting.
+                let sql = select_columns(
+                    |c| match c {
+                        "coalesce(is_stream, 0)" => {
+                            "CAST(CASE WHEN is_stream THEN 1 ELSE 0 END AS BIGINT)".into()
+                        }
+                        c => format!("CAST({c} AS BIGINT)"),
+                    },
+                    "\"group\"",
+                ) + &tail("$1", "$2");
+                let rows = sqlx::query(&format!("SELECT {sql}"))
+                    .bind(after)
+                    .bind(limit)
+                    .fetch_all(pool)
+                    .await?;
+                rows.iter().map(to_log).collect()
+            }
+            Source::MySql(pool) => {
+                let sql =
+                    select_columns(|c| format!("CAST({c} AS SIGNED)"), "`group`") + &tail("?", "?");
+                let rows = sqlx::query(&format!("SELECT {sql}"))
+                    .bind(after)
+                    .bind(limit)
+                    .fetch_all(pool)
+                    .await?;
+                rows.iter().map(to_log).collect()
+            }
+        })
+    }
+
+    async fn count_after(&self, after: i64, types: &str) -> Result<u64, sqlx::Error> {
+        let sql = |p: &str| {
+            format!(
+                "SELECT CAST(count(*) AS BIGINT) FROM logs WHERE id > {p} AND type IN ({types})"
+            )
+        };
+        let n: i64 = match self {
+            Source::Sqlite(pool) => {
+                sqlx::query_scalar(&sql("?"))
+                    .bind(after)
+                    .fetch_one(pool)
+                    .await?
+            }
+            Source::Postgres(pool) => {
+                sqlx::query_scalar(&sql("$1"))
+                    .bind(after)
+                    .fetch_one(pool)
+                    .await?
+            }
+            Source::MySql(pool) => {
+                sqlx::query_scalar(&format!(
+                    "SELECT CAST(count(*) AS SIGNED) FROM logs WHERE id > ? AND type IN ({types})"
+                ))
+                .bind(after)
+                .fetch_one(pool)
+                .await?
+            }
+        };
+        Ok(n.max(0) as u64)
+    }
 }
 
 /// The source's name in the import bookmark: its URL without credentials or options.
@@ -207,7 +298,7 @@ pub async fn import(
     batch: i64,
     mut progress: impl FnMut(u64, u64),
 ) -> Result<ImportReport, ImportError> {
-    let pool = open_source(url).await?;
+    let source = open_source(url).await?;
     let source_err = |source| ImportError::Source {
         url: url.into(),
         source,
@@ -224,11 +315,13 @@ pub async fn import(
         last_id: store.import_bookmark(&key).await?,
         ..Default::default()
     };
-    let total = count_after(&pool, report.last_id, types)
+    let total = source
+        .count_after(report.last_id, types)
         .await
         .map_err(source_err)?;
     loop {
-        let logs = read_batch(&pool, report.last_id, types, batch.max(1))
+        let logs = source
+            .read_batch(report.last_id, types, batch.max(1))
             .await
             .map_err(source_err)?;
         let Some(last) = logs.last() else { break };
