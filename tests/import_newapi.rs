@@ -178,9 +178,7 @@ async fn imports_from_new_api_on_sqlite() {
     imports_incrementally_and_safely_re_runs(&db, &format!("sqlite://{}", path.display())).await;
 }
 
-/// A fresh database on a server for one test, dropped afterwards. The server is this
-/// machine's (override with the environment variable); a test says so and passes when no
-/// server answers there.
+/// A database name no other test run uses.
 fn test_database_name() -> String {
     format!(
         "errscope_newapi_{}_{}",
@@ -192,66 +190,58 @@ fn test_database_name() -> String {
     )
 }
 
+/// Runs the story in a fresh database on a server (`$env`, else this machine's), dropped
+/// afterwards; says so and passes when no server answers there.
+macro_rules! on_a_server {
+    ($pool:ty, $variant:ident, $env:literal, $default:literal, $admin_db:literal, $schema:expr, $drop:literal) => {{
+        let server = std::env::var($env).unwrap_or_else(|_| $default.into());
+        let Ok(admin) = <$pool>::connect(&format!("{server}/{}", $admin_db)).await else {
+            eprintln!("skipped: no server at {server} (set {})", $env);
+            return;
+        };
+        let name = test_database_name();
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&admin)
+            .await
+            .unwrap();
+        let url = format!("{server}/{name}");
+        let db = NewApiDb::$variant(<$pool>::connect(&url).await.unwrap());
+        db.exec(&$schema).await;
+        imports_incrementally_and_safely_re_runs(&db, &url).await;
+        if let NewApiDb::$variant(p) = db {
+            p.close().await;
+        }
+        sqlx::query(&format!("DROP DATABASE {name}{}", $drop))
+            .execute(&admin)
+            .await
+            .unwrap();
+    }};
+}
+
 #[tokio::test]
 async fn imports_from_new_api_on_postgresql() {
-    let server = std::env::var("ERRSCOPE_TEST_POSTGRES")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
-    let Ok(admin) = sqlx::PgPool::connect(&format!("{server}/postgres")).await else {
-        eprintln!("skipped: no PostgreSQL at {server} (set ERRSCOPE_TEST_POSTGRES)");
-        return;
-    };
-    let name = test_database_name();
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&admin)
-        .await
-        .unwrap();
-    let url = format!("{server}/{name}");
-    let db = NewApiDb::Postgres(sqlx::PgPool::connect(&url).await.unwrap());
-    db.exec(&new_api_schema(
-        "\"group\"",
-        "boolean",
-        "bigserial PRIMARY KEY",
-    ))
-    .await;
-    imports_incrementally_and_safely_re_runs(&db, &url).await;
-    if let NewApiDb::Postgres(p) = db {
-        p.close().await;
-    }
-    sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
-        .execute(&admin)
-        .await
-        .unwrap();
+    on_a_server!(
+        sqlx::PgPool,
+        Postgres,
+        "ERRSCOPE_TEST_POSTGRES",
+        "postgres://postgres@127.0.0.1:5432",
+        "postgres",
+        new_api_schema("\"group\"", "boolean", "bigserial PRIMARY KEY"),
+        " WITH (FORCE)"
+    );
 }
 
 #[tokio::test]
 async fn imports_from_new_api_on_mysql() {
-    let server = std::env::var("ERRSCOPE_TEST_MYSQL")
-        .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306".into());
-    let Ok(admin) = sqlx::MySqlPool::connect(&format!("{server}/mysql")).await else {
-        eprintln!("skipped: no MySQL at {server} (set ERRSCOPE_TEST_MYSQL)");
-        return;
-    };
-    let name = test_database_name();
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&admin)
-        .await
-        .unwrap();
-    let url = format!("{server}/{name}");
-    let db = NewApiDb::MySql(sqlx::MySqlPool::connect(&url).await.unwrap());
-    db.exec(&new_api_schema(
-        "`group`",
-        "tinyint(1)",
-        "bigint AUTO_INCREMENT PRIMARY KEY",
-    ))
-    .await;
-    imports_incrementally_and_safely_re_runs(&db, &url).await;
-    if let NewApiDb::MySql(p) = db {
-        p.close().await;
-    }
-    sqlx::query(&format!("DROP DATABASE {name}"))
-        .execute(&admin)
-        .await
-        .unwrap();
+    on_a_server!(
+        sqlx::MySqlPool,
+        MySql,
+        "ERRSCOPE_TEST_MYSQL",
+        "mysql://root@127.0.0.1:3306",
+        "mysql",
+        new_api_schema("`group`", "tinyint(1)", "bigint AUTO_INCREMENT PRIMARY KEY"),
+        ""
+    );
 }
 
 #[tokio::test]

@@ -195,84 +195,68 @@ where
     }
 }
 
+/// Runs a SELECT of `select_columns` with two bound integers on any of the pools.
+macro_rules! fetch_logs {
+    ($pool:expr, $sql:expr, $a:expr, $b:expr) => {
+        sqlx::query(&$sql)
+            .bind($a)
+            .bind($b)
+            .fetch_all($pool)
+            .await?
+            .iter()
+            .map(to_log)
+            .collect()
+    };
+}
+
 impl Source {
+    /// How this dialect casts to a 64-bit integer, quotes `group`, and numbers placeholders.
+    fn dialect(&self) -> (fn(&str) -> String, &'static str, [&'static str; 2]) {
+        match self {
+            Source::Sqlite(_) => (|c| c.to_string(), "\"group\"", ["?", "?"]),
+            // is_stream is a boolean there: compare instead of casting.
+            Source::Postgres(_) => (
+                |c| match c {
+                    "coalesce(is_stream, 0)" => {
+                        "CAST(CASE WHEN is_stream THEN 1 ELSE 0 END AS BIGINT)".into()
+                    }
+                    c => format!("CAST({c} AS BIGINT)"),
+                },
+                "\"group\"",
+                ["$1", "$2"],
+            ),
+            Source::MySql(_) => (|c| format!("CAST({c} AS SIGNED)"), "`group`", ["?", "?"]),
+        }
+    }
+
     async fn read_batch(
         &self,
         after: i64,
         types: &str,
         limit: i64,
     ) -> Result<Vec<NewApiLog>, sqlx::Error> {
-        let tail = |p1: &str, p2: &str| {
-            format!(" FROM logs WHERE id > {p1} AND type IN ({types}) ORDER BY id LIMIT {p2}")
-        };
+        let (int, group, [p1, p2]) = self.dialect();
+        let sql = format!(
+            "SELECT {} FROM logs WHERE id > {p1} AND type IN ({types}) ORDER BY id LIMIT {p2}",
+            select_columns(int, group)
+        );
         Ok(match self {
-            Source::Sqlite(pool) => {
-                let sql = select_columns(|c| c.to_string(), "\"group\"") + &tail("?", "?");
-                let rows = sqlx::query(&format!("SELECT {sql}"))
-                    .bind(after)
-                    .bind(limit)
-                    .fetch_all(pool)
-                    .await?;
-                rows.iter().map(to_log).collect()
-            }
-            Source::Postgres(pool) => {
-                // is_stream is a boolean there: compare instead of casting.
-                let sql = select_columns(
-                    |c| match c {
-                        "coalesce(is_stream, 0)" => {
-                            "CAST(CASE WHEN is_stream THEN 1 ELSE 0 END AS BIGINT)".into()
-                        }
-                        c => format!("CAST({c} AS BIGINT)"),
-                    },
-                    "\"group\"",
-                ) + &tail("$1", "$2");
-                let rows = sqlx::query(&format!("SELECT {sql}"))
-                    .bind(after)
-                    .bind(limit)
-                    .fetch_all(pool)
-                    .await?;
-                rows.iter().map(to_log).collect()
-            }
-            Source::MySql(pool) => {
-                let sql =
-                    select_columns(|c| format!("CAST({c} AS SIGNED)"), "`group`") + &tail("?", "?");
-                let rows = sqlx::query(&format!("SELECT {sql}"))
-                    .bind(after)
-                    .bind(limit)
-                    .fetch_all(pool)
-                    .await?;
-                rows.iter().map(to_log).collect()
-            }
+            Source::Sqlite(pool) => fetch_logs!(pool, sql, after, limit),
+            Source::Postgres(pool) => fetch_logs!(pool, sql, after, limit),
+            Source::MySql(pool) => fetch_logs!(pool, sql, after, limit),
         })
     }
 
     async fn count_after(&self, after: i64, types: &str) -> Result<u64, sqlx::Error> {
-        let sql = |p: &str| {
-            format!(
-                "SELECT CAST(count(*) AS BIGINT) FROM logs WHERE id > {p} AND type IN ({types})"
-            )
-        };
+        let (int, _, [p1, _]) = self.dialect();
+        let sql = format!(
+            "SELECT {} FROM logs WHERE id > {p1} AND type IN ({types})",
+            int("count(*)")
+        );
         let n: i64 = match self {
-            Source::Sqlite(pool) => {
-                sqlx::query_scalar(&sql("?"))
-                    .bind(after)
-                    .fetch_one(pool)
-                    .await?
-            }
-            Source::Postgres(pool) => {
-                sqlx::query_scalar(&sql("$1"))
-                    .bind(after)
-                    .fetch_one(pool)
-                    .await?
-            }
-            Source::MySql(pool) => {
-                sqlx::query_scalar(&format!(
-                    "SELECT CAST(count(*) AS SIGNED) FROM logs WHERE id > ? AND type IN ({types})"
-                ))
-                .bind(after)
-                .fetch_one(pool)
-                .await?
-            }
+            Source::Sqlite(pool) => sqlx::query_scalar(&sql).bind(after).fetch_one(pool).await?,
+            Source::Postgres(pool) => sqlx::query_scalar(&sql).bind(after).fetch_one(pool).await?,
+            Source::MySql(pool) => sqlx::query_scalar(&sql).bind(after).fetch_one(pool).await?,
         };
         Ok(n.max(0) as u64)
     }
