@@ -4,6 +4,8 @@ import { test, expect } from '@playwright/test';
 // tests keep their data; the field is emptied again at the end (keep forever).
 test('an admin sets retention, is told about bad input, and purges on request', async ({ page }) => {
   await page.goto('/admin/retention');
+  // The outcome lines are the hydrated forms' (a form sent before hydration reloads the page).
+  await page.waitForSelector('body[data-hydrated]');
   const consume = page.locator('form[data-retention="consume"]');
   await consume.locator('input[name=days]').fill('0');
   await consume.getByRole('button', { name: 'Save' }).click();
@@ -13,6 +15,7 @@ test('an admin sets retention, is told about bad input, and purges on request', 
   await consume.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible();
   await page.reload();
+  await page.waitForSelector('body[data-hydrated]');
   await expect(page.locator('form[data-retention="consume"] input[name=days]')).toHaveValue('3650');
 
   await page.getByRole('button', { name: 'Purge now' }).click();
