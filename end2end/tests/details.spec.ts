@@ -39,3 +39,31 @@ test('the reference page lists the seeds and searches them', async ({ page }) =>
   await page.goto('/reference?q=' + encodeURIComponent('额度'));
   expect(await page.locator('[data-testid="reference-table"] tbody tr').count()).toBeGreaterThan(5);
 });
+
+test('the explanation and the support message in Chinese, from the switch or the browser language', async ({ page, browser }) => {
+  await page.goto('/logs?range=24h&token=ci-bot-old&status=401');
+  const rid = (await page.getByTestId('request-id').first().innerText()).trim();
+  await page.locator('[data-testid="logs-table"] tbody tr td:first-child a').first().click();
+  await expect(page.getByTestId('details-request-id')).toHaveText(rid);
+  const han = /[\u4e00-\u9fff]/;
+  await expect(page.getByTestId('meaning')).not.toHaveText(han);
+  const content = (await page.getByTestId('details-content').innerText()).trim();
+
+  await page.locator('a[data-lang="zh"]').click();
+  await expect(page).toHaveURL(/lang=zh/);
+  await expect(page.getByTestId('meaning')).toHaveText(han);
+  await expect(page.getByTestId('first-action')).toHaveText(han);
+  const message = await page.getByTestId('support-message').innerText();
+  expect(message).toContain('用户 ID: ');
+  expect(message).toContain(`请求 ID: ${rid}`);
+  // The raw error content is quoted as it is, in any language.
+  expect(message).toContain(content);
+
+  const zh = await browser.newContext({ storageState: '.auth/admin.json', locale: 'zh-CN' });
+  const zhPage = await zh.newPage();
+  const url = new URL(page.url());
+  url.searchParams.delete('lang');
+  await zhPage.goto(url.toString());
+  await expect(zhPage.getByTestId('meaning')).toHaveText(han);
+  await zh.close();
+});

@@ -58,6 +58,8 @@ pub struct RequestDetails {
     pub support_message: String,
     pub meaning: String,
     pub action: String,
+    /// The language of the meaning, first action, evidence and support message.
+    pub lang: crate::domain::lang::Lang,
 }
 
 #[server(endpoint = "list_logs")]
@@ -71,8 +73,9 @@ pub async fn list_logs(query: LogQuery) -> Result<LogPage, ServerFnError> {
 pub async fn log_details(
     id: i64,
     tz: Option<String>,
+    lang: Option<String>,
 ) -> Result<Option<RequestDetails>, ServerFnError> {
-    crate::server::http::pages::log_details(id, tz)
+    crate::server::http::pages::log_details(id, tz, lang)
         .await
         .map_err(|e| ServerFnError::new(e.to_string()))
 }

@@ -150,7 +150,25 @@ pub async fn list_logs(query: LogQuery) -> Result<LogPage, PageError> {
     })
 }
 
-pub async fn log_details(id: i64, tz: Option<String>) -> Result<Option<RequestDetails>, PageError> {
+/// The viewer's language: `?lang=`, else the browser's `Accept-Language`, else English.
+pub async fn viewer_lang(explicit: Option<&str>) -> Lang {
+    if let Some(l) = explicit.filter(|l| !l.is_empty()) {
+        return Lang::parse(l);
+    }
+    let headers: Option<axum::http::HeaderMap> = leptos_axum::extract().await.ok();
+    headers
+        .as_ref()
+        .and_then(|h| h.get(axum::http::header::ACCEPT_LANGUAGE))
+        .and_then(|v| v.to_str().ok())
+        .map(Lang::from_accept_language)
+        .unwrap_or_default()
+}
+
+pub async fn log_details(
+    id: i64,
+    tz: Option<String>,
+    lang: Option<String>,
+) -> Result<Option<RequestDetails>, PageError> {
     let viewer = Viewer::current()?;
     let zone = viewer_zone(tz.as_deref()).await;
     let store = store()?;
@@ -163,15 +181,19 @@ pub async fn log_details(id: i64, tz: Option<String>) -> Result<Option<RequestDe
     let e = explain(&row);
     let scope = store.impact_scope(&row, SCOPE_WINDOW_MINUTES).await?;
     let resolution = (row.log_type == LogType::Error).then(|| resolve(&e, &scope));
-    let lang = Lang::En;
-    let (meaning, action) = match &e.entry {
-        Some(entry) => (
+    let lang = viewer_lang(lang.as_deref()).await;
+    let (meaning, action) = match (&e.entry, lang) {
+        (Some(entry), _) => (
             entry.texts(lang).meaning.clone(),
             entry.texts(lang).action.clone(),
         ),
-        None => (
+        (None, Lang::En) => (
             "Not in the catalogue: errscope does not recognise this error.".to_string(),
             "Read the error message for the real cause; check the impact scope below.".to_string(),
+        ),
+        (None, Lang::Zh) => (
+            "目录中没有此错误：errscope 无法识别。".to_string(),
+            "阅读错误信息找出真实原因；查看下方的影响范围。".to_string(),
         ),
     };
     let (first_seen, last_seen) = if scope.in_group > 0 {
@@ -215,6 +237,7 @@ pub async fn log_details(id: i64, tz: Option<String>) -> Result<Option<RequestDe
         last_seen,
         meaning,
         action,
+        lang,
         row,
     }))
 }

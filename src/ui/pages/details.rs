@@ -17,11 +17,12 @@ pub fn DetailsPage() -> impl IntoView {
     let query = leptos_router::hooks::use_query_map();
     let id = Memo::new(move |_| params.get().get("id").and_then(|s| s.parse::<i64>().ok()));
     let tz = Memo::new(move |_| query.get().get("tz"));
+    let lang = Memo::new(move |_| query.get().get("lang"));
     let details = Resource::new(
-        move || (id.get(), tz.get()),
-        |(id, tz)| async move {
+        move || (id.get(), tz.get(), lang.get()),
+        |(id, tz, lang)| async move {
             match id {
-                Some(id) => log_details(id, tz).await,
+                Some(id) => log_details(id, tz, lang).await,
                 None => Ok(None),
             }
         },
@@ -49,6 +50,16 @@ pub fn DetailsPage() -> impl IntoView {
 #[component]
 fn Details(d: RequestDetails) -> impl IntoView {
     let row = d.row.clone();
+    let lang = d.lang;
+    let query = leptos_router::hooks::use_query_map();
+    let id = row.id;
+    let lang_href = move |l: Lang| {
+        let mut href = format!("/logs/{id}?lang={}", l.code());
+        if let Some(tz) = query.with_untracked(|q| q.get("tz")) {
+            href.push_str(&format!("&tz={}", url_encode(&tz)));
+        }
+        href
+    };
     let dt = "text-xs font-medium text-slate-500 dark:text-slate-400";
     let dd = "text-sm break-words";
     let field = move |k: &'static str, v: String| view! { <div><dt class=dt>{k}</dt><dd class=dd>{if v.is_empty() { "-".to_string() } else { v }}</dd></div> };
@@ -96,11 +107,11 @@ fn Details(d: RequestDetails) -> impl IntoView {
                     <h2 class="font-semibold flex items-center gap-2">"What it means "
                         {d.attribution.map(|a| view! { <AttributionBadge attribution=a/> })}
                     </h2>
-                    <p class="text-sm" data-testid="meaning">{d.meaning.clone()}</p>
-                    <p class="text-sm"><span class="font-medium">"First action: "</span><span data-testid="first-action">{d.action.clone()}</span></p>
+                    <p class="text-sm" data-testid="meaning" lang=lang.code()>{d.meaning.clone()}</p>
+                    <p class="text-sm"><span class="font-medium">"First action: "</span><span data-testid="first-action" lang=lang.code()>{d.action.clone()}</span></p>
                     <p class="text-xs text-slate-500 dark:text-slate-400">{recognised}{entry_source.map(|s| format!(" · {s}"))}</p>
                     <p class="text-sm" data-testid="evidence"><span class="font-medium">"Why: "</span>
-                        {d.rule.map(|r| r.describe(Lang::En).to_string())}" "{s.evidence(Lang::En)}
+                        {d.rule.map(|r| r.describe(lang).to_string())}" "{s.evidence(lang)}
                     </p>
                 </div>
                 <div class="rounded-lg border border-slate-200 dark:border-slate-800 bg-white dark:bg-slate-900 p-4">
@@ -110,17 +121,23 @@ fn Details(d: RequestDetails) -> impl IntoView {
                             {format!(", from {} token(s), {} user(s), {} model(s)", s.tokens, s.users, s.models)}</li>
                         <li><a class="underline" href=format!("{group_href}&token={}", url_encode(&row.token_name))>{s.same_token}" from this token"</a></li>
                         <li><a class="underline" href=all_href>{s.other_group_failures}" in "{s.other_groups}" other group(s)"</a></li>
-                        <li>"Extent: "{s.extent(Lang::En)}</li>
+                        <li>"Extent: "<span lang=lang.code()>{s.extent(lang)}</span></li>
                     </ul>
                 </div>
             </section>
             <aside class="space-y-4">
                 <div class="rounded-lg border border-slate-200 dark:border-slate-800 bg-white dark:bg-slate-900 p-4">
-                    <div class="flex items-center justify-between mb-2">
+                    <div class="flex items-center justify-between mb-2 gap-2">
                         <h2 class="font-semibold">"For support"</h2>
+                        <nav class="text-xs flex gap-2" aria-label="Language of the explanation and support message">
+                            {[(Lang::En, "English"), (Lang::Zh, "中文")].into_iter().map(|(l, name)| view! {
+                                <a href=lang_href(l) lang=l.code() aria-current=(l == lang).then_some("true")
+                                    class=if l == lang { "font-semibold" } else { "underline" } data-lang=l.code()>{name}</a>
+                            }).collect_view()}
+                        </nav>
                         <CopyButton text=d.support_message.clone() label="Copy troubleshooting details" test_id="copy-support"/>
                     </div>
-                    <pre class="whitespace-pre-wrap break-words text-xs bg-slate-50 dark:bg-slate-950 rounded p-2 select-all" data-testid="support-message">{d.support_message.clone()}</pre>
+                    <pre class="whitespace-pre-wrap break-words text-xs bg-slate-50 dark:bg-slate-950 rounded p-2 select-all" data-testid="support-message" lang=lang.code()>{d.support_message.clone()}</pre>
                 </div>
                 <dl class="rounded-lg border border-slate-200 dark:border-slate-800 bg-white dark:bg-slate-900 p-4 grid grid-cols-2 gap-2">
                     {field("Time", format!("{} {}", d.time, d.zone))}
