@@ -13,7 +13,7 @@ use errscope::server::time::now_ms;
 const DAY: i64 = 86_400_000;
 
 /// (what the rollup tables hold, what the logs say they should hold), sorted.
-async fn rollups_and_truth(store: &Store) -> [(Vec<String>, Vec<String>); 3] {
+async fn rollups_and_truth(store: &Store) -> [(Vec<String>, Vec<String>); 4] {
     let pool = store.sqlite_pool();
     let rows = |sql: &'static str| async move {
         let mut v: Vec<String> = sqlx::query_scalar::<_, String>(sql)
@@ -35,6 +35,11 @@ async fn rollups_and_truth(store: &Store) -> [(Vec<String>, Vec<String>); 3] {
                   SELECT ts_ms / 900000 AS q, grp, 0 AS kind, token_name AS value FROM logs WHERE log_type = 5 \
                   UNION ALL SELECT ts_ms / 900000, grp, 1, CAST(user_id AS TEXT) FROM logs WHERE log_type = 5 \
                   UNION ALL SELECT ts_ms / 900000, grp, 2, model FROM logs WHERE log_type = 5) GROUP BY q, grp, kind, value").await,
+        ),
+        (
+            rows("SELECT concat_ws('|', quarter, grp, log_type, n) FROM health_totals").await,
+            rows("SELECT concat_ws('|', ts_ms / 900000, grp, log_type, count(*)) FROM logs \
+                  GROUP BY ts_ms / 900000, grp, log_type").await,
         ),
         (
             rows("SELECT concat_ws('|', status_code, entry_id) FROM signature_samples").await,

@@ -113,34 +113,44 @@ pub struct WindowCounts {
     pub mix: BTreeMap<(String, Attribution), u64>,
 }
 
-/// Folds counts of `[prev_from, to)` into the window `[from, to)` (buckets of `bucket_ms` from
-/// `from`) and the totals of the window before it.
+/// Folds request `totals` of `[prev_from, to)` and the window's `errors` (per signature) into
+/// the window `[from, to)` (buckets of `bucket_ms` from `from`) and the totals of the window
+/// before it.
 pub fn aggregate(
-    counts: &[Count],
+    totals: &[Count],
+    errors: &[Count],
     prev_from: i64,
     from: i64,
     to: i64,
     bucket_ms: i64,
 ) -> WindowCounts {
     let mut w = WindowCounts::default();
-    let mut cells: BTreeMap<(&str, &Signature, i64), u64> = BTreeMap::new();
-    for c in counts.iter().filter(|c| c.t_ms >= prev_from && c.t_ms < to) {
+    let bucket_of = |t_ms: i64| (t_ms - from) / bucket_ms.max(1);
+    for c in totals.iter().filter(|c| c.t_ms >= prev_from && c.t_ms < to) {
         let t = w.totals.entry(c.group.clone()).or_default();
+        let errors = if c.error { c.n } else { 0 };
         if c.t_ms < from {
             t.prev_requests += c.n;
-            t.prev_errors += if c.error { c.n } else { 0 };
+            t.prev_errors += errors;
             continue;
         }
         t.requests += c.n;
-        let bucket = (c.t_ms - from) / bucket_ms.max(1);
-        let point = w.series.entry((c.group.clone(), bucket)).or_default();
+        t.errors += errors;
+        let point = w
+            .series
+            .entry((c.group.clone(), bucket_of(c.t_ms)))
+            .or_default();
         point.0 += c.n;
-        if !c.error {
-            continue;
-        }
-        t.errors += c.n;
-        point.1 += c.n;
-        *cells.entry((&c.group, &c.signature, bucket)).or_default() += c.n;
+        point.1 += errors;
+    }
+    let mut cells: BTreeMap<(&str, &Signature, i64), u64> = BTreeMap::new();
+    for c in errors
+        .iter()
+        .filter(|c| c.error && c.t_ms >= from && c.t_ms < to)
+    {
+        *cells
+            .entry((&c.group, &c.signature, bucket_of(c.t_ms)))
+            .or_default() += c.n;
         if let Some(a) = c.attribution {
             *w.mix.entry((c.group.clone(), a)).or_default() += c.n;
         }
@@ -458,7 +468,8 @@ mod tests {
             count(1_999, "vip", true, 2),  // bucket 1
             count(2_000, "vip", true, 99), // after the window
         ];
-        let w = aggregate(&rows, 0, 1_000, 2_000, 500);
+        let errors: Vec<Count> = rows.iter().filter(|c| c.error).cloned().collect();
+        let w = aggregate(&rows, &errors, 0, 1_000, 2_000, 500);
         assert_eq!(
             w.totals["vip"],
             Totals {

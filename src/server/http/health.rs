@@ -71,7 +71,14 @@ pub async fn group_health(window: &str, tz: Option<&str>) -> Result<HealthPage, 
         cells,
         series,
         mix,
-    } = aggregate(&counts, prev_from, from, to, bucket_ms);
+    } = aggregate(
+        &counts.totals,
+        &counts.errors,
+        prev_from,
+        from,
+        to,
+        bucket_ms,
+    );
     let messages: BTreeMap<Signature, String> = messages.into_iter().collect();
 
     let mut signals = Vec::new();

@@ -6,6 +6,12 @@ use crate::domain::attribution::Attribution;
 use crate::domain::health::{Count, Signature};
 use crate::domain::log::LogType;
 
+/// Group Health's counts of a window: see `Store::health_counts`.
+pub struct HealthCounts {
+    pub totals: Vec<Count>,
+    pub errors: Vec<Count>,
+}
+
 /// Distinct tokens, users and models that errors touched in one group.
 #[derive(Clone, Debug, Default)]
 pub struct Affected {
@@ -41,38 +47,50 @@ fn signature_at(r: &sqlx::sqlite::SqliteRow, i: usize) -> Signature {
 }
 
 impl Store {
-    /// Counts of `[prev_from, to)` by bucket of `[from, to)` (the window before `from` as one
-    /// bucket), group, type, signature and attribution, summed by SQLite from the quarter-hour
-    /// rollup when the span and buckets are aligned to it, else from the logs. Each count's
-    /// time is its bucket's start.
+    /// What Group Health counts, summed by SQLite per bucket of `[from, to)` (the window
+    /// before, from `prev_from`, as one bucket): requests per group and log type, and errors
+    /// per group, signature and attribution in the window. From the quarter-hour tables when
+    /// the span and buckets are aligned to them, else from the logs. Each count's time is its
+    /// bucket's start.
     pub async fn health_counts(
         &self,
         prev_from: i64,
         from: i64,
         to: i64,
         bucket_ms: i64,
-    ) -> Result<Vec<Count>, StoreError> {
-        let source = rollup::counts_source(prev_from, to, bucket_ms);
-        let rows = sqlx::query(&format!(
-            "SELECT iif(t < ?1, ?2, ?1 + (t - ?1) / ?3 * ?3), grp, log_type, status_code, entry_id, \
-             attribution, sum(n) FROM {source} GROUP BY 1, 2, 3, 4, 5, 6"
-        ))
-        .bind(from)
-        .bind(prev_from)
-        .bind(bucket_ms.max(1))
-        .fetch_all(self.pool())
-        .await?;
-        Ok(rows
-            .iter()
-            .map(|r| Count {
-                t_ms: r.get(0),
-                group: r.get(1),
-                error: r.get::<i64, _>(2) == LogType::Error.as_i64(),
-                signature: signature_at(r, 3),
-                attribution: r.get::<Option<&str>, _>(5).and_then(Attribution::parse),
-                n: n(r, 6),
-            })
-            .collect())
+    ) -> Result<HealthCounts, StoreError> {
+        let bucket = "iif(t < ?1, ?2, ?1 + (t - ?1) / ?3 * ?3)";
+        let totals_sql = format!(
+            "SELECT {bucket}, grp, log_type, NULL, NULL, NULL, sum(n) FROM {} GROUP BY 1, 2, 3",
+            rollup::totals_source(prev_from, to, bucket_ms)
+        );
+        let errors_sql = format!(
+            "SELECT {bucket}, grp, log_type, status_code, entry_id, attribution, sum(n) FROM {} \
+             WHERE log_type = 5 GROUP BY 1, 2, 3, 4, 5, 6",
+            rollup::counts_source(from, to, bucket_ms)
+        );
+        let read = |sql: String| async move {
+            let rows = sqlx::query(&sql)
+                .bind(from)
+                .bind(prev_from)
+                .bind(bucket_ms.max(1))
+                .fetch_all(self.pool())
+                .await?;
+            Ok::<_, StoreError>(
+                rows.iter()
+                    .map(|r| Count {
+                        t_ms: r.get(0),
+                        group: r.get(1),
+                        error: r.get::<i64, _>(2) == LogType::Error.as_i64(),
+                        signature: signature_at(r, 3),
+                        attribution: r.get::<Option<&str>, _>(5).and_then(Attribution::parse),
+                        n: n(r, 6),
+                    })
+                    .collect::<Vec<Count>>(),
+            )
+        };
+        let (totals, errors) = tokio::try_join!(read(totals_sql), read(errors_sql))?;
+        Ok(HealthCounts { totals, errors })
     }
 
     /// Distinct tokens, users and models that errors touched, per group.

@@ -8,7 +8,7 @@ pub mod rollup;
 mod sqlite;
 
 pub use accounts::{AccountChange, StoredAccount};
-pub use health::{Affected, SignatureScope};
+pub use health::{Affected, HealthCounts, SignatureScope};
 pub use keys::IngestKey;
 
 pub use sqlite::Store;

@@ -38,6 +38,23 @@ pub(super) fn counts_source(from: i64, to: i64, bucket_ms: i64) -> String {
     }
 }
 
+/// Where Group Health's request totals for `[from, to)` come from, as rows of `(t, grp,
+/// log_type, n)`: `health_totals` when aligned to quarter-hours, else the logs.
+pub(super) fn totals_source(from: i64, to: i64, bucket_ms: i64) -> String {
+    if aligned(from, to, bucket_ms) {
+        format!(
+            "(SELECT quarter * {QUARTER_MS} AS t, grp, log_type, n FROM health_totals \
+             WHERE quarter >= {} AND quarter < {})",
+            from / QUARTER_MS,
+            to / QUARTER_MS
+        )
+    } else {
+        format!(
+            "(SELECT ts_ms AS t, grp, log_type, 1 AS n FROM logs WHERE ts_ms >= {from} AND ts_ms < {to})"
+        )
+    }
+}
+
 /// True when a span and its buckets fall on quarter-hour boundaries.
 pub(super) fn aligned(from: i64, to: i64, bucket_ms: i64) -> bool {
     from % QUARTER_MS == 0 && to % QUARTER_MS == 0 && bucket_ms % QUARTER_MS == 0
@@ -88,6 +105,7 @@ pub(super) async fn apply(
         return Ok(());
     }
     let mut counts: HashMap<CountKey, i64> = HashMap::new();
+    let mut totals: HashMap<(i64, &str, i64), i64> = HashMap::new();
     let mut members: HashMap<MemberKey, i64> = HashMap::new();
     let mut samples: HashMap<(i64, &str), (i64, &str)> = HashMap::new();
     for r in rows {
@@ -102,6 +120,7 @@ pub(super) async fn apply(
                 &r.attribution,
             ))
             .or_default() += sign;
+        *totals.entry((q, &r.grp, r.log_type)).or_default() += sign;
         if r.log_type != LogType::Error.as_i64() {
             continue;
         }
@@ -139,6 +158,16 @@ pub(super) async fn apply(
         );
         qb.build().execute(&mut *tx).await?;
     }
+    let totals: Vec<_> = totals.into_iter().collect();
+    for chunk in totals.chunks(8_000) {
+        let mut qb: QueryBuilder<Sqlite> =
+            QueryBuilder::new("INSERT INTO health_totals (quarter, grp, log_type, n) ");
+        qb.push_values(chunk, |mut b, ((q, g, t), n)| {
+            b.push_bind(*q).push_bind(*g).push_bind(*t).push_bind(*n);
+        });
+        qb.push(" ON CONFLICT (quarter, grp, log_type) DO UPDATE SET n = n + excluded.n");
+        qb.build().execute(&mut *tx).await?;
+    }
     let members: Vec<_> = members.into_iter().collect();
     for chunk in members.chunks(6_000) {
         let mut qb: QueryBuilder<Sqlite> =
@@ -171,7 +200,7 @@ pub(super) async fn apply(
         let mut quarters: Vec<i64> = counts.iter().map(|((q, ..), _)| *q).collect();
         quarters.sort_unstable();
         quarters.dedup();
-        for table in ["health_rollup", "health_members"] {
+        for table in ["health_rollup", "health_totals", "health_members"] {
             let mut qb: QueryBuilder<Sqlite> =
                 QueryBuilder::new(format!("DELETE FROM {table} WHERE n <= 0 AND quarter IN ("));
             let mut list = qb.separated(", ");
