@@ -393,26 +393,16 @@ async fn a_status_class_or_list_pages_newest_first_exactly_like_one_scan() {
         );
         assert_eq!(want.len(), expected, "{input}");
         // ... equals walking it 7 rows a page through the merged per-code pages.
-        let mut f = LogFilter {
+        let f = LogFilter {
             status: status.clone(),
             page_size: 7,
             ..Default::default()
         };
-        let mut got = Vec::new();
-        loop {
-            let mut rows = store.list(&f, Visibility::All).await.unwrap();
-            let more = rows.len() > 7;
-            rows.truncate(7);
-            got.extend(rows.iter().map(|r| (r.ts_ms, r.id, r.request_id.clone())));
-            if !more {
-                break;
-            }
-            let last = rows.last().unwrap();
-            f.cursor = Some(Cursor {
-                ts_ms: last.ts_ms,
-                id: last.id,
-            });
-        }
+        let got: Vec<_> = common::walk_pages(&store, f, Visibility::All)
+            .await
+            .into_iter()
+            .map(|r| (r.ts_ms, r.id, r.request_id))
+            .collect();
         let mut sorted = got.clone();
         sorted.sort_by_key(|g| std::cmp::Reverse((g.0, g.1)));
         assert_eq!(got, sorted, "{input}: newest first across pages");
