@@ -81,7 +81,8 @@ pub struct Cell {
     pub count: u64,
 }
 
-/// Requests of one kind in one group, signature and time slot (a rollup row or a minute of logs).
+/// Requests of one group, log type, signature and attribution in one time bucket (the
+/// previous window is one bucket), as the store sums them.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Count {
     pub t_ms: i64,

@@ -44,7 +44,8 @@ impl Store {
     }
 
     /// Deletes up to `limit` of the oldest rows of `log_type` older than `cutoff_ms`, in one
-    /// short transaction (the keyword index follows through its trigger, the rollups through `rollup::apply`). Returns how many.
+    /// short transaction (the keyword index follows through its trigger, the Group Health
+    /// rollups through `rollup::apply`). Returns how many.
     pub async fn purge_batch(
         &self,
         log_type: LogType,

@@ -19,39 +19,39 @@ pub(super) const RETURNED: &str =
 
 /// Where Group Health counts for `[from, to)` come from, as rows of `(t, grp, log_type,
 /// status_code, entry_id, attribution, n)`: the rollup when the span and its buckets fall on
-/// quarter-hours, else the logs themselves (short windows, where that is cheap). The bounds
-/// are written into the SQL (they are integers) so each table's own index serves the range.
+/// quarter-hours, else the logs themselves (short windows, where that is cheap).
 pub(super) fn counts_source(from: i64, to: i64, bucket_ms: i64) -> String {
-    if aligned(from, to, bucket_ms) {
-        format!(
-            "(SELECT quarter * {QUARTER_MS} AS t, grp, log_type, nullif(status_code, 0) AS status_code, \
-             nullif(entry_id, '') AS entry_id, nullif(attribution, '') AS attribution, n FROM health_rollup \
-             WHERE quarter >= {} AND quarter < {})",
-            from / QUARTER_MS,
-            to / QUARTER_MS
-        )
-    } else {
-        format!(
-            "(SELECT ts_ms AS t, grp, log_type, status_code, entry_id, attribution, 1 AS n FROM logs \
-             WHERE ts_ms >= {from} AND ts_ms < {to})"
-        )
-    }
+    window_source(
+        (from, to, bucket_ms),
+        "grp, log_type, nullif(status_code, 0) AS status_code, nullif(entry_id, '') AS entry_id, \
+         nullif(attribution, '') AS attribution, n FROM health_rollup",
+        "grp, log_type, status_code, entry_id, attribution, 1 AS n FROM logs",
+    )
 }
 
 /// Where Group Health's request totals for `[from, to)` come from, as rows of `(t, grp,
 /// log_type, n)`: `health_totals` when aligned to quarter-hours, else the logs.
 pub(super) fn totals_source(from: i64, to: i64, bucket_ms: i64) -> String {
+    window_source(
+        (from, to, bucket_ms),
+        "grp, log_type, n FROM health_totals",
+        "grp, log_type, 1 AS n FROM logs",
+    )
+}
+
+/// A subquery of rows in `[from, to)` with their time as `t`: the quarter-hour table's
+/// `rollup` columns when the span and buckets are aligned to quarters, else the logs' `logs`
+/// columns. The bounds are written into the SQL (they are integers) so each table's own
+/// index serves the range.
+fn window_source((from, to, bucket_ms): (i64, i64, i64), rollup: &str, logs: &str) -> String {
     if aligned(from, to, bucket_ms) {
         format!(
-            "(SELECT quarter * {QUARTER_MS} AS t, grp, log_type, n FROM health_totals \
-             WHERE quarter >= {} AND quarter < {})",
+            "(SELECT quarter * {QUARTER_MS} AS t, {rollup} WHERE quarter >= {} AND quarter < {})",
             from / QUARTER_MS,
             to / QUARTER_MS
         )
     } else {
-        format!(
-            "(SELECT ts_ms AS t, grp, log_type, 1 AS n FROM logs WHERE ts_ms >= {from} AND ts_ms < {to})"
-        )
+        format!("(SELECT ts_ms AS t, {logs} WHERE ts_ms >= {from} AND ts_ms < {to})")
     }
 }
 

@@ -473,7 +473,6 @@ fn push_page_order(qb: &mut QueryBuilder<Sqlite>, f: &LogFilter) {
     qb.push_bind(i64::from(f.page_size) + 1);
 }
 
-/// The WHERE clause every list and count shares.
 /// A keyword as an FTS5 phrase: with the trigram index, a case-insensitive substring.
 fn fts_phrase(k: &str) -> String {
     format!("\"{}\"", k.replace('"', "\"\""))
@@ -488,6 +487,7 @@ enum KeywordPlan {
     ByTime,
 }
 
+/// The WHERE clause every list and count shares.
 fn push_where(
     qb: &mut QueryBuilder<Sqlite>,
     f: &LogFilter,
