@@ -38,12 +38,13 @@ fn remember_browser_zone() {
         .ok()
         .and_then(|z| z.as_string())
     {
-        let value = format!("errscope_tz={}", zone.replace('/', "%2F"));
-        if !doc
-            .cookie()
-            .is_ok_and(|c| c.split("; ").any(|c| c == value))
-        {
-            let _ = doc.set_cookie(&format!("{value}; Path=/; Max-Age=31536000; SameSite=Lax"));
+        use ui::cookie::{cookie_value, ZONE_COOKIE};
+        let value = zone.replace('/', "%2F");
+        let known = doc.cookie().ok();
+        if known.as_deref().and_then(|c| cookie_value(c, ZONE_COOKIE)) != Some(value.as_str()) {
+            let _ = doc.set_cookie(&format!(
+                "{ZONE_COOKIE}={value}; Path=/; Max-Age=31536000; SameSite=Lax"
+            ));
         }
     }
 }

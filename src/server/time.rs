@@ -3,7 +3,7 @@
 use chrono::{DateTime, LocalResult, NaiveDateTime, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
 
-pub const ZONE_COOKIE: &str = "errscope_tz";
+use crate::ui::cookie::ZONE_COOKIE;
 
 pub fn now_ms() -> i64 {
     Utc::now().timestamp_millis()
@@ -32,10 +32,7 @@ impl Zone {
 
     /// The zone named in a `Cookie` header, if any.
     pub fn from_cookie_header(header: &str) -> Option<String> {
-        header.split(';').find_map(|c| {
-            let (k, v) = c.trim().split_once('=')?;
-            (k == ZONE_COOKIE).then(|| v.replace("%2F", "/"))
-        })
+        crate::ui::cookie::cookie_value(header, ZONE_COOKIE).map(|v| v.replace("%2F", "/"))
     }
 
     pub fn name(&self) -> &'static str {

@@ -1,6 +1,7 @@
 //! The UI: the app shell and routes, pages, components, and the server functions they call.
 pub mod api;
 pub mod components;
+pub mod cookie;
 pub mod pages;
 
 use leptos::prelude::*;

@@ -47,12 +47,8 @@ impl Theme {
 
     /// The theme a `Cookie` header asks for.
     pub fn from_cookie_header(header: &str) -> Theme {
-        header
-            .split(';')
-            .find_map(|c| {
-                let (k, v) = c.trim().split_once('=')?;
-                (k == THEME_COOKIE).then(|| Theme::parse(v)).flatten()
-            })
+        crate::ui::cookie::cookie_value(header, THEME_COOKIE)
+            .and_then(Theme::parse)
             .unwrap_or(Theme::System)
     }
 
