@@ -5,7 +5,7 @@ use std::time::Duration;
 use crate::domain::access::Role;
 use crate::domain::log::LogType;
 use crate::domain::retention::{cutoff_ms, parse_days, PurgeReport, Retention};
-use crate::server::auth::{AccessError, Viewer};
+use crate::server::auth::{AdminError, Viewer};
 use crate::server::store::{Store, StoreError};
 use crate::server::time::now_ms;
 
@@ -13,16 +13,6 @@ use crate::server::time::now_ms;
 pub const BATCH: u32 = 2_000;
 /// Pause between batches, so ingest and readers get their turn.
 const PAUSE: Duration = Duration::from_millis(5);
-
-#[derive(Debug, thiserror::Error)]
-pub enum RetentionError {
-    #[error(transparent)]
-    Access(#[from] AccessError),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error("{0}")]
-    Invalid(String),
-}
 
 /// Purges every log type that has a retention, as of `now`, and records each purge.
 pub async fn purge_expired(
@@ -79,17 +69,17 @@ pub fn spawn(store: Store, every: Duration) {
 }
 
 /// The settings and the latest purges, for admins.
-pub async fn status(store: &Store) -> Result<(Vec<Retention>, Vec<PurgeReport>), RetentionError> {
+pub async fn status(store: &Store) -> Result<(Vec<Retention>, Vec<PurgeReport>), AdminError> {
     Viewer::current_with(Role::manages_accounts)?;
     Ok((store.retention().await?, store.purge_reports(20).await?))
 }
 
 /// An admin's change of one log type's retention (`days` as typed in the form).
-pub async fn set(store: &Store, log_type: &str, days: &str) -> Result<Retention, RetentionError> {
+pub async fn set(store: &Store, log_type: &str, days: &str) -> Result<Retention, AdminError> {
     let admin = Viewer::current_with(Role::manages_accounts)?;
     let log_type = LogType::parse(log_type)
-        .ok_or_else(|| RetentionError::Invalid("log type must be error or consume".into()))?;
-    let days = parse_days(days).map_err(RetentionError::Invalid)?;
+        .ok_or_else(|| AdminError::Invalid("log type must be error or consume".into()))?;
+    let days = parse_days(days).map_err(AdminError::Invalid)?;
     let rule = Retention { log_type, days };
     store.set_retention(rule).await?;
     tracing::info!(by = %admin.account.username, log_type = log_type.as_str(), ?days, "retention changed");
@@ -97,7 +87,7 @@ pub async fn set(store: &Store, log_type: &str, days: &str) -> Result<Retention,
 }
 
 /// "Purge now", for admins.
-pub async fn run_now(store: &Store) -> Result<Vec<PurgeReport>, RetentionError> {
+pub async fn run_now(store: &Store) -> Result<Vec<PurgeReport>, AdminError> {
     Viewer::current_with(Role::manages_accounts)?;
     Ok(purge_expired(store, now_ms(), BATCH).await?)
 }

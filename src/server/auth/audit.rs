@@ -1,6 +1,7 @@
 //! Records support and admin reads of requests that belong to another relay user, and lists
 //! them for admins.
-use super::viewer::{AccessError, Viewer};
+use super::viewer::Viewer;
+use super::AdminError;
 use crate::domain::access::{Lookup, LookupKind, Role};
 use crate::domain::log::LogRow;
 use crate::server::store::{Store, StoreError};
@@ -30,16 +31,8 @@ pub async fn record_lookup(
     store.record_lookup(&lookup, viewer.account.id).await
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum AuditError {
-    #[error(transparent)]
-    Access(#[from] AccessError),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
 /// The newest lookups, for admins only.
-pub async fn recent(store: &Store, limit: u32) -> Result<Vec<Lookup>, AuditError> {
+pub async fn recent(store: &Store, limit: u32) -> Result<Vec<Lookup>, AdminError> {
     Viewer::current_with(Role::manages_accounts)?;
     Ok(store.lookups(limit).await?)
 }
