@@ -7,19 +7,15 @@ use errscope::domain::log::LogType;
 use errscope::domain::retention::Retention;
 use errscope::server::ingest::prepare;
 use errscope::server::retention::purge_expired;
-use errscope::server::store::Store;
+use errscope::server::store::{Backend, Store};
 use errscope::server::time::now_ms;
 
 const DAY: i64 = 86_400_000;
 
 /// (what the rollup tables hold, what the logs say they should hold), sorted.
 async fn rollups_and_truth(store: &Store) -> [(Vec<String>, Vec<String>); 4] {
-    let pool = store.sqlite_pool();
     let rows = |sql: &'static str| async move {
-        let mut v: Vec<String> = sqlx::query_scalar::<_, String>(sql)
-            .fetch_all(pool)
-            .await
-            .unwrap();
+        let mut v = store.query_texts(sql).await.unwrap();
         v.sort();
         v
     };
@@ -34,7 +30,7 @@ async fn rollups_and_truth(store: &Store) -> [(Vec<String>, Vec<String>); 4] {
             rows("SELECT concat_ws('|', q, grp, kind, value, count(*)) FROM ( \
                   SELECT ts_ms / 900000 AS q, grp, 0 AS kind, token_name AS value FROM logs WHERE log_type = 5 \
                   UNION ALL SELECT ts_ms / 900000, grp, 1, CAST(user_id AS TEXT) FROM logs WHERE log_type = 5 \
-                  UNION ALL SELECT ts_ms / 900000, grp, 2, model FROM logs WHERE log_type = 5) GROUP BY q, grp, kind, value").await,
+                  UNION ALL SELECT ts_ms / 900000, grp, 2, model FROM logs WHERE log_type = 5) m GROUP BY q, grp, kind, value").await,
         ),
         (
             rows("SELECT concat_ws('|', quarter, grp, log_type, n) FROM health_totals").await,
@@ -97,12 +93,65 @@ async fn rollups_follow_inserts_duplicates_and_purges() {
     assert!(purged.iter().map(|p| p.removed).sum::<u64>() > 100);
     assert_in_step(&store, "after purging error rows older than 5 days").await;
 
-    let oldest_sample: Option<i64> = sqlx::query_scalar("SELECT min(ts_ms) FROM signature_samples")
-        .fetch_one(store.sqlite_pool())
+    let oldest_sample = store
+        .query_int("SELECT min(ts_ms) FROM signature_samples")
         .await
         .unwrap();
     assert!(
-        oldest_sample.unwrap() >= now - 5 * DAY,
+        oldest_sample >= now - 5 * DAY,
         "no message outlives the retention"
     );
+
+    // Then the consume rows. The older days now hold consume rows only, so on PostgreSQL
+    // they go as whole partitions (with their keys and rollups); SQLite deletes row by row.
+    let partitions_before = partitions(&store).await;
+    store
+        .set_retention(Retention {
+            log_type: LogType::Consume,
+            days: Some(5),
+        })
+        .await
+        .unwrap();
+    let purged = purge_expired(&store, now, 37).await.unwrap();
+    let consume = purged
+        .iter()
+        .find(|p| p.log_type == LogType::Consume)
+        .unwrap();
+    assert!(consume.removed > 10, "{consume:?}");
+    assert_in_step(&store, "after purging consume rows older than 5 days").await;
+    let cutoff = errscope::domain::retention::cutoff_ms(now, 5);
+    let expired = format!("SELECT count(*) FROM logs WHERE ts_ms < {cutoff}");
+    assert_eq!(store.query_int(&expired).await.unwrap(), 0);
+    if store.backend() == Backend::Postgres {
+        assert!(
+            partitions(&store).await < partitions_before - 3,
+            "whole days dropped"
+        );
+        assert_eq!(
+            store
+                .query_int("SELECT count(*) FROM log_keys")
+                .await
+                .unwrap(),
+            store.query_int("SELECT count(*) FROM logs").await.unwrap(),
+            "every key belongs to a stored row"
+        );
+    }
+    // A purged row sent again is a new row (its key went with it), and is counted once.
+    let outcome = store.insert_batch(&batch(0)).await.unwrap();
+    assert!(
+        outcome.inserted > 100 && outcome.duplicates > 10,
+        "{outcome:?}"
+    );
+    assert_in_step(&store, "after re-sending purged rows").await;
+}
+
+/// PostgreSQL's log partitions (0 on SQLite).
+async fn partitions(store: &Store) -> i64 {
+    if store.backend() != Backend::Postgres {
+        return 0;
+    }
+    store
+        .query_int("SELECT count(*) FROM pg_inherits WHERE inhparent = 'logs'::regclass")
+        .await
+        .unwrap()
 }

@@ -35,7 +35,7 @@ async fn an_admin_export_imports_again_with_every_field() {
     assert_eq!(status, 200);
 
     let (target, dir) = common::store().await;
-    let path = dir.0.join("export.csv");
+    let path = dir.dir.0.join("export.csv");
     std::fs::write(&path, csv).unwrap();
     let mut last = (0, 0);
     let report = import(&target, &path, 7, |done, total| last = (done, total))
@@ -56,7 +56,7 @@ async fn an_admin_export_imports_again_with_every_field() {
 #[tokio::test]
 async fn ndjson_lines_that_cannot_be_stored_are_reported_and_the_rest_stored() {
     let (store, dir) = common::store().await;
-    let path = dir.0.join("logs.ndjson");
+    let path = dir.dir.0.join("logs.ndjson");
     let lines = [
         r#"{"time":"2026-11-21T10:00:00Z","user_id":1,"request_id":"a","status_code":401,"content":"Invalid token sk-abcdefghijklmnopqrstuvwx"}"#,
         "",
@@ -87,7 +87,7 @@ async fn ndjson_lines_that_cannot_be_stored_are_reported_and_the_rest_stored() {
 #[tokio::test]
 async fn a_csv_with_unknown_columns_is_refused_before_anything_is_stored() {
     let (store, dir) = common::store().await;
-    let path = dir.0.join("odd.csv");
+    let path = dir.dir.0.join("odd.csv");
     std::fs::write(
         &path,
         "time,user_id,request_id,colour\n2026-11-21T10:00:00Z,1,a,red\n",
@@ -97,14 +97,14 @@ async fn a_csv_with_unknown_columns_is_refused_before_anything_is_stored() {
     assert!(e.to_string().contains("colour"), "{e}");
     assert!(every_row(&store).await.is_empty());
 
-    let bad = dir.0.join("bad.csv");
+    let bad = dir.dir.0.join("bad.csv");
     std::fs::write(&bad, "time,user_id,request_id,status_code\n2026-11-21T10:00:00Z,1,a,5o2\n2026-11-21T10:00:00Z,1,b,502\n").unwrap();
     let report = import(&store, &bad, 10, |_, _| {}).await.unwrap();
     assert_eq!((report.inserted, report.rejected), (1, 1));
     assert_eq!(report.examples[0].line, 2);
     assert_eq!(report.examples[0].why.field, "status_code");
 
-    let missing = import(&store, &dir.0.join("nope.csv"), 10, |_, _| {})
+    let missing = import(&store, &dir.dir.0.join("nope.csv"), 10, |_, _| {})
         .await
         .unwrap_err();
     assert!(missing.to_string().contains("cannot read"), "{missing}");

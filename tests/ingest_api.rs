@@ -2,6 +2,8 @@
 //! and durability across a killed process.
 #![cfg(feature = "ssr")]
 #![recursion_limit = "256"]
+mod common;
+
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
@@ -95,21 +97,9 @@ fn http(port: u16, method: &str, path: &str, key: &str, body: &str) -> (u16, Str
     (status, json)
 }
 
-fn db() -> (String, std::path::PathBuf) {
-    let dir = std::env::temp_dir().join(format!(
-        "errscope-ingest-{}-{}",
-        std::process::id(),
-        rand_suffix()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    (format!("sqlite://{}/i.db", dir.display()), dir)
-}
-
-fn rand_suffix() -> u128 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos()
+fn db() -> (String, common::TestDb) {
+    let db = common::TestDb::new();
+    (db.url.clone(), db)
 }
 
 fn create_key(db: &str) -> String {
@@ -235,7 +225,7 @@ fn batches_are_validated_record_by_record_and_committed_once() {
         "the keyword index never saw it"
     );
     drop(server);
-    let _ = std::fs::remove_dir_all(dir);
+    drop(dir);
 }
 
 #[test]
@@ -256,5 +246,5 @@ fn an_acknowledged_batch_survives_a_killed_server() {
     let server = Server::start(&url, 3213);
     assert_eq!(count(&url), 500);
     drop(server);
-    let _ = std::fs::remove_dir_all(dir);
+    drop(dir);
 }

@@ -25,7 +25,8 @@ pub async fn purge_expired(
         let Some(days) = rule.days else { continue };
         let cutoff = cutoff_ms(now, days);
         let started_ms = now_ms();
-        let mut removed = 0;
+        // Whole days first (PostgreSQL's partitions), then the rest row by row.
+        let mut removed = store.drop_expired_partitions(rule.log_type, cutoff).await?;
         loop {
             let n = store.purge_batch(rule.log_type, cutoff, batch).await?;
             removed += n;
@@ -61,6 +62,9 @@ pub fn spawn(store: Store, every: Duration) {
         let mut timer = tokio::time::interval(every);
         loop {
             timer.tick().await;
+            if let Err(e) = store.ensure_partitions_ahead(now_ms()).await {
+                tracing::error!("creating the coming days' partitions failed: {e}");
+            }
             if let Err(e) = purge_expired(&store, now_ms(), BATCH).await {
                 tracing::error!("retention purge failed: {e}");
             }

@@ -1,5 +1,6 @@
-//! Shared by the integration tests: a store on a temporary SQLite file, rows to seed it with,
-//! and the HTTP app with signed-in sessions of each role.
+//! Shared by the integration tests: a store on a fresh database (a temporary SQLite file, or
+//! with `ERRSCOPE_TEST_STORE=postgres` a new PostgreSQL database on `ERRSCOPE_TEST_POSTGRES`,
+//! dropped afterwards), rows to seed it with, and the HTTP app with signed-in sessions.
 #![allow(dead_code)]
 use axum::body::{to_bytes, Body};
 use axum::http::{header, Request, StatusCode};
@@ -14,6 +15,76 @@ use errscope::server::ingest::{prepare, IngestRecord};
 use errscope::server::store::Store;
 
 pub struct Dir(pub std::path::PathBuf);
+
+/// The PostgreSQL server the suite runs on, when `ERRSCOPE_TEST_STORE=postgres`.
+pub fn postgres_server() -> Option<String> {
+    (std::env::var("ERRSCOPE_TEST_STORE").as_deref() == Ok("postgres")).then(|| {
+        std::env::var("ERRSCOPE_TEST_POSTGRES")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+    })
+}
+
+/// A fresh database for one test, on the backend the suite runs on; removed when dropped.
+pub struct TestDb {
+    pub url: String,
+    pub dir: Dir,
+    postgres: Option<(String, String)>,
+}
+
+impl TestDb {
+    pub fn new() -> TestDb {
+        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let dir = Dir::new();
+        match postgres_server() {
+            Some(server) => {
+                let name = format!(
+                    "errscope_test_{}_{}_{}",
+                    std::process::id(),
+                    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+                    std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .unwrap()
+                        .subsec_nanos()
+                );
+                TestDb {
+                    url: format!("{server}/{name}"),
+                    dir,
+                    postgres: Some((server, name)),
+                }
+            }
+            None => TestDb {
+                url: format!("sqlite://{}/t.db", dir.0.display()),
+                dir,
+                postgres: None,
+            },
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let Some((server, name)) = self.postgres.take() else {
+            return;
+        };
+        // Drop runs inside and outside runtimes alike: a thread of its own does the async work.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async {
+                use sqlx::Connection;
+                if let Ok(mut c) = sqlx::PgConnection::connect(&format!("{server}/postgres")).await
+                {
+                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .execute(&mut c)
+                        .await;
+                }
+            });
+        })
+        .join();
+    }
+}
 
 impl Dir {
     pub fn new() -> Dir {
@@ -36,13 +107,11 @@ impl Drop for Dir {
     }
 }
 
-pub async fn store() -> (Store, Dir) {
-    let dir = Dir::new();
-    let store = Store::connect(&format!("sqlite://{}/t.db", dir.0.display()))
-        .await
-        .unwrap();
+pub async fn store() -> (Store, TestDb) {
+    let db = TestDb::new();
+    let store = Store::connect(&db.url).await.unwrap();
     store.migrate().await.unwrap();
-    (store, dir)
+    (store, db)
 }
 
 pub fn record(i: i64, user: i64, status: u16, content: &str) -> IngestRecord {

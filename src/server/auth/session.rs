@@ -6,12 +6,14 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 use tower_sessions::cookie::{time::Duration, SameSite};
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
 use tower_sessions::{Expiry, Session, SessionManagerLayer};
-use tower_sessions_sqlx_store::SqliteStore;
+use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
 use super::viewer::Viewer;
 use crate::domain::filter::url_encode;
-use crate::server::store::Store;
+use crate::server::store::{Pool, Store};
 use crate::server::time::now_ms;
 
 pub const COOKIE: &str = "errscope_session";
@@ -47,14 +49,69 @@ pub struct SessionAuth {
     pub signed_in_ms: i64,
 }
 
+/// Sessions kept in the store's own database, whichever backend it is.
+#[derive(Clone, Debug)]
+pub enum Sessions {
+    Sqlite(SqliteStore),
+    Postgres(PostgresStore),
+}
+
+impl Sessions {
+    async fn open(store: &Store) -> Result<Sessions, sqlx::Error> {
+        Ok(match store.pool() {
+            Pool::Sqlite(p) => {
+                let s = SqliteStore::new(p.clone());
+                s.migrate().await?;
+                Sessions::Sqlite(s)
+            }
+            Pool::Postgres(p) => {
+                let s = PostgresStore::new(p.clone());
+                s.migrate().await?;
+                Sessions::Postgres(s)
+            }
+        })
+    }
+}
+
+/// Forwards each call to the backend's own store.
+macro_rules! forward {
+    ($self:ident, $s:ident => $call:expr) => {
+        match $self {
+            Sessions::Sqlite($s) => $call,
+            Sessions::Postgres($s) => $call,
+        }
+    };
+}
+
+#[async_trait::async_trait]
+impl SessionStore for Sessions {
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        forward!(self, s => s.create(record).await)
+    }
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        forward!(self, s => s.save(record).await)
+    }
+    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        forward!(self, s => s.load(id).await)
+    }
+    async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        forward!(self, s => s.delete(id).await)
+    }
+}
+
+#[async_trait::async_trait]
+impl ExpiredDeletion for Sessions {
+    async fn delete_expired(&self) -> session_store::Result<()> {
+        forward!(self, s => s.delete_expired().await)
+    }
+}
+
 pub async fn session_layer(
     store: &Store,
     settings: SessionSettings,
-) -> Result<SessionManagerLayer<SqliteStore>, sqlx::Error> {
-    let sessions = SqliteStore::new(store.sqlite_pool().clone());
-    sessions.migrate().await?;
+) -> Result<SessionManagerLayer<Sessions>, sqlx::Error> {
+    let sessions = Sessions::open(store).await?;
     {
-        use tower_sessions::session_store::ExpiredDeletion;
         let sessions = sessions.clone();
         tokio::spawn(
             sessions.continuously_delete_expired(tokio::time::Duration::from_secs(15 * 60)),

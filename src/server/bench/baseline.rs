@@ -1,15 +1,15 @@
 //! new-api's query strategy on the same rows, as the baseline: its `logs` schema and indexes,
 //! an exact `count(*)` plus `ORDER BY id DESC LIMIT 50 OFFSET n` on every page, and
 //! `LIKE '%kw%'` for a keyword (it has no keyword index).
-use sqlx::SqlitePool;
+use crate::server::store::{Backend, Sql, Store, StoreError};
 
 pub const SCHEMA: &[&str] = &[
     "DROP TABLE IF EXISTS newapi_logs",
     "CREATE TABLE newapi_logs (
-        id INTEGER PRIMARY KEY, user_id INTEGER, created_at INTEGER, type INTEGER,
-        content TEXT, username TEXT, token_name TEXT, model_name TEXT, quota INTEGER,
-        prompt_tokens INTEGER, completion_tokens INTEGER, use_time INTEGER, is_stream INTEGER,
-        channel_id INTEGER, token_id INTEGER, \"group\" TEXT, ip TEXT, request_id TEXT,
+        id BIGINT PRIMARY KEY, user_id BIGINT, created_at BIGINT, type BIGINT,
+        content TEXT, username TEXT, token_name TEXT, model_name TEXT, quota BIGINT,
+        prompt_tokens BIGINT, completion_tokens BIGINT, use_time BIGINT, is_stream BOOLEAN,
+        channel_id BIGINT, token_id BIGINT, \"group\" TEXT, ip TEXT, request_id TEXT,
         upstream_request_id TEXT, other TEXT)",
 ];
 
@@ -27,26 +27,33 @@ pub const INDEXES: &[&str] = &[
 ];
 
 /// Copies errscope's rows into new-api's shape (ids kept, times in seconds).
-pub async fn build(pool: &SqlitePool) -> Result<(), sqlx::Error> {
+pub async fn build(store: &Store) -> Result<(), StoreError> {
     for s in SCHEMA {
-        sqlx::query(s).execute(pool).await?;
+        store.run().execute(&Sql::new(*s)).await?;
     }
-    sqlx::query(
+    let other = match store.backend() {
+        Backend::Sqlite => "json_object('status_code', status_code, 'error_code', error_code)",
+        Backend::Postgres => {
+            "json_build_object('status_code', status_code, 'error_code', error_code)::text"
+        }
+    };
+    let copy = format!(
         "INSERT INTO newapi_logs (id, user_id, created_at, type, content, username, token_name,
             model_name, quota, prompt_tokens, completion_tokens, use_time, is_stream, channel_id,
             token_id, \"group\", ip, request_id, upstream_request_id, other)
          SELECT id, user_id, ts_ms / 1000, log_type, content, username, token_name, model, quota,
             prompt_tokens, completion_tokens, coalesce(latency_ms, 0) / 1000, is_stream, 0, 0, grp,
-            client_ip, request_id, upstream_request_id,
-            json_object('status_code', status_code, 'error_code', error_code)
-         FROM logs",
-    )
-    .execute(pool)
-    .await?;
+            client_ip, request_id, upstream_request_id, {other}
+         FROM logs"
+    );
+    store.run().execute(&Sql::new(copy)).await?;
     for s in INDEXES {
-        sqlx::query(s).execute(pool).await?;
+        store.run().execute(&Sql::new(*s)).await?;
     }
-    sqlx::query("ANALYZE newapi_logs").execute(pool).await?;
+    store
+        .run()
+        .execute(&Sql::new("ANALYZE newapi_logs"))
+        .await?;
     Ok(())
 }
 
@@ -60,43 +67,41 @@ pub struct Filter {
     pub offset: u64,
 }
 
-fn where_clause(f: &Filter) -> (String, Vec<String>) {
-    let mut sql = String::from(" WHERE type = 5");
-    let mut binds = Vec::new();
+fn where_clause(backend: Backend, f: &Filter) -> Sql {
+    let mut q = Sql::new(" WHERE type = 5");
     for (col, v) in &f.equal {
-        sql.push_str(&format!(" AND \"{col}\" = ?"));
-        binds.push(v.clone());
+        q.push(&format!(" AND \"{col}\" = ")).push_bind(v);
     }
     if let Some(from) = f.from_s {
-        sql.push_str(&format!(" AND created_at >= {from}"));
+        q.push(&format!(" AND created_at >= {from}"));
     }
     if let Some(s) = f.status {
         // new-api keeps the status inside the `other` JSON text.
-        sql.push_str(&format!(" AND json_extract(other, '$.status_code') = {s}"));
+        q.push(&match backend {
+            Backend::Sqlite => format!(" AND json_extract(other, '$.status_code') = {s}"),
+            Backend::Postgres => format!(" AND (other::json ->> 'status_code')::int = {s}"),
+        });
     }
     if let Some(kw) = &f.like {
-        sql.push_str(" AND content LIKE ?");
-        binds.push(format!("%{kw}%"));
+        q.push(" AND content LIKE ").push_bind(format!("%{kw}%"));
     }
-    (sql, binds)
+    q
 }
 
 /// One page as new-api serves it: the exact count, then the page at an offset.
-pub async fn page(pool: &SqlitePool, f: &Filter) -> Result<(i64, usize), sqlx::Error> {
-    let (w, binds) = where_clause(f);
-    let count_sql = format!("SELECT count(*) FROM newapi_logs{w}");
-    let mut q = sqlx::query_scalar::<_, i64>(&count_sql);
-    for b in &binds {
-        q = q.bind(b);
-    }
-    let total = q.fetch_one(pool).await?;
-    let page_sql = format!(
-        "SELECT * FROM newapi_logs{w} ORDER BY id DESC LIMIT 50 OFFSET {}",
-        f.offset
-    );
-    let mut q = sqlx::query(&page_sql);
-    for b in &binds {
-        q = q.bind(b);
-    }
-    Ok((total, q.fetch_all(pool).await?.len()))
+pub async fn page(store: &Store, f: &Filter) -> Result<(u64, usize), StoreError> {
+    let w = where_clause(store.backend(), f);
+    let count = Sql {
+        text: format!("SELECT count(*) FROM newapi_logs{}", w.text),
+        args: w.args.clone(),
+    };
+    let total = store.run().fetch_one(&count).await?.count(0);
+    let page = Sql {
+        text: format!(
+            "SELECT * FROM newapi_logs{} ORDER BY id DESC LIMIT 50 OFFSET {}",
+            w.text, f.offset
+        ),
+        args: w.args,
+    };
+    Ok((total, store.run().fetch_all(&page).await?.len()))
 }

@@ -290,7 +290,7 @@ pub async fn run(args: &BenchArgs) -> Result<bool, BoxError> {
 
     eprintln!("building new-api's table and indexes for the baseline");
     let t = Instant::now();
-    baseline::build(store.sqlite_pool()).await?;
+    baseline::build(&store).await?;
     eprintln!("  baseline ready in {:.1?}", t.elapsed());
 
     let router = app(
@@ -322,7 +322,7 @@ pub async fn run(args: &BenchArgs) -> Result<bool, BoxError> {
         let theirs = match &case.baseline {
             Some(f) => Some(
                 time_n(args.baseline_runs, |_| async {
-                    baseline::page(store.sqlite_pool(), f)
+                    baseline::page(&store, f)
                         .await
                         .map(|_| ())
                         .map_err(Into::into)
@@ -359,9 +359,9 @@ pub async fn run(args: &BenchArgs) -> Result<bool, BoxError> {
             equal: eq("request_id", &ids[i]),
             ..Default::default()
         };
-        let pool = store.sqlite_pool().clone();
+        let store = &store;
         async move {
-            baseline::page(&pool, &f)
+            baseline::page(store, &f)
                 .await
                 .map(|_| ())
                 .map_err(Into::into)

@@ -1,7 +1,5 @@
 //! Console accounts: who signs in, their role and the relay user id they own.
-use sqlx::Row;
-
-use super::{Store, StoreError};
+use super::{DbRow, Sql, Store, StoreError};
 use crate::domain::access::{Account, Role};
 
 /// An account with what sign-in needs (never sent to the browser).
@@ -26,19 +24,18 @@ pub enum AccountChange {
 const COLUMNS: &str =
     "id, username, role, relay_user_id, disabled, password_hash, session_epoch FROM accounts";
 
-fn to_stored(r: &sqlx::sqlite::SqliteRow) -> StoredAccount {
-    let role: String = r.get(2);
+fn to_stored(r: &DbRow) -> StoredAccount {
     StoredAccount {
         account: Account {
-            id: r.get(0),
-            username: r.get(1),
+            id: r.int(0),
+            username: r.text(1),
             // The CHECK constraint admits only the three names.
-            role: Role::parse(&role).unwrap_or(Role::User),
-            relay_user_id: r.get(3),
-            disabled: r.get::<i64, _>(4) != 0,
+            role: Role::parse(&r.text(2)).unwrap_or(Role::User),
+            relay_user_id: r.opt_int(3),
+            disabled: r.int(4) != 0,
         },
-        password_hash: r.get(5),
-        session_epoch: r.get(6),
+        password_hash: r.text(5),
+        session_epoch: r.int(6),
     }
 }
 
@@ -66,52 +63,44 @@ impl Store {
         relay_user_id: Option<i64>,
         now_ms: i64,
     ) -> Result<i64, StoreError> {
-        let done = sqlx::query(
+        let q = Sql::new(
             "INSERT INTO accounts (username, password_hash, role, relay_user_id, created_ms) \
-             VALUES (?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(username)
         .bind(password_hash)
         .bind(role.as_str())
         .bind(relay_user_id)
-        .bind(now_ms)
-        .execute(self.pool())
-        .await
-        .map_err(conflict)?;
-        Ok(done.last_insert_rowid())
+        .bind(now_ms);
+        Ok(self.run().fetch_one(&q).await.map_err(conflict)?.int(0))
     }
 
     pub async fn account_by_username(
         &self,
         username: &str,
     ) -> Result<Option<StoredAccount>, StoreError> {
-        let row = sqlx::query(&format!("SELECT {COLUMNS} WHERE username = ?"))
-            .bind(username)
-            .fetch_optional(self.pool())
-            .await?;
-        Ok(row.as_ref().map(to_stored))
+        // Usernames are unique whatever their case (a lower() index on PostgreSQL, NOCASE on SQLite).
+        let q = Sql::new(format!(
+            "SELECT {COLUMNS} WHERE lower(username) = lower($1)"
+        ))
+        .bind(username);
+        Ok(self.run().fetch_optional(&q).await?.as_ref().map(to_stored))
     }
 
     pub async fn account(&self, id: i64) -> Result<Option<StoredAccount>, StoreError> {
-        let row = sqlx::query(&format!("SELECT {COLUMNS} WHERE id = ?"))
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await?;
-        Ok(row.as_ref().map(to_stored))
+        let q = Sql::new(format!("SELECT {COLUMNS} WHERE id = $1")).bind(id);
+        Ok(self.run().fetch_optional(&q).await?.as_ref().map(to_stored))
     }
 
     pub async fn accounts(&self) -> Result<Vec<Account>, StoreError> {
-        let rows = sqlx::query(&format!("SELECT {COLUMNS} ORDER BY username"))
-            .fetch_all(self.pool())
-            .await?;
+        let q = Sql::new(format!("SELECT {COLUMNS} ORDER BY username"));
+        let rows = self.run().fetch_all(&q).await?;
         Ok(rows.iter().map(|r| to_stored(r).account).collect())
     }
 
     pub async fn count_accounts(&self) -> Result<u64, StoreError> {
-        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM accounts")
-            .fetch_one(self.pool())
-            .await?;
-        Ok(n.max(0) as u64)
+        let q = Sql::new("SELECT count(*) FROM accounts");
+        Ok(self.run().fetch_one(&q).await?.count(0))
     }
 
     /// Applies a change; false when there is no such account. Changes that lower what an
@@ -121,28 +110,22 @@ impl Store {
         id: i64,
         change: &AccountChange,
     ) -> Result<bool, StoreError> {
+        let set = |column: &str| {
+            Sql::new(format!(
+                "UPDATE accounts SET {column} = $2, session_epoch = session_epoch + 1 WHERE id = $1"
+            ))
+            .bind(id)
+        };
         let q = match change {
-            AccountChange::Role(r) => sqlx::query(
-                "UPDATE accounts SET role = ?, session_epoch = session_epoch + 1 WHERE id = ?",
-            )
-            .bind(r.as_str()),
-            AccountChange::RelayUserId(u) => sqlx::query(
-                "UPDATE accounts SET relay_user_id = ?, session_epoch = session_epoch + 1 WHERE id = ?",
-            )
-            .bind(*u),
-            AccountChange::Disabled(d) => sqlx::query(
-                "UPDATE accounts SET disabled = ?, session_epoch = session_epoch + 1 WHERE id = ?",
-            )
-            .bind(*d as i64),
-            AccountChange::PasswordHash(h) => sqlx::query(
-                "UPDATE accounts SET password_hash = ?, session_epoch = session_epoch + 1 WHERE id = ?",
-            )
-            .bind(h),
+            AccountChange::Role(r) => set("role").bind(r.as_str()),
+            AccountChange::RelayUserId(u) => set("relay_user_id").bind(*u),
+            AccountChange::Disabled(d) => set("disabled").bind(i64::from(*d)),
+            AccountChange::PasswordHash(h) => set("password_hash").bind(h),
             AccountChange::SignOutEverywhere => {
-                sqlx::query("UPDATE accounts SET session_epoch = session_epoch + 1 WHERE id = ?")
+                Sql::new("UPDATE accounts SET session_epoch = session_epoch + 1 WHERE id = $1")
+                    .bind(id)
             }
         };
-        let done = q.bind(id).execute(self.pool()).await.map_err(conflict)?;
-        Ok(done.rows_affected() == 1)
+        Ok(self.run().execute(&q).await.map_err(conflict)? == 1)
     }
 }

@@ -1,14 +1,12 @@
 //! The lookup audit: support and admin reads of other users' requests.
-use sqlx::Row;
-
-use super::{Store, StoreError};
+use super::{Sql, Store, StoreError};
 use crate::domain::access::{Lookup, LookupKind, Role};
 
 impl Store {
     pub async fn record_lookup(&self, lookup: &Lookup, account_id: i64) -> Result<(), StoreError> {
-        sqlx::query(
+        let q = Sql::new(
             "INSERT INTO lookup_audit (ts_ms, account_id, username, role, log_id, request_id, \
-             relay_user_id, how) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+             relay_user_id, how) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(lookup.ts_ms)
         .bind(account_id)
@@ -17,32 +15,32 @@ impl Store {
         .bind(lookup.log_id)
         .bind(&lookup.request_id)
         .bind(lookup.relay_user_id)
-        .bind(lookup.how.as_str())
-        .execute(self.pool())
-        .await?;
+        .bind(lookup.how.as_str());
+        self.run().execute(&q).await?;
         Ok(())
     }
 
     /// The newest lookups first.
     pub async fn lookups(&self, limit: u32) -> Result<Vec<Lookup>, StoreError> {
-        let rows = sqlx::query(
+        let q = Sql::new(
             "SELECT ts_ms, username, role, log_id, request_id, relay_user_id, how \
-             FROM lookup_audit ORDER BY ts_ms DESC, id DESC LIMIT ?",
+             FROM lookup_audit ORDER BY ts_ms DESC, id DESC LIMIT $1",
         )
-        .bind(limit)
-        .fetch_all(self.pool())
-        .await?;
-        Ok(rows
+        .bind(limit);
+        Ok(self
+            .run()
+            .fetch_all(&q)
+            .await?
             .iter()
             .map(|r| Lookup {
-                ts_ms: r.get(0),
-                username: r.get(1),
+                ts_ms: r.int(0),
+                username: r.text(1),
                 // Written from a Role and a LookupKind only.
-                role: Role::parse(r.get(2)).unwrap_or(Role::Support),
-                log_id: r.get(3),
-                request_id: r.get(4),
-                relay_user_id: r.get(5),
-                how: LookupKind::parse(r.get(6)).unwrap_or(LookupKind::Details),
+                role: Role::parse(&r.text(2)).unwrap_or(Role::Support),
+                log_id: r.int(3),
+                request_id: r.text(4),
+                relay_user_id: r.int(5),
+                how: LookupKind::parse(&r.text(6)).unwrap_or(LookupKind::Details),
             })
             .collect())
     }

@@ -1,7 +1,5 @@
 //! Group Health reads: the counts of a window, who the errors touched, signature samples and scope.
-use sqlx::Row;
-
-use super::{rollup, Store, StoreError};
+use super::{rollup, DbRow, Sql, Store, StoreError};
 use crate::domain::attribution::Attribution;
 use crate::domain::health::{Count, Signature};
 use crate::domain::log::LogType;
@@ -34,15 +32,11 @@ pub struct SignatureScope {
     pub top_token_count: u64,
 }
 
-use super::count_at as n;
-
 /// The (status code, entry id) signature in columns `i` and `i + 1`.
-fn signature_at(r: &sqlx::sqlite::SqliteRow, i: usize) -> Signature {
+fn signature_at(r: &DbRow, i: usize) -> Signature {
     Signature {
-        status: r
-            .get::<Option<i64>, _>(i)
-            .and_then(|s| u16::try_from(s).ok()),
-        entry_id: r.get(i + 1),
+        status: r.opt_int(i).and_then(|s| u16::try_from(s).ok()),
+        entry_id: r.opt_text(i + 1),
     }
 }
 
@@ -59,32 +53,32 @@ impl Store {
         to: i64,
         bucket_ms: i64,
     ) -> Result<HealthCounts, StoreError> {
-        let bucket = "iif(t < ?1, ?2, ?1 + (t - ?1) / ?3 * ?3)";
+        let bucket = "CASE WHEN t < $1 THEN $2 ELSE $1 + (t - $1) / $3 * $3 END";
         let totals_sql = format!(
-            "SELECT {bucket}, grp, log_type, NULL, NULL, NULL, sum(n) FROM {} GROUP BY 1, 2, 3",
+            "SELECT {bucket}, grp, log_type, CAST(NULL AS BIGINT), CAST(NULL AS TEXT), \
+             CAST(NULL AS TEXT), CAST(sum(n) AS BIGINT) FROM {} GROUP BY 1, 2, 3",
             rollup::totals_source(prev_from, to, bucket_ms)
         );
         let errors_sql = format!(
-            "SELECT {bucket}, grp, log_type, status_code, entry_id, attribution, sum(n) FROM {} \
-             WHERE log_type = 5 GROUP BY 1, 2, 3, 4, 5, 6",
+            "SELECT {bucket}, grp, log_type, status_code, entry_id, attribution, CAST(sum(n) AS BIGINT) \
+             FROM {} WHERE log_type = 5 GROUP BY 1, 2, 3, 4, 5, 6",
             rollup::counts_source(from, to, bucket_ms)
         );
         let read = |sql: String| async move {
-            let rows = sqlx::query(&sql)
+            let q = Sql::new(sql)
                 .bind(from)
                 .bind(prev_from)
-                .bind(bucket_ms.max(1))
-                .fetch_all(self.pool())
-                .await?;
+                .bind(bucket_ms.max(1));
+            let rows = self.run().fetch_all(&q).await?;
             Ok::<_, StoreError>(
                 rows.iter()
                     .map(|r| Count {
-                        t_ms: r.get(0),
-                        group: r.get(1),
-                        error: r.get::<i64, _>(2) == LogType::Error.as_i64(),
+                        t_ms: r.int(0),
+                        group: r.text(1),
+                        error: r.int(2) == LogType::Error.as_i64(),
                         signature: signature_at(r, 3),
-                        attribution: r.get::<Option<&str>, _>(5).and_then(Attribution::parse),
-                        n: n(r, 6),
+                        attribution: r.opt_text(5).as_deref().and_then(Attribution::parse),
+                        n: r.count(6),
                     })
                     .collect::<Vec<Count>>(),
             )
@@ -95,45 +89,46 @@ impl Store {
 
     /// Distinct tokens, users and models that errors touched, per group.
     pub async fn health_affected(&self, from: i64, to: i64) -> Result<Vec<Affected>, StoreError> {
-        let rows = if rollup::aligned(from, to, rollup::QUARTER_MS) {
-            sqlx::query(
-                "SELECT grp, count(DISTINCT iif(kind = 0, value, NULL)), \
-                 count(DISTINCT iif(kind = 1, value, NULL)), count(DISTINCT iif(kind = 2, value, NULL)) \
-                 FROM health_members WHERE quarter >= ? AND quarter < ? GROUP BY grp",
+        let q = if rollup::aligned(from, to, rollup::QUARTER_MS) {
+            Sql::new(
+                "SELECT grp, count(DISTINCT CASE WHEN kind = 0 THEN value END), \
+                 count(DISTINCT CASE WHEN kind = 1 THEN value END), \
+                 count(DISTINCT CASE WHEN kind = 2 THEN value END) \
+                 FROM health_members WHERE quarter >= $1 AND quarter < $2 GROUP BY grp",
             )
             .bind(from / rollup::QUARTER_MS)
             .bind(to / rollup::QUARTER_MS)
         } else {
-            sqlx::query(
+            Sql::new(
                 "SELECT grp, count(DISTINCT token_name), count(DISTINCT user_id), count(DISTINCT model) \
-                 FROM logs WHERE log_type = 5 AND ts_ms >= ? AND ts_ms < ? GROUP BY grp",
+                 FROM logs WHERE log_type = 5 AND ts_ms >= $1 AND ts_ms < $2 GROUP BY grp",
             )
             .bind(from)
             .bind(to)
-        }
-        .fetch_all(self.pool())
-        .await?;
-        Ok(rows
+        };
+        Ok(self
+            .run()
+            .fetch_all(&q)
+            .await?
             .iter()
             .map(|r| Affected {
-                group: r.get(0),
-                tokens: n(r, 1),
-                users: n(r, 2),
-                models: n(r, 3),
+                group: r.text(0),
+                tokens: r.count(1),
+                users: r.count(2),
+                models: r.count(3),
             })
             .collect())
     }
 
     /// The newest message of each error signature (kept by ingest in `signature_samples`).
     pub async fn signature_messages(&self) -> Result<Vec<(Signature, String)>, StoreError> {
-        let rows = sqlx::query(
+        let q = Sql::new(
             "SELECT nullif(status_code, 0), nullif(entry_id, ''), content FROM signature_samples",
-        )
-        .fetch_all(self.pool())
-        .await?;
+        );
+        let rows = self.run().fetch_all(&q).await?;
         Ok(rows
             .iter()
-            .map(|r| (signature_at(r, 0), r.get::<String, _>(2)))
+            .map(|r| (signature_at(r, 0), r.text(2)))
             .collect())
     }
 
@@ -144,56 +139,53 @@ impl Store {
         from: i64,
         to: i64,
     ) -> Result<SignatureScope, StoreError> {
-        let totals = self
-            .signature_query(sig, groups, from, to, "count(*), count(DISTINCT token_name), count(DISTINCT user_id), min(ts_ms), max(ts_ms)", "")
-            .await?;
-        let top = self
-            .signature_query(
-                sig,
-                groups,
-                from,
-                to,
-                "token_name, count(*)",
-                " GROUP BY token_name ORDER BY 2 DESC LIMIT 1",
-            )
-            .await?;
+        if groups.is_empty() {
+            return Ok(SignatureScope::default());
+        }
+        let totals = Store::signature_query(
+            sig,
+            groups,
+            (from, to),
+            "count(*), count(DISTINCT token_name), count(DISTINCT user_id), min(ts_ms), max(ts_ms)",
+            "",
+        );
+        let top = Store::signature_query(
+            sig,
+            groups,
+            (from, to),
+            "token_name, count(*)",
+            " GROUP BY token_name ORDER BY 2 DESC LIMIT 1",
+        );
+        let totals = self.run().fetch_one(&totals).await?;
+        let top = self.run().fetch_optional(&top).await?;
         Ok(SignatureScope {
-            count: n(&totals, 0),
-            tokens: n(&totals, 1),
-            users: n(&totals, 2),
-            first_ms: totals.get::<Option<i64>, _>(3).unwrap_or(0),
-            last_ms: totals.get::<Option<i64>, _>(4).unwrap_or(0),
-            top_token: top.get::<Option<String>, _>(0).unwrap_or_default(),
-            top_token_count: n(&top, 1),
+            count: totals.count(0),
+            tokens: totals.count(1),
+            users: totals.count(2),
+            first_ms: totals.opt_int(3).unwrap_or(0),
+            last_ms: totals.opt_int(4).unwrap_or(0),
+            top_token: top.as_ref().and_then(|t| t.opt_text(0)).unwrap_or_default(),
+            top_token_count: top.as_ref().map_or(0, |t| t.count(1)),
         })
     }
 
-    async fn signature_query(
-        &self,
+    /// `SELECT select FROM logs` for one signature's errors in `groups` and `[from, to)`.
+    fn signature_query(
         sig: &Signature,
         groups: &[String],
-        from: i64,
-        to: i64,
+        (from, to): (i64, i64),
         select: &str,
         tail: &str,
-    ) -> Result<sqlx::sqlite::SqliteRow, StoreError> {
-        let mut qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new(format!(
-            "SELECT {select} FROM logs WHERE log_type = 5 AND status_code IS "
-        ));
-        qb.push_bind(sig.status.map(i64::from))
-            .push(" AND entry_id IS ")
-            .push_bind(sig.entry_id.clone())
-            .push(" AND ts_ms >= ")
+    ) -> Sql {
+        let mut q = Sql::new(format!("SELECT {select} FROM logs WHERE log_type = 5"));
+        super::logs::push_signature(&mut q, sig.status, sig.entry_id.as_deref());
+        q.push(" AND ts_ms >= ")
             .push_bind(from)
             .push(" AND ts_ms < ")
             .push_bind(to)
-            .push(" AND grp IN (");
-        let mut sep = qb.separated(", ");
-        for g in groups {
-            sep.push_bind(g.clone());
-        }
-        qb.push(")");
-        qb.push(tail);
-        Ok(qb.build().fetch_one(self.pool()).await?)
+            .push(" AND grp IN ")
+            .push_tuple(groups.iter().map(String::as_str));
+        q.push(tail);
+        q
     }
 }

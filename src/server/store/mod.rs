@@ -1,36 +1,59 @@
 //! The store: every read takes the viewer's `Visibility`, so scoping happens here, not in pages.
+//! One `Store` over SQLite or PostgreSQL, chosen by the database URL; queries are written once
+//! in `sql::Sql` and each dialect's own SQL appears only where the two differ.
 mod accounts;
 mod audit;
+mod connect;
 mod health;
+mod insert;
 mod keys;
+mod logs;
+mod partitions;
 mod retention;
 pub mod rollup;
-mod sqlite;
+mod sql;
 
 pub use accounts::{AccountChange, StoredAccount};
+pub use connect::StoreOptions;
 pub use health::{Affected, HealthCounts, SignatureScope};
 pub use keys::IngestKey;
+pub use sql::Backend;
 
-pub use sqlite::Store;
+use sql::{Db, OnPool};
+pub(crate) use sql::{DbRow, Sql};
+
+#[derive(Clone)]
+pub struct Store {
+    db: Db,
+    /// PostgreSQL: the daily log partitions known to exist.
+    partitions: partitions::Known,
+}
+
+/// A store's pool, by backend.
+pub enum Pool<'a> {
+    Sqlite(&'a sqlx::SqlitePool),
+    Postgres(&'a sqlx::PgPool),
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("cannot open the database {url}: {source}")]
-    Connect { url: String, source: sqlx::Error },
+    #[error("cannot open the database {url}: {reason}")]
+    Connect { url: String, reason: String },
+    #[error(
+        "the database {url} holds migration {version}, which this errscope does not know: \
+         it was written by a newer errscope; run that version or a newer one"
+    )]
+    SchemaNewer { url: String, version: i64 },
     #[error("database migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
-    #[error("unsupported database URL {0}: use sqlite://path/to/file.db")]
+    #[error(
+        "unsupported database URL {0}: use sqlite://path/to/file.db or postgres://user@host/db"
+    )]
     UnsupportedUrl(String),
     #[error("{0}")]
     Conflict(String),
     #[error("database error: {0}")]
     Db(#[from] sqlx::Error),
-}
-
-/// A non-negative count from column `i` (NULL reads as 0).
-pub(crate) fn count_at(r: &sqlx::sqlite::SqliteRow, i: usize) -> u64 {
-    use sqlx::Row;
-    r.get::<Option<i64>, _>(i).unwrap_or(0).max(0) as u64
 }
 
 /// Which rows a viewer may see.
@@ -53,3 +76,44 @@ pub struct InsertOutcome {
 }
 
 pub use crate::domain::filter::Facets;
+
+impl Store {
+    pub fn backend(&self) -> Backend {
+        self.db.backend()
+    }
+
+    /// Runs one statement on the pool.
+    pub(crate) fn run(&self) -> OnPool<'_> {
+        OnPool(&self.db)
+    }
+
+    pub(crate) async fn begin(&self) -> Result<sql::Tx, StoreError> {
+        Ok(self.db.begin().await?)
+    }
+
+    /// The backend's own pool, for what shares the database (sessions, the benchmark's baseline).
+    pub fn pool(&self) -> Pool<'_> {
+        match &self.db {
+            Db::Sqlite(p) => Pool::Sqlite(p),
+            Db::Postgres(p) => Pool::Postgres(p),
+        }
+    }
+
+    /// Raw SQL for tests that check the tables from outside: one integer (NULL reads as 0).
+    #[doc(hidden)]
+    pub async fn query_int(&self, sql: &str) -> Result<i64, StoreError> {
+        Ok(self
+            .run()
+            .fetch_one(&Sql::new(sql))
+            .await?
+            .opt_int(0)
+            .unwrap_or(0))
+    }
+
+    /// Raw SQL for tests: the first column of every row, as text.
+    #[doc(hidden)]
+    pub async fn query_texts(&self, sql: &str) -> Result<Vec<String>, StoreError> {
+        let rows = self.run().fetch_all(&Sql::new(sql)).await?;
+        Ok(rows.iter().map(|r| r.text(0)).collect())
+    }
+}

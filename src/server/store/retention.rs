@@ -1,7 +1,5 @@
 //! Retention settings, the batched purge of expired rows, and the record of each purge.
-use sqlx::Row;
-
-use super::{rollup, Store, StoreError};
+use super::{rollup, Backend, Sql, Store, StoreError};
 use crate::domain::log::LogType;
 use crate::domain::retention::{PurgeReport, Retention};
 
@@ -10,13 +8,14 @@ const TYPES: [LogType; 2] = [LogType::Error, LogType::Consume];
 impl Store {
     /// Both log types' retention, error rows first.
     pub async fn retention(&self) -> Result<Vec<Retention>, StoreError> {
-        let rows = sqlx::query("SELECT log_type, days FROM retention")
-            .fetch_all(self.pool())
+        let rows = self
+            .run()
+            .fetch_all(&Sql::new("SELECT log_type, days FROM retention"))
             .await?;
         let days_of = |t: LogType| {
             rows.iter()
-                .find(|r| r.get::<i64, _>(0) == t.as_i64())
-                .and_then(|r| u32::try_from(r.get::<i64, _>(1)).ok())
+                .find(|r| r.int(0) == t.as_i64())
+                .and_then(|r| u32::try_from(r.int(1)).ok())
         };
         Ok(TYPES
             .into_iter()
@@ -29,17 +28,15 @@ impl Store {
 
     pub async fn set_retention(&self, r: Retention) -> Result<(), StoreError> {
         let q = match r.days {
-            Some(days) => sqlx::query(
-                "INSERT INTO retention (log_type, days) VALUES (?, ?) \
+            Some(days) => Sql::new(
+                "INSERT INTO retention (log_type, days) VALUES ($1, $2) \
                  ON CONFLICT (log_type) DO UPDATE SET days = excluded.days",
             )
             .bind(r.log_type.as_i64())
             .bind(i64::from(days)),
-            None => {
-                sqlx::query("DELETE FROM retention WHERE log_type = ?").bind(r.log_type.as_i64())
-            }
+            None => Sql::new("DELETE FROM retention WHERE log_type = $1").bind(r.log_type.as_i64()),
         };
-        q.execute(self.pool()).await?;
+        self.run().execute(&q).await?;
         Ok(())
     }
 
@@ -52,17 +49,28 @@ impl Store {
         cutoff_ms: i64,
         limit: u32,
     ) -> Result<u64, StoreError> {
-        let mut tx = self.pool().begin().await?;
-        let deleted = sqlx::query(&format!(
-            "DELETE FROM logs WHERE id IN (SELECT id FROM logs \
-             WHERE log_type = ? AND ts_ms < ? ORDER BY ts_ms LIMIT ?) RETURNING {}",
-            rollup::RETURNED
-        ))
-        .bind(log_type.as_i64())
-        .bind(cutoff_ms)
-        .bind(limit)
-        .fetch_all(&mut *tx)
-        .await?;
+        let mut tx = self.begin().await?;
+        let returned = rollup::RETURNED;
+        let sql = match self.backend() {
+            Backend::Sqlite => format!(
+                "DELETE FROM logs WHERE id IN (SELECT id FROM logs \
+                 WHERE log_type = $1 AND ts_ms < $2 ORDER BY ts_ms LIMIT $3) RETURNING {returned}"
+            ),
+            // The idempotency keys go with their rows; (ts_ms, id) finds each in its partition.
+            Backend::Postgres => format!(
+                "WITH d AS (DELETE FROM logs WHERE (ts_ms, id) IN (SELECT ts_ms, id FROM logs \
+                 WHERE log_type = $1 AND ts_ms < $2 ORDER BY ts_ms LIMIT $3) \
+                 RETURNING request_id, attempt, {returned}), \
+                 k AS (DELETE FROM log_keys USING d \
+                 WHERE log_keys.request_id = d.request_id AND log_keys.attempt = d.attempt) \
+                 SELECT {returned} FROM d"
+            ),
+        };
+        let q = Sql::new(sql)
+            .bind(log_type.as_i64())
+            .bind(cutoff_ms)
+            .bind(i64::from(limit));
+        let deleted = tx.fetch_all(&q).await?;
         let counted: Vec<rollup::Counted> = deleted.iter().map(rollup::Counted::from_row).collect();
         rollup::apply(&mut tx, &counted, -1).await?;
         tx.commit().await?;
@@ -70,39 +78,39 @@ impl Store {
     }
 
     pub async fn record_purge(&self, r: &PurgeReport) -> Result<(), StoreError> {
-        sqlx::query(
+        let q = Sql::new(
             "INSERT INTO retention_runs (started_ms, finished_ms, log_type, days, cutoff_ms, removed) \
-             VALUES (?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(r.started_ms)
         .bind(r.finished_ms)
         .bind(r.log_type.as_i64())
         .bind(i64::from(r.days))
         .bind(r.cutoff_ms)
-        .bind(i64::try_from(r.removed).unwrap_or(i64::MAX))
-        .execute(self.pool())
-        .await?;
+        .bind(i64::try_from(r.removed).unwrap_or(i64::MAX));
+        self.run().execute(&q).await?;
         Ok(())
     }
 
     /// The newest purges first.
     pub async fn purge_reports(&self, limit: u32) -> Result<Vec<PurgeReport>, StoreError> {
-        let rows = sqlx::query(
+        let q = Sql::new(
             "SELECT log_type, days, cutoff_ms, removed, started_ms, finished_ms \
-             FROM retention_runs ORDER BY id DESC LIMIT ?",
+             FROM retention_runs ORDER BY id DESC LIMIT $1",
         )
-        .bind(limit)
-        .fetch_all(self.pool())
-        .await?;
-        Ok(rows
+        .bind(limit);
+        Ok(self
+            .run()
+            .fetch_all(&q)
+            .await?
             .iter()
             .map(|r| PurgeReport {
-                log_type: LogType::from_i64(r.get(0)).unwrap_or(LogType::Error),
-                days: u32::try_from(r.get::<i64, _>(1)).unwrap_or(0),
-                cutoff_ms: r.get(2),
-                removed: u64::try_from(r.get::<i64, _>(3)).unwrap_or(0),
-                started_ms: r.get(4),
-                finished_ms: r.get(5),
+                log_type: LogType::from_i64(r.int(0)).unwrap_or(LogType::Error),
+                days: u32::try_from(r.int(1)).unwrap_or(0),
+                cutoff_ms: r.int(2),
+                removed: r.count(3),
+                started_ms: r.int(4),
+                finished_ms: r.int(5),
             })
             .collect())
     }

@@ -5,10 +5,8 @@
 //! by the insert are never counted.
 use std::collections::HashMap;
 
-use sqlx::sqlite::SqliteRow;
-use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
-
-use super::StoreError;
+use super::sql::Tx;
+use super::{DbRow, Sql, StoreError};
 use crate::domain::log::LogType;
 
 pub const QUARTER_MS: i64 = 900_000;
@@ -25,7 +23,7 @@ pub(super) fn counts_source(from: i64, to: i64, bucket_ms: i64) -> String {
         (from, to, bucket_ms),
         "grp, log_type, nullif(status_code, 0) AS status_code, nullif(entry_id, '') AS entry_id, \
          nullif(attribution, '') AS attribution, n FROM health_rollup",
-        "grp, log_type, status_code, entry_id, attribution, 1 AS n FROM logs",
+        "grp, log_type, status_code, entry_id, attribution, CAST(1 AS BIGINT) AS n FROM logs",
     )
 }
 
@@ -35,7 +33,7 @@ pub(super) fn totals_source(from: i64, to: i64, bucket_ms: i64) -> String {
     window_source(
         (from, to, bucket_ms),
         "grp, log_type, n FROM health_totals",
-        "grp, log_type, 1 AS n FROM logs",
+        "grp, log_type, CAST(1 AS BIGINT) AS n FROM logs",
     )
 }
 
@@ -46,12 +44,12 @@ pub(super) fn totals_source(from: i64, to: i64, bucket_ms: i64) -> String {
 fn window_source((from, to, bucket_ms): (i64, i64, i64), rollup: &str, logs: &str) -> String {
     if aligned(from, to, bucket_ms) {
         format!(
-            "(SELECT quarter * {QUARTER_MS} AS t, {rollup} WHERE quarter >= {} AND quarter < {})",
+            "(SELECT quarter * {QUARTER_MS} AS t, {rollup} WHERE quarter >= {} AND quarter < {}) src",
             from / QUARTER_MS,
             to / QUARTER_MS
         )
     } else {
-        format!("(SELECT ts_ms AS t, {logs} WHERE ts_ms >= {from} AND ts_ms < {to})")
+        format!("(SELECT ts_ms AS t, {logs} WHERE ts_ms >= {from} AND ts_ms < {to}) src")
     }
 }
 
@@ -76,31 +74,47 @@ pub(super) struct Counted {
 
 impl Counted {
     /// Reads a row of `RETURNED`.
-    pub(super) fn from_row(r: &SqliteRow) -> Counted {
+    pub(super) fn from_row(r: &DbRow) -> Counted {
         Counted {
-            ts_ms: r.get(0),
-            grp: r.get(1),
-            log_type: r.get(2),
-            status_code: r.get::<Option<i64>, _>(3).unwrap_or(0),
-            entry_id: r.get::<Option<String>, _>(4).unwrap_or_default(),
-            attribution: r.get::<Option<String>, _>(5).unwrap_or_default(),
-            token_name: r.get(6),
-            user_id: r.get(7),
-            model: r.get(8),
-            content: r.get(9),
+            ts_ms: r.int(0),
+            grp: r.text(1),
+            log_type: r.int(2),
+            status_code: r.opt_int(3).unwrap_or(0),
+            entry_id: r.opt_text(4).unwrap_or_default(),
+            attribution: r.opt_text(5).unwrap_or_default(),
+            token_name: r.text(6),
+            user_id: r.int(7),
+            model: r.text(8),
+            content: r.text(9),
         }
     }
+}
+
+const ROLLUP_TABLES: [&str; 3] = ["health_rollup", "health_totals", "health_members"];
+
+/// Forgets every rollup of `[lo, hi)` (whole quarters) and the samples up to `hi`: what a
+/// dropped partition held.
+pub(super) async fn forget_span(tx: &mut Tx, lo: i64, hi: i64) -> Result<(), StoreError> {
+    for table in ROLLUP_TABLES {
+        let q = Sql::new(format!(
+            "DELETE FROM {table} WHERE quarter >= $1 AND quarter < $2"
+        ));
+        tx.execute(
+            &q.bind(lo.div_euclid(QUARTER_MS))
+                .bind(hi.div_euclid(QUARTER_MS)),
+        )
+        .await?;
+    }
+    tx.execute(&Sql::new("DELETE FROM signature_samples WHERE ts_ms < $1").bind(hi))
+        .await?;
+    Ok(())
 }
 
 type CountKey<'a> = (i64, &'a str, i64, i64, &'a str, &'a str);
 type MemberKey<'a> = (i64, &'a str, i64, String);
 
 /// Adds (`sign` 1) or subtracts (`sign` -1) rows from the rollups; drops rows that reach zero.
-pub(super) async fn apply(
-    tx: &mut SqliteConnection,
-    rows: &[Counted],
-    sign: i64,
-) -> Result<(), StoreError> {
+pub(super) async fn apply(tx: &mut Tx, rows: &[Counted], sign: i64) -> Result<(), StoreError> {
     if rows.is_empty() {
         return Ok(());
     }
@@ -140,82 +154,79 @@ pub(super) async fn apply(
     }
     let counts: Vec<_> = counts.into_iter().collect();
     for chunk in counts.chunks(4_000) {
-        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
+        let mut q = Sql::new(
             "INSERT INTO health_rollup (quarter, grp, log_type, status_code, entry_id, attribution, n) ",
         );
-        qb.push_values(chunk, |mut b, ((q, g, t, s, e, a), n)| {
-            b.push_bind(*q)
-                .push_bind(*g)
-                .push_bind(*t)
-                .push_bind(*s)
-                .push_bind(*e)
-                .push_bind(*a)
-                .push_bind(*n);
+        q.push_values(chunk, |((qr, g, t, s, e, a), n)| {
+            vec![
+                (*qr).into(),
+                (*g).into(),
+                (*t).into(),
+                (*s).into(),
+                (*e).into(),
+                (*a).into(),
+                (*n).into(),
+            ]
         });
-        qb.push(
+        q.push(
             " ON CONFLICT (quarter, grp, log_type, status_code, entry_id, attribution) \
-             DO UPDATE SET n = n + excluded.n",
+             DO UPDATE SET n = health_rollup.n + excluded.n",
         );
-        qb.build().execute(&mut *tx).await?;
+        tx.execute(&q).await?;
     }
     let totals: Vec<_> = totals.into_iter().collect();
     for chunk in totals.chunks(8_000) {
-        let mut qb: QueryBuilder<Sqlite> =
-            QueryBuilder::new("INSERT INTO health_totals (quarter, grp, log_type, n) ");
-        qb.push_values(chunk, |mut b, ((q, g, t), n)| {
-            b.push_bind(*q).push_bind(*g).push_bind(*t).push_bind(*n);
+        let mut q = Sql::new("INSERT INTO health_totals (quarter, grp, log_type, n) ");
+        q.push_values(chunk, |((qr, g, t), n)| {
+            vec![(*qr).into(), (*g).into(), (*t).into(), (*n).into()]
         });
-        qb.push(" ON CONFLICT (quarter, grp, log_type) DO UPDATE SET n = n + excluded.n");
-        qb.build().execute(&mut *tx).await?;
+        q.push(
+            " ON CONFLICT (quarter, grp, log_type) DO UPDATE SET n = health_totals.n + excluded.n",
+        );
+        tx.execute(&q).await?;
     }
     let members: Vec<_> = members.into_iter().collect();
     for chunk in members.chunks(6_000) {
-        let mut qb: QueryBuilder<Sqlite> =
-            QueryBuilder::new("INSERT INTO health_members (quarter, grp, kind, value, n) ");
-        qb.push_values(chunk, |mut b, ((q, g, k, v), n)| {
-            b.push_bind(*q)
-                .push_bind(*g)
-                .push_bind(*k)
-                .push_bind(v.as_str())
-                .push_bind(*n);
+        let mut q = Sql::new("INSERT INTO health_members (quarter, grp, kind, value, n) ");
+        q.push_values(chunk, |((qr, g, k, v), n)| {
+            vec![
+                (*qr).into(),
+                (*g).into(),
+                (*k).into(),
+                v.as_str().into(),
+                (*n).into(),
+            ]
         });
-        qb.push(" ON CONFLICT (quarter, grp, kind, value) DO UPDATE SET n = n + excluded.n");
-        qb.build().execute(&mut *tx).await?;
+        q.push(
+            " ON CONFLICT (quarter, grp, kind, value) DO UPDATE SET n = health_members.n + excluded.n",
+        );
+        tx.execute(&q).await?;
     }
     if sign > 0 {
         for ((status, entry), (ts, content)) in samples {
-            sqlx::query(
-                "INSERT INTO signature_samples (status_code, entry_id, ts_ms, content) VALUES (?, ?, ?, ?) \
+            let q = Sql::new(
+                "INSERT INTO signature_samples (status_code, entry_id, ts_ms, content) VALUES ($1, $2, $3, $4) \
                  ON CONFLICT (status_code, entry_id) DO UPDATE SET ts_ms = excluded.ts_ms, \
-                 content = excluded.content WHERE excluded.ts_ms >= ts_ms",
-            )
-            .bind(status)
-            .bind(entry)
-            .bind(ts)
-            .bind(content)
-            .execute(&mut *tx)
-            .await?;
+                 content = excluded.content WHERE excluded.ts_ms >= signature_samples.ts_ms",
+            );
+            tx.execute(&q.bind(status).bind(entry).bind(ts).bind(content))
+                .await?;
         }
     } else {
         let mut quarters: Vec<i64> = counts.iter().map(|((q, ..), _)| *q).collect();
         quarters.sort_unstable();
         quarters.dedup();
-        for table in ["health_rollup", "health_totals", "health_members"] {
-            let mut qb: QueryBuilder<Sqlite> =
-                QueryBuilder::new(format!("DELETE FROM {table} WHERE n <= 0 AND quarter IN ("));
-            let mut list = qb.separated(", ");
-            for q in &quarters {
-                list.push_bind(*q);
-            }
-            qb.push(")");
-            qb.build().execute(&mut *tx).await?;
+        for table in ROLLUP_TABLES {
+            let mut q = Sql::new(format!("DELETE FROM {table} WHERE n <= 0 AND quarter IN "));
+            q.push_tuple(quarters.iter().copied());
+            tx.execute(&q).await?;
         }
         // A sample whose row is gone must not outlive the retention.
         let newest_deleted = rows.iter().map(|r| r.ts_ms).max().unwrap_or(0);
-        sqlx::query("DELETE FROM signature_samples WHERE ts_ms <= ?")
-            .bind(newest_deleted)
-            .execute(&mut *tx)
-            .await?;
+        tx.execute(
+            &Sql::new("DELETE FROM signature_samples WHERE ts_ms <= $1").bind(newest_deleted),
+        )
+        .await?;
     }
     Ok(())
 }

@@ -1,0 +1,443 @@
+//! Reading logs: keyset pages, capped counts, single rows, request lookups, the impact scope
+//! of a row and the pick lists. The keyword filter is each backend's own: SQLite's FTS5
+//! trigram index, PostgreSQL's pg_trgm index under ILIKE.
+use super::{Backend, DbRow, Facets, Sql, Store, StoreError, Visibility};
+use crate::domain::attribution::Attribution;
+use crate::domain::filter::{Cursor, LogFilter, COUNT_CAP};
+use crate::domain::log::{LogRow, LogType};
+use crate::domain::scope::ImpactScope;
+use crate::domain::status::StatusRange;
+
+const COLUMNS: &str =
+    "id, ts_ms, log_type, user_id, username, token_name, grp, model, request_id, \
+    attempt, upstream_request_id, status_code, error_code, error_type, content, latency_ms, is_stream, \
+    prompt_tokens, completion_tokens, quota, attribution, entry_id, channel, retries, client_ip";
+
+impl Store {
+    /// Error rows in all, uncapped (for the benchmark's deep page).
+    pub async fn count_exact_errors(&self) -> Result<u64, StoreError> {
+        let q = Sql::new("SELECT count(*) FROM logs WHERE log_type = 5");
+        Ok(self.run().fetch_one(&q).await?.count(0))
+    }
+
+    /// The keyset position after `depth` error rows, newest first.
+    pub async fn cursor_at_depth(&self, depth: u64) -> Result<Option<Cursor>, StoreError> {
+        let q = Sql::new(
+            "SELECT ts_ms, id FROM logs WHERE log_type = 5 ORDER BY ts_ms DESC, id DESC LIMIT 1 OFFSET $1",
+        )
+        .bind(depth.saturating_sub(1) as i64);
+        Ok(self.run().fetch_optional(&q).await?.map(|r| Cursor {
+            ts_ms: r.int(0),
+            id: r.int(1),
+        }))
+    }
+
+    /// Up to `n` request ids spread evenly over the table.
+    pub async fn sample_request_ids(&self, n: i64) -> Result<Vec<String>, StoreError> {
+        let max = self
+            .run()
+            .fetch_one(&Sql::new("SELECT coalesce(max(id), 0) FROM logs"))
+            .await?
+            .int(0);
+        let step = (max / n.max(1)).max(1);
+        let q = Sql::new(
+            "WITH RECURSIVE k(v) AS (SELECT CAST(1 AS BIGINT) UNION ALL SELECT v + 1 FROM k WHERE v < $1) \
+             SELECT request_id FROM logs WHERE id IN (SELECT v * $2 FROM k)",
+        )
+        .bind(n)
+        .bind(step);
+        let rows = self.run().fetch_all(&q).await?;
+        Ok(rows.iter().map(|r| r.text(0)).collect())
+    }
+
+    pub async fn is_empty(&self) -> Result<bool, StoreError> {
+        let q = Sql::new("SELECT count(*) FROM (SELECT 1 FROM logs LIMIT 1) x");
+        Ok(self.run().fetch_one(&q).await?.int(0) == 0)
+    }
+
+    /// One page of rows, newest first, after the filter's cursor.
+    pub async fn list(&self, f: &LogFilter, vis: Visibility) -> Result<Vec<LogRow>, StoreError> {
+        let mut q = Sql::new(format!("SELECT {COLUMNS} FROM "));
+        let backend = self.backend();
+        match self.status_branches(f).await? {
+            // A class or list of codes: one keyset-ordered page per code, merged. A range on
+            // the status index would sort every matching row instead.
+            Some(codes) if codes.is_empty() => return Ok(Vec::new()),
+            Some(codes) => {
+                q.push("(");
+                for (i, code) in codes.into_iter().enumerate() {
+                    if i > 0 {
+                        q.push(" UNION ALL ");
+                    }
+                    let one = LogFilter {
+                        status: vec![StatusRange::exact(code)],
+                        ..f.clone()
+                    };
+                    q.push(&format!("SELECT * FROM (SELECT {COLUMNS} FROM logs"));
+                    push_where(&mut q, backend, &one, vis, true, KeywordPlan::ByMatches);
+                    push_page_order(&mut q, f);
+                    q.push(&format!(") b{i}"));
+                }
+                q.push(") u");
+            }
+            None => {
+                q.push("logs");
+                let plan = self.keyword_plan(f, vis).await?;
+                push_where(&mut q, backend, f, vis, true, plan);
+            }
+        }
+        push_page_order(&mut q, f);
+        let rows = self.run().fetch_all(&q).await?;
+        Ok(rows.iter().map(to_log_row).collect())
+    }
+
+    /// Walks the time index when the keyword is the only narrowing filter and its matches are
+    /// common enough that the walk to a page (about `page * rows / matches` index entries) is
+    /// shorter than fetching and sorting every match (`matches` row reads, ~10x an entry).
+    async fn keyword_plan(
+        &self,
+        f: &LogFilter,
+        vis: Visibility,
+    ) -> Result<KeywordPlan, StoreError> {
+        const MATCHES_CAP: i64 = 100_000;
+        const ROW_READ_COST: f64 = 10.0;
+        let Some(k) = f.keyword.as_deref().filter(|k| k.chars().count() >= 3) else {
+            return Ok(KeywordPlan::ByMatches);
+        };
+        // PostgreSQL's planner weighs the trigram index against the time index itself.
+        if self.backend() == Backend::Postgres {
+            return Ok(KeywordPlan::ByMatches);
+        }
+        let narrowed = vis != Visibility::All
+            || f.user_id.is_some()
+            || f.model.is_some()
+            || f.token.is_some()
+            || f.group.is_some()
+            || f.request_id.is_some()
+            || f.entry_id.is_some()
+            || f.attribution.is_some()
+            || !f.status.is_empty();
+        if narrowed {
+            return Ok(KeywordPlan::ByMatches);
+        }
+        let q = Sql::new(
+            "SELECT (SELECT count(*) FROM (SELECT 1 FROM logs_fts WHERE logs_fts MATCH $1 LIMIT $2)), \
+                    (SELECT coalesce(max(id), 0) FROM logs)",
+        )
+        .bind(fts_phrase(k))
+        .bind(MATCHES_CAP);
+        let row = self.run().fetch_one(&q).await?;
+        let (matches, rows) = (row.int(0), row.int(1));
+        let walk = f64::from(f.page_size + 1) * rows as f64 / matches.max(1) as f64;
+        Ok(if walk < ROW_READ_COST * matches as f64 {
+            KeywordPlan::ByTime
+        } else {
+            KeywordPlan::ByMatches
+        })
+    }
+
+    /// The codes to page through one by one, when the filter names several (a class or a
+    /// list) and no keyword drives the query; None to run it as one query.
+    async fn status_branches(&self, f: &LogFilter) -> Result<Option<Vec<u16>>, StoreError> {
+        const MAX_BRANCHES: usize = 64;
+        let several = f.status.len() > 1 || f.status.iter().any(|r| !r.is_exact());
+        if !several || f.keyword.is_some() {
+            return Ok(None);
+        }
+        let known = self
+            .run()
+            .fetch_all(&Sql::new("SELECT code FROM status_codes ORDER BY code"))
+            .await?;
+        let codes: Vec<u16> = known
+            .iter()
+            .filter_map(|r| u16::try_from(r.int(0)).ok())
+            .filter(|c| f.status.iter().any(|r| r.contains(*c)))
+            .collect();
+        Ok((codes.len() <= MAX_BRANCHES).then_some(codes))
+    }
+
+    /// Matching rows, counted exactly up to `COUNT_CAP` (then `COUNT_CAP + 1`).
+    pub async fn count(&self, f: &LogFilter, vis: Visibility) -> Result<u64, StoreError> {
+        let mut q = Sql::new("SELECT count(*) FROM (SELECT 1 FROM logs");
+        push_where(
+            &mut q,
+            self.backend(),
+            f,
+            vis,
+            false,
+            KeywordPlan::ByMatches,
+        );
+        q.push(" LIMIT ")
+            .push_bind(COUNT_CAP as i64 + 1)
+            .push(") x");
+        Ok(self.run().fetch_one(&q).await?.count(0))
+    }
+
+    pub async fn get(&self, id: i64, vis: Visibility) -> Result<Option<LogRow>, StoreError> {
+        let mut q = Sql::new(format!("SELECT {COLUMNS} FROM logs WHERE id = "));
+        q.push_bind(id);
+        if let Visibility::User(u) = vis {
+            q.push(" AND user_id = ").push_bind(u);
+        }
+        Ok(self
+            .run()
+            .fetch_optional(&q)
+            .await?
+            .as_ref()
+            .map(to_log_row))
+    }
+
+    /// The newest row with this request_id that the viewer may see.
+    pub async fn find_request(
+        &self,
+        request_id: &str,
+        vis: Visibility,
+    ) -> Result<Option<i64>, StoreError> {
+        let mut q = Sql::new("SELECT id FROM logs WHERE request_id = ");
+        q.push_bind(request_id);
+        if let Visibility::User(u) = vis {
+            q.push(" AND user_id = ").push_bind(u);
+        }
+        q.push(" ORDER BY attempt DESC LIMIT 1");
+        Ok(self.run().fetch_optional(&q).await?.map(|r| r.int(0)))
+    }
+
+    /// Same-signature failures (status code and catalogue entry) around a row: in its group,
+    /// and in other groups. Counts only; rows of other users are never returned.
+    pub async fn impact_scope(
+        &self,
+        row: &LogRow,
+        window_minutes: i64,
+    ) -> Result<ImpactScope, StoreError> {
+        let (lo, hi) = (
+            row.ts_ms - window_minutes * 60_000,
+            row.ts_ms + window_minutes * 60_000,
+        );
+        let same_group = "CASE WHEN grp = $1 THEN";
+        let mut q = Sql::new(format!(
+            "SELECT sum({same_group} 1 ELSE 0 END), count(DISTINCT {same_group} token_name END), \
+                    count(DISTINCT {same_group} user_id END), count(DISTINCT {same_group} model END), \
+                    min({same_group} ts_ms END), max({same_group} ts_ms END), \
+                    sum(CASE WHEN grp = $1 AND token_name = $2 THEN 1 ELSE 0 END), \
+                    count(DISTINCT CASE WHEN grp <> $1 THEN grp END), \
+                    sum(CASE WHEN grp <> $1 THEN 1 ELSE 0 END) \
+             FROM logs WHERE log_type = 5 AND ts_ms BETWEEN $3 AND $4"
+        ))
+        .bind(&row.group)
+        .bind(&row.token_name)
+        .bind(lo)
+        .bind(hi);
+        push_signature(&mut q, row.status_code, row.entry_id.as_deref());
+        let r = self.run().fetch_one(&q).await?;
+        Ok(ImpactScope {
+            window_minutes,
+            in_group: r.count(0),
+            tokens: r.count(1),
+            users: r.count(2),
+            models: r.count(3),
+            first_ms: r.opt_int(4).unwrap_or(0),
+            last_ms: r.opt_int(5).unwrap_or(0),
+            same_token: r.count(6),
+            other_groups: r.count(7),
+            other_group_failures: r.count(8),
+        })
+    }
+
+    pub async fn facets(&self, vis: Visibility) -> Result<Facets, StoreError> {
+        let mut q = Sql::new("SELECT DISTINCT kind, value FROM facets");
+        if let Visibility::User(u) = vis {
+            q.push(" WHERE user_id = ").push_bind(u);
+        }
+        q.push(" ORDER BY kind, value LIMIT 3000");
+        let mut f = Facets::default();
+        for r in self.run().fetch_all(&q).await? {
+            let value = r.text(1);
+            match r.text(0).as_str() {
+                "model" => f.models.push(value),
+                "token" => f.tokens.push(value),
+                _ => f.groups.push(value),
+            }
+        }
+        Ok(f)
+    }
+}
+
+fn push_page_order(q: &mut Sql, f: &LogFilter) {
+    q.push(" ORDER BY ts_ms DESC, id DESC LIMIT ");
+    q.push_bind(i64::from(f.page_size) + 1);
+}
+
+/// A status code and catalogue entry as conditions that each column's index can serve
+/// (`IS NULL` for none, never `IS NOT DISTINCT FROM`, which PostgreSQL cannot index).
+pub(super) fn push_signature(q: &mut Sql, status: Option<u16>, entry_id: Option<&str>) {
+    match status {
+        Some(s) => q.push(" AND status_code = ").push_bind(i64::from(s)),
+        None => q.push(" AND status_code IS NULL"),
+    };
+    match entry_id {
+        Some(e) => q.push(" AND entry_id = ").push_bind(e),
+        None => q.push(" AND entry_id IS NULL"),
+    };
+}
+
+/// A keyword as an FTS5 phrase: with the trigram index, a case-insensitive substring.
+fn fts_phrase(k: &str) -> String {
+    format!("\"{}\"", k.replace('"', "\"\""))
+}
+
+/// A keyword as an ILIKE pattern for a case-insensitive substring (`\` escapes).
+fn like_pattern(k: &str) -> String {
+    let escaped = k
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+/// How a keyword narrows a page on SQLite: fetch every match by id and sort them (rare
+/// words), or walk the time index newest first and test each row against the matches (common
+/// words, whose first page is near the top; the unary `+` keeps SQLite from driving the
+/// query by id).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum KeywordPlan {
+    ByMatches,
+    ByTime,
+}
+
+/// The WHERE clause every list and count shares.
+fn push_where(
+    q: &mut Sql,
+    backend: Backend,
+    f: &LogFilter,
+    vis: Visibility,
+    with_cursor: bool,
+    plan: KeywordPlan,
+) {
+    q.push(" WHERE 1 = 1");
+    if let Visibility::User(u) = vis {
+        q.push(" AND user_id = ").push_bind(u);
+    }
+    if let Some(t) = f.log_type {
+        q.push(" AND log_type = ").push_bind(t.as_i64());
+    }
+    if let Some(u) = f.user_id {
+        q.push(" AND user_id = ").push_bind(u);
+    }
+    if let Some(v) = f.from_ms {
+        q.push(" AND ts_ms >= ").push_bind(v);
+    }
+    if let Some(v) = f.to_ms {
+        q.push(" AND ts_ms <= ").push_bind(v);
+    }
+    for (col, value) in [
+        ("model", &f.model),
+        ("token_name", &f.token),
+        ("grp", &f.group),
+        ("request_id", &f.request_id),
+        ("entry_id", &f.entry_id),
+    ] {
+        if let Some(v) = value {
+            q.push(&format!(" AND {col} = ")).push_bind(v);
+        }
+    }
+    if !f.status.is_empty() {
+        q.push(" AND (");
+        for (i, r) in f.status.iter().enumerate() {
+            if i > 0 {
+                q.push(" OR ");
+            }
+            if r.is_exact() {
+                q.push("status_code = ").push_bind(i64::from(r.lo));
+            } else {
+                q.push("status_code BETWEEN ")
+                    .push_bind(i64::from(r.lo))
+                    .push(" AND ")
+                    .push_bind(i64::from(r.hi));
+            }
+        }
+        q.push(")");
+    }
+    if let Some(a) = f.attribution {
+        q.push(" AND attribution = ").push_bind(a.as_str());
+    }
+    if let Some(k) = &f.keyword {
+        push_keyword(q, backend, k, plan);
+    }
+    if with_cursor {
+        if let Some(c) = f.cursor {
+            q.push(" AND (ts_ms < ")
+                .push_bind(c.ts_ms)
+                .push(" OR (ts_ms = ")
+                .push_bind(c.ts_ms)
+                .push(" AND id < ")
+                .push_bind(c.id)
+                .push("))");
+        }
+    }
+}
+
+/// A case-insensitive substring of the content, through each backend's trigram index.
+fn push_keyword(q: &mut Sql, backend: Backend, k: &str, plan: KeywordPlan) {
+    match backend {
+        Backend::Postgres => {
+            q.push(" AND content ILIKE ").push_bind(like_pattern(k));
+        }
+        // Trigram index: a quoted phrase matches a case-insensitive substring.
+        Backend::Sqlite if k.chars().count() >= 3 => {
+            q.push(if plan == KeywordPlan::ByTime {
+                " AND +id IN (SELECT rowid FROM logs_fts WHERE logs_fts MATCH "
+            } else {
+                " AND id IN (SELECT rowid FROM logs_fts WHERE logs_fts MATCH "
+            })
+            .push_bind(fts_phrase(k))
+            .push(")");
+        }
+        Backend::Sqlite => {
+            q.push(" AND instr(lower(content), lower(")
+                .push_bind(k)
+                .push(")) > 0");
+        }
+    }
+}
+
+/// A row of `COLUMNS`.
+fn to_log_row(r: &DbRow) -> LogRow {
+    LogRow {
+        id: r.int(0),
+        ts_ms: r.int(1),
+        log_type: LogType::from_i64(r.int(2)).unwrap_or_default(),
+        user_id: r.int(3),
+        username: r.text(4),
+        token_name: r.text(5),
+        group: r.text(6),
+        model: r.text(7),
+        request_id: r.text(8),
+        attempt: r.int(9),
+        upstream_request_id: r.opt_text(10),
+        status_code: r.opt_int(11).and_then(|s| u16::try_from(s).ok()),
+        error_code: r.opt_text(12),
+        error_type: r.opt_text(13),
+        content: r.text(14),
+        latency_ms: r.opt_int(15),
+        is_stream: r.flag(16),
+        prompt_tokens: r.int(17),
+        completion_tokens: r.int(18),
+        quota: r.int(19),
+        attribution: r.opt_text(20).as_deref().and_then(Attribution::parse),
+        entry_id: r.opt_text(21),
+        channel: r.opt_text(22),
+        retries: r.opt_text(23),
+        client_ip: r.opt_text(24),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::like_pattern;
+
+    #[test]
+    fn like_patterns_match_wildcards_literally() {
+        assert_eq!(like_pattern("50%_off"), "%50\\%\\_off%");
+        assert_eq!(like_pattern("a\\b"), "%a\\\\b%");
+    }
+}
