@@ -5,6 +5,9 @@ import * as fs from 'node:fs';
 
 const port = Number(process.env.E2E_PORT ?? 3107);
 const dbDir = fs.mkdtempSync(path.join(os.tmpdir(), 'errscope-e2e-'));
+// A fresh database per run: SQLite by default, or E2E_DATABASE_URL (scripts/test points it
+// at a new PostgreSQL database for the second pass).
+const databaseUrl = process.env.E2E_DATABASE_URL ?? `sqlite://${dbDir}/e2e.db`;
 
 export default defineConfig({
   testDir: './tests',
@@ -30,7 +33,7 @@ export default defineConfig({
   ],
   webServer: {
     command: `target/release/errscope serve --addr 127.0.0.1:${port} --demo-rows 20000 ` +
-      `--database-url sqlite://${dbDir}/e2e.db`,
+      `--database-url ${databaseUrl}`,
     cwd: '..',
     env: { LEPTOS_SITE_ROOT: 'target/site', ERRSCOPE_LOG: 'warn' },
     url: `http://127.0.0.1:${port}/healthz`,

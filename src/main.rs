@@ -2,7 +2,7 @@
 use clap::Parser;
 use errscope::server::auth::accounts::{self, NewAccount};
 use errscope::server::cli::{
-    Cli, Command, ImportCommand, KeyCommand, RetentionCommand, ServeArgs, UserCommand,
+    Cli, Command, DbArgs, ImportCommand, KeyCommand, RetentionCommand, ServeArgs, UserCommand,
 };
 use errscope::server::{demo, explain, http, retention, store::Store, time::now_ms};
 
@@ -32,8 +32,8 @@ fn init_tracing(filter: &str, format: &str) {
     }
 }
 
-async fn open(url: &str) -> Result<Store, Box<dyn std::error::Error>> {
-    let store = Store::connect(url).await?;
+async fn open(db: &DbArgs) -> Result<Store, Box<dyn std::error::Error>> {
+    let store = Store::connect_with(&db.database_url, &db.options()).await?;
     store.migrate().await?;
     Ok(store)
 }
@@ -41,7 +41,7 @@ async fn open(url: &str) -> Result<Store, Box<dyn std::error::Error>> {
 async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
         Command::Serve(args) => {
-            let store = open(&cli.db.database_url).await?;
+            let store = open(&cli.db).await?;
             if args.demo && store.is_empty().await? {
                 let started = std::time::Instant::now();
                 let n = demo::load(&store, args.demo_rows, 7, now_ms()).await?;
@@ -74,11 +74,14 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             http::serve(store, &args).await?;
         }
         Command::Migrate => {
-            open(&cli.db.database_url).await?;
-            println!("migrations applied to {}", cli.db.database_url);
+            let store = open(&cli.db).await?;
+            println!(
+                "migrations applied to the {} database",
+                store.backend().as_str()
+            );
         }
         Command::Demo(args) => {
-            let store = open(&cli.db.database_url).await?;
+            let store = open(&cli.db).await?;
             let started = std::time::Instant::now();
             let n = demo::load(&store, args.rows, args.seed, now_ms()).await?;
             let created = demo::create_accounts(&store).await?;
@@ -88,7 +91,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             );
         }
         Command::User(cmd) => {
-            let store = open(&cli.db.database_url).await?;
+            let store = open(&cli.db).await?;
             match cmd {
                 UserCommand::Add {
                     username,
@@ -123,7 +126,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             }
         }
         Command::Key(cmd) => {
-            let store = open(&cli.db.database_url).await?;
+            let store = open(&cli.db).await?;
             match cmd {
                 KeyCommand::Create { name } => {
                     let key = store.create_ingest_key(&name, now_ms()).await?;
@@ -153,7 +156,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             consume,
             batch,
         }) => {
-            let store = open(&cli.db.database_url).await?;
+            let store = open(&cli.db).await?;
             let bar = progress_bar("{bar:40} {pos}/{len} rows ({per_sec}, eta {eta})")?;
             let report = errscope::server::import::newapi::import(
                 &store,
@@ -177,7 +180,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             }
         }
         Command::Import(ImportCommand::File { path, batch }) => {
-            let store = open(&cli.db.database_url).await?;
+            let store = open(&cli.db).await?;
             let bar = progress_bar("{bar:40} {bytes}/{total_bytes} ({bytes_per_sec}, eta {eta})")?;
             let report =
                 errscope::server::import::file::import(&store, &path, batch, |done, total| {
@@ -207,7 +210,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             }
         }
         Command::Retention(cmd) => {
-            let store = open(&cli.db.database_url).await?;
+            let store = open(&cli.db).await?;
             retention_command(&store, cmd).await?;
         }
         Command::Bench(args) => {

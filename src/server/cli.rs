@@ -27,7 +27,8 @@ pub struct Cli {
 
 #[derive(Args, Debug, Clone)]
 pub struct DbArgs {
-    /// Database URL: `sqlite://path/file.db` (created if missing).
+    /// Database URL: `sqlite://path/file.db` or `postgres://user:pass@host:5432/db`
+    /// (created if missing; TLS with `?sslmode=require` or `verify-full&sslrootcert=ca.pem`).
     #[arg(
         long,
         env = "ERRSCOPE_DATABASE_URL",
@@ -35,6 +36,40 @@ pub struct DbArgs {
         global = true
     )]
     pub database_url: String,
+    /// Connections in the database pool.
+    #[arg(
+        long,
+        env = "ERRSCOPE_DB_POOL_SIZE",
+        default_value_t = 8,
+        global = true
+    )]
+    pub db_pool_size: u32,
+    /// PostgreSQL: cancel any statement running longer than this (milliseconds, 0: never).
+    #[arg(
+        long,
+        env = "ERRSCOPE_DB_STATEMENT_TIMEOUT_MS",
+        default_value_t = 30_000,
+        global = true
+    )]
+    pub db_statement_timeout_ms: u64,
+    /// How long to wait for the database: a connection from a busy pool, or the server.
+    #[arg(
+        long,
+        env = "ERRSCOPE_DB_CONNECT_TIMEOUT_MS",
+        default_value_t = 10_000,
+        global = true
+    )]
+    pub db_connect_timeout_ms: u64,
+}
+
+impl DbArgs {
+    pub fn options(&self) -> crate::server::store::StoreOptions {
+        crate::server::store::StoreOptions {
+            max_connections: self.db_pool_size,
+            statement_timeout_ms: self.db_statement_timeout_ms,
+            acquire_timeout_ms: self.db_connect_timeout_ms,
+        }
+    }
 }
 
 #[derive(Subcommand, Debug)]

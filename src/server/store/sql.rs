@@ -175,10 +175,18 @@ macro_rules! get {
 
 impl DbRow {
     pub fn int(&self, i: usize) -> i64 {
-        get!(self, i, i64)
+        self.opt_int(i).unwrap_or_else(|| get!(self, i, i64))
     }
+    /// An integer column; PostgreSQL's 4-byte integers (literals, `count` of a small type)
+    /// widen to i64 as SQLite's always are.
     pub fn opt_int(&self, i: usize) -> Option<i64> {
-        get!(self, i, Option<i64>)
+        match self {
+            DbRow::Sqlite(r) => r.get(i),
+            DbRow::Postgres(r) => r
+                .try_get::<Option<i32>, _>(i)
+                .map(|v| v.map(i64::from))
+                .unwrap_or_else(|_| r.get(i)),
+        }
     }
     /// A non-negative count (NULL reads as 0).
     pub fn count(&self, i: usize) -> u64 {
