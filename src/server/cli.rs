@@ -155,7 +155,11 @@ pub struct BenchArgs {
     /// SQLite file for the dataset (replaced); default: a file in the temp folder.
     #[arg(long)]
     pub db_path: Option<String>,
-    /// Keep the database file afterwards.
+    /// Run on PostgreSQL instead: the server's URL without a database name (e.g.
+    /// postgres://postgres@127.0.0.1:5432); a fresh database errscope_bench is used.
+    #[arg(long)]
+    pub postgres: Option<String>,
+    /// Keep the database afterwards.
     #[arg(long)]
     pub keep: bool,
     #[arg(long, default_value_t = 7)]

@@ -70,7 +70,11 @@ pub struct Filter {
 fn where_clause(backend: Backend, f: &Filter) -> Sql {
     let mut q = Sql::new(" WHERE type = 5");
     for (col, v) in &f.equal {
-        q.push(&format!(" AND \"{col}\" = ")).push_bind(v);
+        q.push(&format!(" AND \"{col}\" = "));
+        match v.parse::<i64>() {
+            Ok(n) if *col == "user_id" => q.push_bind(n),
+            _ => q.push_bind(v),
+        };
     }
     if let Some(from) = f.from_s {
         q.push(&format!(" AND created_at >= {from}"));

@@ -17,7 +17,9 @@ use crate::server::auth::accounts::{create, NewAccount};
 use crate::server::auth::session::SessionSettings;
 use crate::server::cli::{BenchArgs, ServeArgs};
 use crate::server::http::router::{app, leptos_options};
-use crate::server::store::{Store, Visibility};
+use sqlx::migrate::MigrateDatabase;
+
+use crate::server::store::{Backend, Store, StoreOptions, Visibility};
 use crate::server::time::now_ms;
 use report::{Measure, Outcome, Target};
 
@@ -271,11 +273,31 @@ async fn load(store: &Store, rows: usize, seed: u64) -> Result<(u64, Duration), 
 
 pub async fn run(args: &BenchArgs) -> Result<bool, BoxError> {
     let path = args.database_path();
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{path}{suffix}"));
-    }
-    let store = Store::connect(&format!("sqlite://{path}")).await?;
+    let url = match &args.postgres {
+        Some(server) => {
+            let url = format!("{}/errscope_bench", server.trim_end_matches('/'));
+            let _ = sqlx::Postgres::force_drop_database(&url).await;
+            url
+        }
+        None => {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{path}{suffix}"));
+            }
+            format!("sqlite://{path}")
+        }
+    };
+    // No statement timeout: building the baseline's indexes on 10M rows takes a while.
+    let options = StoreOptions {
+        statement_timeout_ms: 0,
+        ..StoreOptions::default()
+    };
+    let store = Store::connect_with(&url, &options).await?;
     store.migrate().await?;
+    let path = if args.postgres.is_some() {
+        url.clone()
+    } else {
+        path
+    };
     let mut outcomes = Vec::new();
 
     eprintln!("loading {} demo rows into {path}", args.rows);
@@ -423,11 +445,20 @@ pub async fn run(args: &BenchArgs) -> Result<bool, BoxError> {
     ));
 
     outcomes.extend(report::page_weight(&args.site_root));
-    let ok = report::print(&outcomes, args.rows);
+    let ok = report::print(&outcomes, args.rows, store.backend());
     if !args.keep {
+        let backend = store.backend();
+        drop(router);
         drop(store);
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{path}{suffix}"));
+        match backend {
+            Backend::Postgres => {
+                let _ = sqlx::Postgres::force_drop_database(&url).await;
+            }
+            Backend::Sqlite => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{path}{suffix}"));
+                }
+            }
         }
     }
     Ok(ok || args.report_only)

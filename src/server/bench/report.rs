@@ -1,4 +1,5 @@
 //! Latency summaries, the brief's targets, and the printed table.
+use crate::server::store::Backend;
 use std::io::Write;
 use std::time::Duration;
 
@@ -161,8 +162,12 @@ pub fn page_weight(site_root: &str) -> Vec<Outcome> {
 }
 
 /// Prints the table; true when every target is met.
-pub fn print(outcomes: &[Outcome], rows: usize) -> bool {
-    println!("\nerrscope bench: {rows} rows, SQLite (times in ms: median / p95 / p99)\n");
+pub fn print(outcomes: &[Outcome], rows: usize, backend: Backend) -> bool {
+    let backend = match backend {
+        Backend::Sqlite => "SQLite",
+        Backend::Postgres => "PostgreSQL",
+    };
+    println!("\nerrscope bench: {rows} rows, {backend} (times in ms: median / p95 / p99)\n");
     println!(
         "{:<34} {:>24} {:>22} {:>9}  targets",
         "query", "errscope", "new-api strategy", "ratio"
