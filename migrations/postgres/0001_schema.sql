@@ -1,8 +1,8 @@
 -- errscope on PostgreSQL: the same tables as the SQLite migrations 0001-0009 reach, written
 -- for scale. Times are Unix milliseconds (UTC); integers are BIGINT throughout.
 
--- One row per client request, partitioned by day on ts_ms. Partitions are created by errscope
--- ahead of time and for the days a batch brings (logs_d<days since 1970>), and dropped whole
+-- One row per client request, partitioned by week on ts_ms. Partitions are created by errscope
+-- ahead of time and for the weeks a batch brings (logs_w<weeks since 1970>), and dropped whole
 -- by retention. The key (ts_ms, id) lets a row be found in its partition; `id` alone orders
 -- ties and names a row in URLs. Growth path: with Citus, distribute by user_id and the keys
 -- become (user_id, ts_ms, id).

@@ -95,8 +95,15 @@ impl Store {
 
     /// Refreshes the query planner's statistics after a bulk load. A full pass on SQLite: a
     /// sampled one (`analysis_limit`) rated every index alike, and the planner chose poorly.
+    /// PostgreSQL also vacuums, which moves the trigram index's pending entries into the index
+    /// proper (until then the planner shuns it and a keyword scans; autovacuum does the same
+    /// in a running server).
     pub async fn analyze(&self) -> Result<(), StoreError> {
-        self.run().execute(&Sql::new("ANALYZE")).await?;
+        let sql = match self.backend() {
+            Backend::Sqlite => "ANALYZE",
+            Backend::Postgres => "VACUUM ANALYZE",
+        };
+        self.run().execute(&Sql::new(sql)).await?;
         Ok(())
     }
 

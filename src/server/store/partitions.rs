@@ -1,6 +1,8 @@
-//! PostgreSQL's daily log partitions: created ahead of time (a week ahead at start and on every
-//! retention run) and on demand for the days a batch brings, and dropped whole by retention
-//! when every row in them has expired. SQLite has one table and nothing to do here.
+//! PostgreSQL's weekly log partitions: created ahead of time (two weeks ahead at start and on
+//! every retention run) and on demand for the weeks a batch brings, and dropped whole by
+//! retention when every row in them has expired. Weeks, not days: the planner weighs every
+//! partition's indexes for each query, and a month of daily partitions cost more to plan
+//! than to run. SQLite has one table and nothing to do here.
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
@@ -8,8 +10,8 @@ use super::sql::Tx;
 use super::{rollup, Backend, Sql, Store, StoreError};
 use crate::domain::log::LogType;
 
-pub const DAY_MS: i64 = 86_400_000;
-const DAYS_AHEAD: i64 = 7;
+pub const WEEK_MS: i64 = 7 * 86_400_000;
+const WEEKS_AHEAD: i64 = 2;
 /// Serialises partition DDL between errscope processes sharing a database.
 const DDL_LOCK: i64 = 0x6572_7273_636f_7065;
 
@@ -18,31 +20,31 @@ const DDL_LOCK: i64 = 0x6572_7273_636f_7065;
 pub(super) struct Known(Arc<Mutex<HashSet<i64>>>);
 
 impl Known {
-    fn missing(&self, days: &mut Vec<i64>) {
+    fn missing(&self, weeks: &mut Vec<i64>) {
         let known = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        days.retain(|d| !known.contains(d));
+        weeks.retain(|w| !known.contains(w));
     }
 
-    fn add(&self, days: &[i64]) {
+    fn add(&self, weeks: &[i64]) {
         let mut known = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        known.extend(days.iter().copied());
+        known.extend(weeks.iter().copied());
     }
 
-    fn forget(&self, day: i64) {
+    fn forget(&self, week: i64) {
         self.0
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .remove(&day);
+            .remove(&week);
     }
 }
 
-/// The partition holding day `day` (days since the Unix epoch, UTC).
-fn name(day: i64) -> String {
-    format!("logs_d{}", day).replace('-', "m")
+/// The partition holding week `week` (whole weeks since the Unix epoch, UTC).
+fn name(week: i64) -> String {
+    format!("logs_w{}", week).replace('-', "m")
 }
 
-fn day_of(name: &str) -> Option<i64> {
-    name.strip_prefix("logs_d")?.replace('m', "-").parse().ok()
+fn week_of(name: &str) -> Option<i64> {
+    name.strip_prefix("logs_w")?.replace('m', "-").parse().ok()
 }
 
 impl Store {
@@ -54,39 +56,39 @@ impl Store {
         if self.backend() != Backend::Postgres {
             return Ok(());
         }
-        let mut days: Vec<i64> = times.map(|t| t.div_euclid(DAY_MS)).collect();
-        days.sort_unstable();
-        days.dedup();
-        self.partitions.missing(&mut days);
-        if days.is_empty() {
+        let mut weeks: Vec<i64> = times.map(|t| t.div_euclid(WEEK_MS)).collect();
+        weeks.sort_unstable();
+        weeks.dedup();
+        self.partitions.missing(&mut weeks);
+        if weeks.is_empty() {
             return Ok(());
         }
         let mut tx = self.begin().await?;
         tx.execute(&Sql::new("SELECT pg_advisory_xact_lock($1)").bind(DDL_LOCK))
             .await?;
-        for &day in &days {
+        for &week in &weeks {
             tx.execute(&Sql::new(format!(
                 "CREATE TABLE IF NOT EXISTS {} PARTITION OF logs FOR VALUES FROM ({}) TO ({})",
-                name(day),
-                day * DAY_MS,
-                (day + 1) * DAY_MS
+                name(week),
+                week * WEEK_MS,
+                (week + 1) * WEEK_MS
             )))
             .await?;
         }
         tx.commit().await?;
-        self.partitions.add(&days);
+        self.partitions.add(&weeks);
         Ok(())
     }
 
-    /// Creates the partitions from yesterday to a week ahead.
+    /// Creates the partitions from this week to two weeks ahead.
     pub async fn ensure_partitions_ahead(&self, now_ms: i64) -> Result<(), StoreError> {
-        self.ensure_partitions((-1..=DAYS_AHEAD).map(|d| now_ms + d * DAY_MS))
+        self.ensure_partitions((0..=WEEKS_AHEAD).map(|w| now_ms + w * WEEK_MS))
             .await
     }
 
-    /// Drops every partition that ends at or before `cutoff_ms` and holds rows of `log_type`
-    /// only, with its rollups (a day's quarters come from that day's partition alone), its
-    /// idempotency keys and the signature samples of that age. Returns the rows removed.
+    /// Drops every week partition that ends at or before `cutoff_ms` and holds rows of `log_type`
+    /// only, with its rollups (a week's quarter-hours come from that week's partition alone),
+    /// its idempotency keys and the signature samples of that age. Returns the rows removed.
     /// Partitions that mix log types are left to the batched delete.
     pub async fn drop_expired_partitions(
         &self,
@@ -103,18 +105,18 @@ impl Store {
                  WHERE i.inhparent = 'logs'::regclass",
             ))
             .await?;
-        let mut days: Vec<i64> = partitions
+        let mut weeks: Vec<i64> = partitions
             .iter()
-            .filter_map(|r| day_of(&r.text(0)))
-            .filter(|d| (d + 1) * DAY_MS <= cutoff_ms)
+            .filter_map(|r| week_of(&r.text(0)))
+            .filter(|w| (w + 1) * WEEK_MS <= cutoff_ms)
             .collect();
-        days.sort_unstable();
+        weeks.sort_unstable();
         let mut removed = 0;
-        for day in days {
+        for week in weeks {
             let mut tx = self.begin().await?;
             tx.execute(&Sql::new("SELECT pg_advisory_xact_lock($1)").bind(DDL_LOCK))
                 .await?;
-            let table = name(day);
+            let table = name(week);
             let mixed = tx
                 .fetch_one(
                     &Sql::new(format!(
@@ -127,17 +129,17 @@ impl Store {
             if mixed > 0 {
                 continue;
             }
-            removed += drop_partition(&mut tx, day).await?;
+            removed += drop_partition(&mut tx, week).await?;
             tx.commit().await?;
-            self.partitions.forget(day);
+            self.partitions.forget(week);
         }
         Ok(removed)
     }
 }
 
-async fn drop_partition(tx: &mut Tx, day: i64) -> Result<u64, StoreError> {
-    let table = name(day);
-    let (lo, hi) = (day * DAY_MS, (day + 1) * DAY_MS);
+async fn drop_partition(tx: &mut Tx, week: i64) -> Result<u64, StoreError> {
+    let table = name(week);
+    let (lo, hi) = (week * WEEK_MS, (week + 1) * WEEK_MS);
     let rows = tx
         .fetch_one(&Sql::new(format!("SELECT count(*) FROM {table}")))
         .await?
@@ -156,11 +158,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn partition_names_round_trip_with_negative_days() {
-        for day in [-3, 0, 20_415] {
-            assert_eq!(day_of(&name(day)), Some(day));
+    fn partition_names_round_trip_with_negative_weeks() {
+        for week in [-3, 0, 2_965] {
+            assert_eq!(week_of(&name(week)), Some(week));
         }
-        assert_eq!(name(20_415), "logs_d20415");
-        assert_eq!(day_of("logs_default"), None);
+        assert_eq!(name(2_965), "logs_w2965");
+        assert_eq!(week_of("logs_default"), None);
     }
 }
