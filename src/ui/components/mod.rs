@@ -4,4 +4,5 @@ pub mod badges;
 pub mod copy_button;
 pub mod guidance;
 pub mod keyboard;
+pub mod skeleton;
 pub mod theme_switch;

@@ -7,6 +7,7 @@ use crate::domain::health::{GroupStatus, WINDOWS};
 use crate::domain::lang::Lang;
 use crate::ui::api::{load_group_health, GroupHealth};
 use crate::ui::components::badges::AttributionBadge;
+use crate::ui::components::skeleton::Skeleton;
 
 #[component]
 pub fn HealthPage() -> impl IntoView {
@@ -30,7 +31,7 @@ pub fn HealthPage() -> impl IntoView {
                 }).collect_view()}
             </nav>
         </div>
-        <Transition fallback=|| view! { <p aria-busy="true">"Loading…"</p> }>
+        <Transition fallback=|| view! { <Skeleton label="Loading Group Health…" rows=6/> }>
             {move || Suspend::new(async move {
                 match page.await {
                     Err(e) => view! { <p role="alert">"Could not load Group Health: " {e.to_string()}</p> }.into_any(),

@@ -13,6 +13,7 @@ use crate::ui::api::{list_logs, LogPage, RowView};
 use crate::ui::components::badges::{AttributionBadge, StatusBadge};
 use crate::ui::components::copy_button::CopyButton;
 use crate::ui::components::guidance::{HelpPanel, TroubleshootingOrder};
+use crate::ui::components::skeleton::Skeleton;
 
 pub fn query_from_map(m: &ParamsMap) -> LogQuery {
     let g = |k: &str| m.get(k);
@@ -47,7 +48,7 @@ pub fn LogsPage() -> impl IntoView {
             <h1 class="text-xl font-semibold">"Usage Logs"</h1>
             <LogTypeSwitch query/>
         </div>
-        <Transition fallback=|| view! { <p class="text-sm text-slate-500 dark:text-slate-400" aria-busy="true">"Loading logs…"</p> }>
+        <Transition fallback=|| view! { <Skeleton label="Loading logs…" rows=12/> }>
             {move || Suspend::new(async move {
                 match page.await {
                     Ok(p) => view! { <LogsView query=query.get_untracked() page=p/> }.into_any(),
