@@ -42,6 +42,14 @@ fn sig_filters(sig: &Signature) -> Vec<(&'static str, String)> {
     f
 }
 
+/// A concentration's signature, groups, share (one group) and span in time.
+struct Found {
+    sig: Signature,
+    groups: Vec<String>,
+    share: Option<f64>,
+    span: (i64, i64),
+}
+
 /// Support and admins see every group with its messages and concentrations; a user sees the
 /// groups they use, rates and counts only (no other user's messages, tokens or request ids).
 pub async fn group_health(window: &str, tz: Option<&str>) -> Result<HealthPage, PageError> {
@@ -81,43 +89,51 @@ pub async fn group_health(window: &str, tz: Option<&str>) -> Result<HealthPage, 
     );
     let messages: BTreeMap<Signature, String> = messages.into_iter().collect();
 
-    // Each concentration's signature, groups and share, and its span in time.
-    let found: Vec<(Signature, Vec<String>, Option<f64>, i64, i64)> =
-        concentrations(&cells, minutes / bucket_minutes)
-            .into_iter()
-            .filter(|_| !restricted)
-            .map(|c| {
-                let (sig, groups, from_b, to_b, share) = match c {
-                    Concentration::ManyGroups {
-                        signature,
-                        groups,
-                        from_bucket,
-                        to_bucket,
-                        ..
-                    } => (signature, groups, from_bucket, to_bucket, None),
-                    Concentration::OneGroup {
-                        signature,
-                        group,
-                        share,
-                        from_bucket,
-                        to_bucket,
-                        ..
-                    } => (signature, vec![group], from_bucket, to_bucket, Some(share)),
-                };
-                let span = (from + from_b * bucket_ms, from + (to_b + 1) * bucket_ms);
-                (sig, groups, share, span.0, span.1)
-            })
-            .collect();
+    let found: Vec<Found> = concentrations(&cells, minutes / bucket_minutes)
+        .into_iter()
+        .filter(|_| !restricted)
+        .map(|c| {
+            let (sig, groups, from_b, to_b, share) = match c {
+                Concentration::ManyGroups {
+                    signature,
+                    groups,
+                    from_bucket,
+                    to_bucket,
+                    ..
+                } => (signature, groups, from_bucket, to_bucket, None),
+                Concentration::OneGroup {
+                    signature,
+                    group,
+                    share,
+                    from_bucket,
+                    to_bucket,
+                    ..
+                } => (signature, vec![group], from_bucket, to_bucket, Some(share)),
+            };
+            Found {
+                sig,
+                groups,
+                share,
+                span: (from + from_b * bucket_ms, from + (to_b + 1) * bucket_ms),
+            }
+        })
+        .collect();
     // Who and when for every concentration at once: the queries run side by side.
     let scopes = futures::future::try_join_all(
         found
             .iter()
-            .map(|(sig, groups, _, f, t)| store.signature_scope(sig, groups, *f, *t)),
+            .map(|f| store.signature_scope(&f.sig, &f.groups, f.span.0, f.span.1)),
     )
     .await?;
 
     let mut signals = Vec::new();
-    for ((sig, groups, share, _, _), scope) in found.iter().zip(scopes) {
+    for (
+        Found {
+            sig, groups, share, ..
+        },
+        scope,
+    ) in found.iter().zip(scopes)
+    {
         let one_token =
             share.is_some() && scope.top_token_count as f64 >= ONE_TOKEN_SHARE * scope.count as f64;
         let message = messages.get(sig).cloned().unwrap_or_default();

@@ -2,10 +2,12 @@
 //! attempt), with the rollups, pick lists and import bookmark moved in the same transaction.
 use std::collections::HashSet;
 
-use super::sql::{Arg, Tx};
-use super::{rollup, Backend, InsertOutcome, NewLog, Sql, Store, StoreError};
+use sqlx::{Postgres, Transaction};
 
-/// Rows per INSERT statement (a row binds 24 values; SQLite allows 32,766, PostgreSQL 65,535).
+use super::sql::{Arg, Tx};
+use super::{rollup, DbRow, InsertOutcome, NewLog, Sql, Store, StoreError};
+
+/// Rows per INSERT statement (a row binds 24 values on SQLite, which allows 32,766).
 const INSERT_CHUNK: usize = 1_000;
 
 const INSERTED: &str = "ts_ms, log_type, user_id, username, token_name, grp, model, request_id, \
@@ -42,31 +44,69 @@ fn values(r: &NewLog) -> Vec<Arg> {
     ]
 }
 
-/// One chunk's insert, returning what the rollups need of each row stored. SQLite's unique
-/// index skips known keys; PostgreSQL's logs are partitioned by time, so a unique index there
-/// would have to include the time, and the keys live in `log_keys` instead.
-fn insert_statement(backend: Backend, chunk: &[&NewLog]) -> Sql {
-    let mut q = Sql::default();
-    match backend {
-        Backend::Sqlite => {
-            q.push(&format!("INSERT INTO logs ({INSERTED}) "));
-            q.push_values(chunk.iter().copied(), values);
-            q.push(" ON CONFLICT (request_id, attempt) DO NOTHING");
-        }
-        Backend::Postgres => {
-            q.push(&format!("WITH v ({INSERTED}) AS ("));
-            q.push_values(chunk.iter().copied(), values);
-            q.push(&format!(
-                "), k AS (INSERT INTO log_keys (request_id, attempt, ts_ms) \
-                 SELECT request_id, attempt, ts_ms FROM v ON CONFLICT DO NOTHING \
-                 RETURNING request_id, attempt) \
-                 INSERT INTO logs ({INSERTED}) SELECT v.* FROM v JOIN k USING (request_id, attempt)"
-            ));
-        }
-    }
-    q.push(" RETURNING ");
+/// SQLite: one chunk as a multi-row insert whose unique index skips known keys, returning
+/// what the rollups need of each row stored.
+fn insert_values(chunk: &[&NewLog]) -> Sql {
+    let mut q = Sql::new(format!("INSERT INTO logs ({INSERTED}) "));
+    q.push_values(chunk.iter().copied(), values);
+    q.push(" ON CONFLICT (request_id, attempt) DO NOTHING RETURNING ");
     q.push(rollup::RETURNED);
     q
+}
+
+/// PostgreSQL: one array per column, unnested into rows. The logs are partitioned by time, so
+/// a unique index there would have to include the time: the keys live in `log_keys`, and
+/// only the rows whose key was new go on into `logs`.
+async fn insert_unnest(
+    tx: &mut Transaction<'static, Postgres>,
+    chunk: &[&NewLog],
+) -> Result<Vec<DbRow>, sqlx::Error> {
+    macro_rules! column {
+        (|$r:ident| $e:expr) => {
+            chunk.iter().map(|$r| $e).collect::<Vec<_>>()
+        };
+    }
+    let sql = format!(
+        "WITH v AS (SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], \
+         $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[], $10::text[], $11::bigint[], \
+         $12::text[], $13::text[], $14::text[], $15::bigint[], $16::boolean[], $17::bigint[], \
+         $18::bigint[], $19::bigint[], $20::text[], $21::text[], $22::text[], $23::text[], \
+         $24::text[]) AS v ({INSERTED})), \
+         k AS (INSERT INTO log_keys (request_id, attempt, ts_ms) \
+         SELECT request_id, attempt, ts_ms FROM v ON CONFLICT DO NOTHING \
+         RETURNING request_id, attempt) \
+         INSERT INTO logs ({INSERTED}) SELECT v.* FROM v JOIN k USING (request_id, attempt) \
+         RETURNING {}",
+        rollup::RETURNED
+    );
+    let rows = sqlx::query(&sql)
+        .bind(column!(|r| r.ts_ms))
+        .bind(column!(|r| r.log_type.as_i64()))
+        .bind(column!(|r| r.user_id))
+        .bind(column!(|r| r.username.as_str()))
+        .bind(column!(|r| r.token_name.as_str()))
+        .bind(column!(|r| r.group.as_str()))
+        .bind(column!(|r| r.model.as_str()))
+        .bind(column!(|r| r.request_id.as_str()))
+        .bind(column!(|r| r.attempt))
+        .bind(column!(|r| r.upstream_request_id.as_deref()))
+        .bind(column!(|r| r.status_code.map(i64::from)))
+        .bind(column!(|r| r.error_code.as_deref()))
+        .bind(column!(|r| r.error_type.as_deref()))
+        .bind(column!(|r| r.content.as_str()))
+        .bind(column!(|r| r.latency_ms))
+        .bind(column!(|r| r.is_stream))
+        .bind(column!(|r| r.prompt_tokens))
+        .bind(column!(|r| r.completion_tokens))
+        .bind(column!(|r| r.quota))
+        .bind(column!(|r| r.attribution.map(|a| a.as_str())))
+        .bind(column!(|r| r.entry_id.as_deref()))
+        .bind(column!(|r| r.channel.as_deref()))
+        .bind(column!(|r| r.retries.as_deref()))
+        .bind(column!(|r| r.client_ip.as_deref()))
+        .fetch_all(&mut **tx)
+        .await?;
+    Ok(rows.into_iter().map(DbRow::Postgres).collect())
 }
 
 impl Store {
@@ -108,7 +148,10 @@ impl Store {
         let mut tx = self.begin().await?;
         let mut counted = Vec::with_capacity(unique.len());
         for chunk in unique.chunks(INSERT_CHUNK) {
-            let stored = tx.fetch_all(&insert_statement(tx.backend(), chunk)).await?;
+            let stored = match &mut tx {
+                Tx::Postgres(t) => insert_unnest(t, chunk).await?,
+                other => other.fetch_all(&insert_values(chunk)).await?,
+            };
             counted.extend(stored.iter().map(rollup::Counted::from_row));
         }
         let inserted = counted.len() as u64;
