@@ -35,7 +35,7 @@ pub fn LoginPage() -> impl IntoView {
                 <p role="alert" data-testid="login-error" class="mb-3 text-sm text-red-700 dark:text-red-300">{e}</p>
             })}
             <form method="post" action="/login" class="space-y-3">
-                <input type="hidden" name="next" prop:value=next/>
+                <input type="hidden" name="next" value=next/>
                 <label class="block text-sm">
                     <span class="block mb-1">"Username"</span>
                     <input name="username" autocomplete="username" required autofocus
