@@ -15,6 +15,7 @@ const PAGES = [
   '/admin/audit',
   '/admin/retention',
   '/admin/keys',
+  '/account',
 ];
 
 async function seriousViolations(page: Page) {

@@ -11,21 +11,21 @@ test('the colour theme follows the system until the user picks one, and stays pi
   await page.goto('/logs?status=502');
   await expect(page.locator('html')).toHaveClass(/dark/);
   expect(await bodyBackground(page)).toBe(DARK_BG);
-  await expect(page.locator('button[data-theme="system"]')).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.locator('form[action="/prefs/theme"] button[value="system"]')).toHaveAttribute('aria-pressed', 'true');
 
-  await page.locator('button[data-theme="light"]').click();
+  await page.locator('form[action="/prefs/theme"] button[value="light"]').click();
   await expect(page).toHaveURL(/\/logs\?status=502$/);
   await expect(page.locator('html')).not.toHaveClass(/dark/);
   expect(await bodyBackground(page)).not.toBe(DARK_BG);
-  await expect(page.locator('button[data-theme="light"]')).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.locator('form[action="/prefs/theme"] button[value="light"]')).toHaveAttribute('aria-pressed', 'true');
 
   await page.emulateMedia({ colorScheme: 'light' });
-  await page.locator('button[data-theme="dark"]').click();
+  await page.locator('form[action="/prefs/theme"] button[value="dark"]').click();
   await page.goto('/health');
   await expect(page.locator('html')).toHaveClass(/dark/);
   expect(await bodyBackground(page)).toBe(DARK_BG);
 
-  await page.locator('button[data-theme="system"]').click();
+  await page.locator('form[action="/prefs/theme"] button[value="system"]').click();
   await expect(page.locator('html')).not.toHaveClass(/dark/);
 });
 

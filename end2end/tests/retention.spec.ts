@@ -19,7 +19,7 @@ test('an admin sets retention, is told about bad input, and purges on request', 
   await expect(page.locator('form[data-retention="consume"] input[name=days]')).toHaveValue('3650');
 
   await page.getByRole('button', { name: 'Purge now' }).click();
-  await expect(page.getByTestId('purged')).toHaveText('Purged 0 rows.');
+  await expect(page.getByTestId('purged')).toHaveText('Rows purged: 0');
   await expect(page.locator('[data-testid="purges"] tbody tr').first()).toContainText('consume');
   await expect(page.locator('[data-testid="purges"] tbody tr').first()).toContainText('3650 days');
 

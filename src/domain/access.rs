@@ -58,6 +58,10 @@ pub struct Account {
     /// The relay's user id this account owns (role `user`).
     pub relay_user_id: Option<i64>,
     pub disabled: bool,
+    /// The console language the account picked (None: the browser's).
+    pub lang: Option<crate::domain::lang::Lang>,
+    /// The IANA time zone the account picked (None: the browser's).
+    pub time_zone: Option<String>,
 }
 
 /// One support or admin lookup of another user's request, as the audit page lists it.

@@ -41,6 +41,11 @@ impl Lang {
             .unwrap_or_default()
     }
 
+    /// Exactly `en` or `zh` (a cookie or a stored setting), nothing looser.
+    pub fn from_code(s: &str) -> Option<Lang> {
+        [Lang::En, Lang::Zh].into_iter().find(|l| l.code() == s)
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Lang::En => "en",

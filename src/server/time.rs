@@ -1,5 +1,6 @@
 //! Times for the viewer: stored as UTC milliseconds, shown and read in the viewer's zone
-//! (`?tz=`, else the `errscope_tz` cookie the browser sets, else UTC), with the offset shown.
+//! (`?tz=`, else the account's setting, else the `errscope_tz` cookie the browser sets, else
+//! UTC), with the offset shown.
 use chrono::{DateTime, LocalResult, NaiveDateTime, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
 

@@ -88,6 +88,39 @@ pub async fn current_account() -> Result<Option<crate::domain::access::Account>,
         .map(|v| v.account))
 }
 
+/// What the signed-in account set for itself, and the zones it may pick from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OwnSettings {
+    pub account: crate::domain::access::Account,
+    /// The zone pages are shown in now ("Asia/Tokyo (UTC+09:00)").
+    pub zone_in_use: String,
+    pub zones: Vec<String>,
+}
+
+#[server(endpoint = "account_settings")]
+pub async fn account_settings() -> Result<OwnSettings, ServerFnError> {
+    let viewer =
+        crate::server::auth::Viewer::current().map_err(|e| ServerFnError::new(e.to_string()))?;
+    let zone = crate::server::http::pages::viewer_zone(None).await;
+    Ok(OwnSettings {
+        account: viewer.account,
+        zone_in_use: zone.label(crate::server::time::now_ms()),
+        zones: chrono_tz::TZ_VARIANTS
+            .iter()
+            .map(|z| z.name().to_string())
+            .collect(),
+    })
+}
+
+/// The signed-in account's time zone (empty: the browser's).
+#[server(endpoint = "set_time_zone")]
+pub async fn set_time_zone(zone: String) -> Result<(), ServerFnError> {
+    let store = server_store()?;
+    crate::server::auth::accounts::set_own_time_zone(&store, &zone)
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))
+}
+
 /// Every console account (admins only).
 #[server(endpoint = "account_list")]
 pub async fn account_list() -> Result<Vec<crate::domain::access::Account>, ServerFnError> {

@@ -4,6 +4,9 @@
 /// The viewer's time zone, as the browser reports it (`/` written `%2F`).
 pub const ZONE_COOKIE: &str = "errscope_tz";
 
+/// The page language the viewer picked in the header (`en` or `zh`).
+pub const LANG_COOKIE: &str = "errscope_lang";
+
 /// The value of cookie `name` in a `Cookie` header, if it is there.
 pub fn cookie_value<'a>(header: &'a str, name: &str) -> Option<&'a str> {
     header.split(';').find_map(|c| {

@@ -2,6 +2,7 @@
 pub mod api;
 pub mod components;
 pub mod cookie;
+pub mod lang;
 pub mod pages;
 
 use leptos::prelude::*;
@@ -9,9 +10,12 @@ use leptos_meta::{provide_meta_context, Link, Meta, Title};
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::{path, SsrMode};
 
+use crate::i18n::{t, t_string, use_i18n, I18nContextProvider};
+
 use pages::{
-    audit::AuditPage, details::DetailsPage, health::HealthPage, keys::KeysPage, login::LoginPage,
-    logs::LogsPage, reference::ReferencePage, retention::RetentionPage, users::UsersPage,
+    account::AccountPage, audit::AuditPage, details::DetailsPage, health::HealthPage,
+    keys::KeysPage, login::LoginPage, logs::LogsPage, reference::ReferencePage,
+    retention::RetentionPage, users::UsersPage,
 };
 
 /// Sends the page's Content-Security-Policy, with this response's script nonce.
@@ -36,7 +40,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let nonce = leptos::nonce::use_nonce();
     view! {
         <!DOCTYPE html>
-        <html lang="en" class=(theme == Theme::Dark).then_some("dark")>
+        <html lang=lang::page_lang().code() class=(theme == Theme::Dark).then_some("dark")>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
@@ -55,32 +59,48 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    // The server settles the language (server::http::lang): leptos_i18n takes it instead of
+    // reading cookies and headers itself, and the browser half reads it from <html lang>.
+    let settled = leptos_i18n::context::UseLocalesOptions::default()
+        .ssr_lang_header_getter(|| Some(lang::page_lang().code().to_string()));
+    view! {
+        <I18nContextProvider enable_cookie=false ssr_lang_header_getter=settled
+            set_lang_attr_on_html=false set_dir_attr_on_html=false>
+            <Shell/>
+        </I18nContextProvider>
+    }
+}
+
+#[component]
+fn Shell() -> impl IntoView {
+    let i18n = use_i18n();
     let account = Resource::new(|| (), |_| crate::ui::api::current_account());
     view! {
         <Link rel="stylesheet" href="/app.css"/>
-        <Meta name="description" content="errscope: why did my API request fail?"/>
+        <Meta name="description" content=move || t_string!(i18n, nav.description)/>
         <Title formatter=|t: String| if t.is_empty() { "errscope".to_string() } else { format!("{t} · errscope") }/>
         <Router>
             <components::keyboard::KeyboardShortcuts/>
-            <a href="#main" class="sr-only focus:not-sr-only">"Skip to content"</a>
+            <a href="#main" class="sr-only focus:not-sr-only">{t!(i18n, nav.skip)}</a>
             <header class="border-b border-slate-200 dark:border-slate-800 bg-white dark:bg-slate-900">
-                <nav class="max-w-screen-2xl mx-auto px-4 min-h-12 py-2 flex flex-wrap items-center gap-x-6 gap-y-2 text-sm" aria-label="Main">
+                <nav class="max-w-screen-2xl mx-auto px-4 min-h-12 py-2 flex flex-wrap items-center gap-x-6 gap-y-2 text-sm" aria-label=move || t_string!(i18n, nav.main)>
                     <a href="/logs" class="font-semibold text-base tracking-tight">"errscope"</a>
-                    <A href="/logs" attr:class="hover:underline">"Usage Logs"</A>
-                    <A href="/health" attr:class="hover:underline">"Group Health"</A>
-                    <A href="/reference" attr:class="hover:underline">"Reference"</A>
+                    <A href="/logs" attr:class="hover:underline">{t!(i18n, nav.usage_logs)}</A>
+                    <A href="/health" attr:class="hover:underline">{t!(i18n, nav.group_health)}</A>
+                    <A href="/reference" attr:class="hover:underline">{t!(i18n, nav.reference)}</A>
                     <Suspense fallback=|| ()>
                         {move || Suspend::new(async move {
                             let a = account.await.ok().flatten();
                             let admin = a.as_ref().is_some_and(|a| a.role.manages_accounts());
                             view! {
                                 <Show when=move || admin>
-                                    <A href="/admin/users" attr:class="hover:underline">"Users"</A>
-                                    <A href="/admin/audit" attr:class="hover:underline">"Audit"</A>
-                                    <A href="/admin/retention" attr:class="hover:underline">"Retention"</A>
-                                    <A href="/admin/keys" attr:class="hover:underline">"Keys"</A>
+                                    <A href="/admin/users" attr:class="hover:underline">{t!(i18n, nav.users)}</A>
+                                    <A href="/admin/audit" attr:class="hover:underline">{t!(i18n, nav.audit)}</A>
+                                    <A href="/admin/retention" attr:class="hover:underline">{t!(i18n, nav.retention)}</A>
+                                    <A href="/admin/keys" attr:class="hover:underline">{t!(i18n, nav.keys)}</A>
                                 </Show>
                                 <components::account_menu::AccountMenu account=a/>
+                                <lang::LanguageSwitch/>
                                 <components::theme_switch::ThemeSwitch/>
                             }
                         })}
@@ -88,12 +108,13 @@ pub fn App() -> impl IntoView {
                 </nav>
             </header>
             <main id="main" class="max-w-screen-2xl mx-auto px-4 py-4">
-                <Routes fallback=|| view! { <p class="p-8">"Page not found."</p> }>
+                <Routes fallback=move || view! { <p class="p-8">{t!(i18n, nav.not_found)}</p> }>
                     <Route path=path!("/logs") view=LogsPage ssr=SsrMode::Async/>
                     <Route path=path!("/logs/:id") view=DetailsPage ssr=SsrMode::Async/>
                     <Route path=path!("/health") view=HealthPage ssr=SsrMode::Async/>
                     <Route path=path!("/reference") view=ReferencePage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/users") view=UsersPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/audit") view=AuditPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/retention") view=RetentionPage ssr=SsrMode::Async/>

@@ -138,3 +138,24 @@ pub async fn change(store: &Store, id: i64, action: &str, value: &str) -> Result
         Err(AccountError::Invalid("no such account".into()))
     }
 }
+
+/// The signed-in account picks its own time zone (empty: follow the browser's).
+pub async fn set_own_time_zone(store: &Store, zone: &str) -> Result<(), AccountError> {
+    let viewer = Viewer::current()?;
+    let zone = zone.trim();
+    let zone = if zone.is_empty() {
+        None
+    } else {
+        let tz: chrono_tz::Tz = zone
+            .parse()
+            .map_err(|_| AccountError::Invalid(format!("unknown time zone “{zone}”")))?;
+        Some(tz.name().to_string())
+    };
+    store
+        .set_account_pref(
+            viewer.account.id,
+            &crate::server::store::AccountPref::TimeZone(zone),
+        )
+        .await?;
+    Ok(())
+}

@@ -16,6 +16,7 @@ use tower_sessions::Session;
 use super::password;
 use super::session::{safe_next, sign_in, SessionAuth};
 use crate::domain::filter::url_encode;
+use crate::server::http::lang::lang_cookie;
 use crate::server::store::{AccountChange, Store};
 use crate::server::time::now_ms;
 
@@ -126,7 +127,16 @@ pub async fn login(
         return Redirect::to(&back_to_login("unavailable", &form.next)).into_response();
     }
     tracing::info!(username = %account.account.username, "signed in");
-    Redirect::to(safe_next(&form.next)).into_response()
+    let mut response = Redirect::to(safe_next(&form.next)).into_response();
+    // The account's language follows it to a new browser.
+    if let Some(value) = account
+        .account
+        .lang
+        .and_then(|l| HeaderValue::from_str(&lang_cookie(l)).ok())
+    {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
 }
 
 #[derive(Deserialize, Default)]

@@ -185,6 +185,7 @@ pub async fn resolve_viewer(
         }
         _ => None,
     };
+    crate::server::http::lang::settle_lang(&mut req, viewer.as_ref().map(|v| &v.account));
     match viewer {
         Some(v) => {
             req.extensions_mut().insert(v);

@@ -56,6 +56,7 @@ pub async fn group_health(window: &str, tz: Option<&str>) -> Result<HealthPage, 
     let viewer = Viewer::current()?;
     let restricted = !viewer.role().sees_every_user();
     let zone = super::pages::viewer_zone(tz).await;
+    let lang = super::pages::viewer_lang(None);
     let hhmm = |ms: i64| zone.format_ms(ms)[5..16].to_string();
     let store = super::pages::store()?;
     let (name, minutes, bucket_minutes) = WINDOWS
@@ -161,37 +162,41 @@ pub async fn group_health(window: &str, tz: Option<&str>) -> Result<HealthPage, 
             .unwrap_or_else(|| "-".into());
         let short: String = message.chars().take(80).collect();
         let mut filters = sig_filters(sig);
-        let sentence = match share {
-            None => format!(
-                "{} groups failed with {status} “{short}” at the same time ({} to {}): {}",
+        let cause = attribution.name(lang).to_lowercase();
+        let (first, last) = (hhmm(scope.first_ms), hhmm(scope.last_ms));
+        let sentence = match (share, lang) {
+            (None, Lang::En) => format!(
+                "{} groups failed with {status} “{short}” at the same time ({first} to {last}): {cause}",
                 groups.len(),
-                hhmm(scope.first_ms),
-                hhmm(scope.last_ms),
-                attribution.name(Lang::En).to_lowercase()
             ),
-            Some(_) if one_token => {
+            (None, Lang::Zh) => format!(
+                "{} 个分组在同一时间（{first} 至 {last}）出现 {status}「{short}」失败：{cause}",
+                groups.len(),
+            ),
+            (Some(_), _) if one_token => {
                 filters.push(("group", groups[0].clone()));
                 filters.push(("token", scope.top_token.clone()));
-                format!(
-                    "Only token {} fails with {status} “{short}” in group {} ({} of {} failures): {}",
-                    scope.top_token,
-                    groups[0],
-                    scope.top_token_count,
-                    scope.count,
-                    attribution.name(Lang::En).to_lowercase()
-                )
+                let (token, group, of, n) = (&scope.top_token, &groups[0], scope.top_token_count, scope.count);
+                match lang {
+                    Lang::En => format!(
+                        "Only token {token} fails with {status} “{short}” in group {group} ({of} of {n} failures): {cause}"
+                    ),
+                    Lang::Zh => format!(
+                        "只有令牌 {token} 在分组 {group} 中出现 {status}「{short}」失败（{n} 次中的 {of} 次）：{cause}"
+                    ),
+                }
             }
-            Some(share) => {
+            (Some(share), _) => {
                 filters.push(("group", groups[0].clone()));
-                format!(
-                    "{:.0}% of the {status}s “{short}” in the last {name} are in group {}, from {} tokens, between {} and {}: {}",
-                    share * 100.0,
-                    groups[0],
-                    scope.tokens,
-                    hhmm(scope.first_ms),
-                    hhmm(scope.last_ms),
-                    attribution.name(Lang::En).to_lowercase()
-                )
+                let (pct, group, tokens) = (share * 100.0, &groups[0], scope.tokens);
+                match lang {
+                    Lang::En => format!(
+                        "{pct:.0}% of the {status}s “{short}” in the last {name} are in group {group}, from {tokens} tokens, between {first} and {last}: {cause}"
+                    ),
+                    Lang::Zh => format!(
+                        "最近 {name} 的 {status}「{short}」中有 {pct:.0}% 集中在分组 {group}，来自 {tokens} 个令牌，时间在 {first} 至 {last}：{cause}"
+                    ),
+                }
             }
         };
         signals.push(HealthSignal {

@@ -2,6 +2,7 @@
 pub mod export;
 pub mod health;
 pub mod ingest_api;
+pub mod lang;
 pub mod pages;
 pub mod prefs;
 pub mod router;

@@ -27,7 +27,8 @@ pub fn store() -> Result<Store, StoreError> {
     leptos::prelude::use_context::<Store>().ok_or(StoreError::Db(sqlx::Error::PoolClosed))
 }
 
-/// The viewer's zone: the one named in the URL, else the browser's cookie, else UTC.
+/// The viewer's zone: the one named in the URL, else the account's setting, else the
+/// browser's (its cookie), else UTC.
 pub async fn viewer_zone(explicit: Option<&str>) -> Zone {
     let headers: Option<axum::http::HeaderMap> = leptos_axum::extract().await.ok();
     let cookie = headers
@@ -35,7 +36,8 @@ pub async fn viewer_zone(explicit: Option<&str>) -> Zone {
         .and_then(|h| h.get(axum::http::header::COOKIE))
         .and_then(|v| v.to_str().ok())
         .and_then(Zone::from_cookie_header);
-    Zone::pick([explicit, cookie.as_deref()])
+    let chosen = Viewer::current().ok().and_then(|v| v.account.time_zone);
+    Zone::pick([explicit, chosen.as_deref(), cookie.as_deref()])
 }
 
 fn explain(row: &LogRow) -> crate::domain::catalogue::Explanation {
@@ -150,17 +152,14 @@ pub async fn list_logs(query: LogQuery) -> Result<LogPage, PageError> {
     })
 }
 
-/// The viewer's language: `?lang=`, else the browser's `Accept-Language`, else English.
-pub async fn viewer_lang(explicit: Option<&str>) -> Lang {
+/// The viewer's language: `?lang=`, else the page language `resolve_viewer` settled on
+/// (the language cookie, the account's setting, `Accept-Language`), else English.
+pub fn viewer_lang(explicit: Option<&str>) -> Lang {
     if let Some(l) = explicit.filter(|l| !l.is_empty()) {
         return Lang::parse(l);
     }
-    let headers: Option<axum::http::HeaderMap> = leptos_axum::extract().await.ok();
-    headers
-        .as_ref()
-        .and_then(|h| h.get(axum::http::header::ACCEPT_LANGUAGE))
-        .and_then(|v| v.to_str().ok())
-        .map(Lang::from_accept_language)
+    leptos::prelude::use_context::<axum::http::request::Parts>()
+        .and_then(|p| p.extensions.get::<Lang>().copied())
         .unwrap_or_default()
 }
 
@@ -181,7 +180,7 @@ pub async fn log_details(
     let e = explain(&row);
     let scope = store.impact_scope(&row, SCOPE_WINDOW_MINUTES).await?;
     let resolution = (row.log_type == LogType::Error).then(|| resolve(&e, &scope));
-    let lang = viewer_lang(lang.as_deref()).await;
+    let lang = viewer_lang(lang.as_deref());
     let (meaning, action) = match (&e.entry, lang) {
         (Some(entry), _) => (
             entry.texts(lang).meaning.clone(),

@@ -13,7 +13,7 @@ pub struct ThemeForm {
 }
 
 /// Only a path on this site: never `//elsewhere` or a full URL.
-fn local_path(back: Option<&str>) -> &str {
+pub(super) fn local_path(back: Option<&str>) -> &str {
     match back {
         Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p,
         _ => "/logs",

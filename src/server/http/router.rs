@@ -66,6 +66,7 @@ pub async fn app(
         .route("/login", post(login))
         .route("/logout", post(logout))
         .route("/prefs/theme", post(crate::server::http::prefs::set_theme))
+        .route("/prefs/lang", post(crate::server::http::lang::set_lang))
         .route("/healthz", get(healthz))
         .route("/app.css", get(css))
         .route("/logs.csv", get(crate::server::http::export::logs_csv))

@@ -1,6 +1,7 @@
 //! Console accounts: who signs in, their role and the relay user id they own.
 use super::{DbRow, Sql, Store, StoreError};
 use crate::domain::access::{Account, Role};
+use crate::domain::lang::Lang;
 
 /// An account with what sign-in needs (never sent to the browser).
 #[derive(Clone, Debug)]
@@ -8,6 +9,14 @@ pub struct StoredAccount {
     pub account: Account,
     pub password_hash: String,
     pub session_epoch: i64,
+}
+
+/// A preference an account sets for itself (None: the browser's).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AccountPref {
+    Lang(Option<Lang>),
+    /// An IANA zone name, checked by the caller.
+    TimeZone(Option<String>),
 }
 
 /// One change an admin makes to an account.
@@ -22,7 +31,7 @@ pub enum AccountChange {
 }
 
 const COLUMNS: &str =
-    "id, username, role, relay_user_id, disabled, password_hash, session_epoch FROM accounts";
+    "id, username, role, relay_user_id, disabled, password_hash, session_epoch, lang, time_zone FROM accounts";
 
 fn to_stored(r: &DbRow) -> StoredAccount {
     StoredAccount {
@@ -33,6 +42,8 @@ fn to_stored(r: &DbRow) -> StoredAccount {
             role: Role::parse(&r.text(2)).unwrap_or(Role::User),
             relay_user_id: r.opt_int(3),
             disabled: r.int(4) != 0,
+            lang: r.opt_text(7).as_deref().and_then(Lang::from_code),
+            time_zone: r.opt_text(8),
         },
         password_hash: r.text(5),
         session_epoch: r.int(6),
@@ -101,6 +112,19 @@ impl Store {
     pub async fn count_accounts(&self) -> Result<u64, StoreError> {
         let q = Sql::new("SELECT count(*) FROM accounts");
         Ok(self.run().fetch_one(&q).await?.count(0))
+    }
+
+    /// Stores what an account picked for itself (it leaves the sessions alone).
+    pub async fn set_account_pref(&self, id: i64, pref: &AccountPref) -> Result<(), StoreError> {
+        let (column, value) = match pref {
+            AccountPref::Lang(l) => ("lang", l.map(|l| l.code().to_string())),
+            AccountPref::TimeZone(z) => ("time_zone", z.clone()),
+        };
+        let q = Sql::new(format!("UPDATE accounts SET {column} = $2 WHERE id = $1"))
+            .bind(id)
+            .bind(value);
+        self.run().execute(&q).await?;
+        Ok(())
     }
 
     /// Applies a change; false when there is no such account. Changes that lower what an

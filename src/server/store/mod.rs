@@ -13,7 +13,7 @@ mod retention;
 pub mod rollup;
 mod sql;
 
-pub use accounts::{AccountChange, StoredAccount};
+pub use accounts::{AccountChange, AccountPref, StoredAccount};
 pub use connect::StoreOptions;
 pub use health::{Affected, HealthCounts, SignatureScope};
 pub use keys::IngestKey;

@@ -1,7 +1,8 @@
 use leptos::prelude::*;
 
+use crate::ui::lang::use_lang;
+
 use crate::domain::attribution::Attribution;
-use crate::domain::lang::Lang;
 use crate::domain::status::status_class;
 
 /// A status code coloured by class (the code itself is the label, so colour is not the only cue).
@@ -39,7 +40,7 @@ pub fn AttributionBadge(attribution: Attribution) -> impl IntoView {
         <span class=format!("inline-flex items-center gap-1 whitespace-nowrap rounded border px-1.5 py-0.5 text-xs {class}")
             data-attribution=attribution.as_str()>
             <span aria-hidden="true">{attribution.glyph()}</span>
-            {attribution.name(Lang::En)}
+            {attribution.name(use_lang())}
         </span>
     }
 }

@@ -1,5 +1,7 @@
 use leptos::prelude::*;
 
+use crate::i18n::{t_string, use_i18n};
+
 /// Copies `text` to the clipboard: the Clipboard API in a secure context, else a hidden
 /// textarea and `execCommand("copy")`, which also works over plain http. Says so when done.
 #[component]
@@ -8,6 +10,7 @@ pub fn CopyButton(
     #[prop(into)] label: String,
     #[prop(optional, into)] test_id: String,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let (copied, set_copied) = signal(false);
     let on_click = move |_| {
         if copy_to_clipboard(&text) {
@@ -18,10 +21,10 @@ pub fn CopyButton(
         <button type="button" on:click=on_click data-testid=test_id
             class="inline-flex items-center gap-1 rounded border border-slate-300 dark:border-slate-600 px-2 py-1 text-xs hover:bg-slate-100 dark:hover:bg-slate-800 focus:outline-none focus:ring-2 focus:ring-sky-500">
             <span aria-hidden="true">"⧉"</span>
-            {move || if copied.get() { "Copied ✓".to_string() } else { label.clone() }}
+            {move || if copied.get() { t_string!(i18n, common.copied).to_string() } else { label.clone() }}
         </button>
         <span class="sr-only" role="status" aria-live="polite">
-            {move || if copied.get() { "Copied to the clipboard" } else { "" }}
+            {move || if copied.get() { t_string!(i18n, common.copied_announce) } else { "" }}
         </span>
     }
 }

@@ -2,33 +2,18 @@
 //! panel) and the quick checks with what each column tells.
 use leptos::prelude::*;
 
-const TROUBLESHOOTING_ORDER: [&str; 5] = [
-    "Copy the request_id from the API response or log entry and search for that exact request first.",
-    "If there is no request_id, narrow the scope by time range, model, and token.",
-    "Group errors by status code, such as 401, 413, 429, 502, or 503.",
-    "Search error message keywords, such as Invalid API key, daily limit exceeded, or Upstream request failed.",
-    "If the same error is concentrated in one group, open Group Health to confirm the impact scope.",
-];
-
-/// (column, what it tells when troubleshooting)
-const COLUMN_VALUE: [(&str, &str); 7] = [
-    ("Time", "Check whether the issue is ongoing"),
-    ("Model", "Check whether only one model is affected"),
-    ("Token", "Check whether only one token is affected"),
-    (
-        "Group",
-        "Check whether failures are concentrated in one group",
-    ),
-    ("Request ID", "Provide this first when contacting support"),
-    ("Error message", "Search by keyword to find the exact error"),
-    ("Status code", "Classify the error quickly"),
-];
+use crate::i18n::{t, use_i18n};
 
 #[component]
 pub fn TroubleshootingOrder() -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <ol class="list-decimal pl-5 space-y-1 text-slate-600 dark:text-slate-300">
-            {TROUBLESHOOTING_ORDER.iter().map(|step| view! { <li>{*step}</li> }).collect_view()}
+            <li>{t!(i18n, guide.step_1)}</li>
+            <li>{t!(i18n, guide.step_2)}</li>
+            <li>{t!(i18n, guide.step_3)}</li>
+            <li>{t!(i18n, guide.step_4)}</li>
+            <li>{t!(i18n, guide.step_5)}</li>
         </ol>
     }
 }
@@ -36,25 +21,55 @@ pub fn TroubleshootingOrder() -> impl IntoView {
 /// A closed-by-default panel above the results: how to find the one failed request.
 #[component]
 pub fn HelpPanel() -> impl IntoView {
+    let i18n = use_i18n();
+    // (column, what it tells when troubleshooting)
+    let columns = [
+        (
+            t!(i18n, logs.time).into_any(),
+            t!(i18n, guide.col_time).into_any(),
+        ),
+        (
+            t!(i18n, logs.model).into_any(),
+            t!(i18n, guide.col_model).into_any(),
+        ),
+        (
+            t!(i18n, logs.token).into_any(),
+            t!(i18n, guide.col_token).into_any(),
+        ),
+        (
+            t!(i18n, logs.group).into_any(),
+            t!(i18n, guide.col_group).into_any(),
+        ),
+        (
+            t!(i18n, logs.request_id).into_any(),
+            t!(i18n, guide.col_request_id).into_any(),
+        ),
+        (
+            t!(i18n, logs.message).into_any(),
+            t!(i18n, guide.col_message).into_any(),
+        ),
+        (
+            t!(i18n, logs.status).into_any(),
+            t!(i18n, guide.col_status).into_any(),
+        ),
+    ];
     view! {
         <details class="my-2 rounded-lg border border-slate-200 dark:border-slate-800 bg-white dark:bg-slate-900 text-sm" data-testid="help-panel">
-            <summary class="cursor-pointer px-3 py-2 font-medium">"How to find a failed request"</summary>
+            <summary class="cursor-pointer px-3 py-2 font-medium">{t!(i18n, guide.summary)}</summary>
             <div class="grid md:grid-cols-2 gap-4 px-3 pb-3">
-                <section aria-label="Troubleshooting order">
-                    <h2 class="font-semibold mb-1">"Troubleshooting order"</h2>
+                <section aria-labelledby="help-order-h">
+                    <h2 id="help-order-h" class="font-semibold mb-1">{t!(i18n, guide.order)}</h2>
                     <TroubleshootingOrder/>
                 </section>
-                <section aria-label="What each column tells">
-                    <h2 class="font-semibold mb-1">"What each column tells"</h2>
+                <section aria-labelledby="help-columns-h">
+                    <h2 id="help-columns-h" class="font-semibold mb-1">{t!(i18n, guide.columns)}</h2>
                     <dl class="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-slate-600 dark:text-slate-300">
-                        {COLUMN_VALUE.iter().map(|(column, value)| view! {
-                            <dt class="font-medium text-slate-800 dark:text-slate-100">{*column}</dt>
-                            <dd>{*value}</dd>
+                        {columns.into_iter().map(|(column, value)| view! {
+                            <dt class="font-medium text-slate-800 dark:text-slate-100">{column}</dt>
+                            <dd>{value}</dd>
                         }).collect_view()}
                     </dl>
-                    <p class="mt-2 text-xs text-slate-500 dark:text-slate-400">
-                        "Attribution never rests on a status code alone: a single 502 or 503 may be a transient fluctuation; many failures in one group and time window point at upstream or platform resources."
-                    </p>
+                    <p class="mt-2 text-xs text-slate-500 dark:text-slate-400">{t!(i18n, guide.attribution_note)}</p>
                 </section>
             </div>
         </details>

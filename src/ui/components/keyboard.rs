@@ -2,15 +2,18 @@
 //! selected row's details, `c` copies the support message on a details page.
 use leptos::prelude::*;
 
+use crate::i18n::{t, use_i18n};
+
 #[component]
 pub fn KeyboardShortcuts() -> impl IntoView {
+    let i18n = use_i18n();
     #[cfg(feature = "hydrate")]
     {
         let handle = window_event_listener(leptos::ev::keydown, on_key);
         on_cleanup(move || handle.remove());
     }
     view! {
-        <p class="sr-only">"Keyboard: / filter, j and k move between rows, o opens details, c copies the support message."</p>
+        <p class="sr-only">{t!(i18n, common.keyboard_help)}</p>
     }
 }
 

@@ -1,6 +1,7 @@
 pub mod account_menu;
 pub mod admin_form;
 pub mod badges;
+pub mod choice_form;
 pub mod copy_button;
 pub mod guidance;
 pub mod keyboard;

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 #[component]
 pub fn Skeleton(
     /// What is loading, for screen readers ("Loading logs…").
-    label: &'static str,
+    label: String,
     /// Placeholder rows.
     #[prop(default = 8)]
     rows: usize,

@@ -2,7 +2,9 @@
 //! renders the page in it from the first byte; "system" is resolved by a one-line script in
 //! the page head (without JavaScript it shows the light theme).
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
+
+use crate::i18n::{t_string, use_i18n};
+use crate::ui::components::choice_form::{Choice, ChoiceForm};
 
 pub const THEME_COOKIE: &str = "errscope_theme";
 
@@ -34,14 +36,6 @@ impl Theme {
             Theme::System => "light dark",
             Theme::Light => "light",
             Theme::Dark => "dark",
-        }
-    }
-
-    fn label(self) -> &'static str {
-        match self {
-            Theme::System => "Auto",
-            Theme::Light => "Light",
-            Theme::Dark => "Dark",
         }
     }
 
@@ -78,29 +72,26 @@ impl Theme {
 /// Applies the system's dark preference when the theme is "system" (runs before first paint).
 pub const SYSTEM_THEME_SCRIPT: &str = "if(matchMedia('(prefers-color-scheme: dark)').matches)document.documentElement.classList.add('dark')";
 
-/// Three buttons in the header; a plain form, so it works without JavaScript too.
+/// Three buttons in the header.
 #[component]
 pub fn ThemeSwitch() -> impl IntoView {
-    let location = use_location();
-    let back = move || {
-        let search = location.search.get();
-        let sep = if search.is_empty() || search.starts_with('?') {
-            ""
-        } else {
-            "?"
-        };
-        format!("{}{sep}{search}", location.pathname.get())
-    };
-    let current = Theme::current();
+    let i18n = use_i18n();
+    let choices = Theme::ALL
+        .into_iter()
+        .map(|t| Choice {
+            value: t.as_str(),
+            label: match t {
+                Theme::System => t_string!(i18n, theme.system),
+                Theme::Light => t_string!(i18n, theme.light),
+                Theme::Dark => t_string!(i18n, theme.dark),
+            }
+            .to_string(),
+            lang: None,
+        })
+        .collect();
     view! {
-        <form method="post" action="/prefs/theme" class="flex items-center rounded border border-slate-300 dark:border-slate-700 text-xs" aria-label="Colour theme">
-            <input type="hidden" name="back" value=back/>
-            {Theme::ALL.into_iter().map(|t| view! {
-                <button type="submit" name="theme" value=t.as_str() aria-pressed=(t == current).to_string()
-                    class=if t == current { "px-2 py-0.5 bg-slate-200 dark:bg-slate-700" } else { "px-2 py-0.5" }
-                    data-theme=t.as_str()>{t.label()}</button>
-            }).collect_view()}
-        </form>
+        <ChoiceForm action="/prefs/theme" name="theme" label=t_string!(i18n, theme.label).to_string()
+            choices current=Theme::current().as_str()/>
     }
 }
 

@@ -1,5 +1,7 @@
 //! Audit (admins): who looked at which other user's request, and when.
 use leptos::prelude::*;
+
+use crate::i18n::{t, t_string, use_i18n};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
@@ -7,31 +9,32 @@ use crate::ui::api::lookup_audit;
 
 #[component]
 pub fn AuditPage() -> impl IntoView {
+    let i18n = use_i18n();
     let query = use_query_map();
     let lines = Resource::new(move || query.with(|q| q.get("tz")), lookup_audit);
     view! {
-        <Title text="Audit"/>
-        <h1 class="text-xl font-semibold mb-1">"Lookup audit"</h1>
+        <Title text=move || t_string!(i18n, audit.title)/>
+        <h1 class="text-xl font-semibold mb-1">{t!(i18n, audit.heading)}</h1>
         <p class="text-sm text-slate-600 dark:text-slate-400 mb-3">
-            "Every time support staff or an admin opened or searched for a request of another relay user (newest 500)."
+            {t!(i18n, audit.intro)}
         </p>
-        <Transition fallback=|| view! { <p aria-busy="true">"Loading…"</p> }>
+        <Transition fallback=move || view! { <p aria-busy="true">{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match lines.await {
-                    Err(e) => view! { <p role="alert">"Could not load the audit: " {e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <p role="alert">{t!(i18n, audit.load_failed)} {e.to_string()}</p> }.into_any(),
                     Ok(list) if list.is_empty() => view! {
-                        <p data-testid="audit-empty">"No lookups of other users' requests yet."</p>
+                        <p data-testid="audit-empty">{t!(i18n, audit.empty)}</p>
                     }.into_any(),
                     Ok(list) => view! {
                         <table class="w-full text-sm" data-testid="audit">
-                            <caption class="sr-only">"Lookups of other users' requests"</caption>
+                            <caption class="sr-only">{t!(i18n, audit.caption)}</caption>
                             <thead><tr class="text-left border-b border-slate-200 dark:border-slate-800">
-                                <th scope="col" class="py-1">"When"</th>
-                                <th scope="col">"Who"</th>
-                                <th scope="col">"Role"</th>
-                                <th scope="col">"Request ID"</th>
-                                <th scope="col">"Relay user"</th>
-                                <th scope="col">"How"</th>
+                                <th scope="col" class="py-1">{t!(i18n, audit.when)}</th>
+                                <th scope="col">{t!(i18n, audit.who)}</th>
+                                <th scope="col">{t!(i18n, audit.role)}</th>
+                                <th scope="col">{t!(i18n, audit.request_id)}</th>
+                                <th scope="col">{t!(i18n, audit.relay_user)}</th>
+                                <th scope="col">{t!(i18n, audit.how)}</th>
                             </tr></thead>
                             <tbody>
                                 {list.into_iter().map(|l| view! {
@@ -44,8 +47,8 @@ pub fn AuditPage() -> impl IntoView {
                                         </td>
                                         <td>{l.lookup.relay_user_id}</td>
                                         <td>{match l.lookup.how {
-                                            crate::domain::access::LookupKind::Details => "opened the details",
-                                            crate::domain::access::LookupKind::RequestIdSearch => "searched by request ID",
+                                            crate::domain::access::LookupKind::Details => t_string!(i18n, audit.how_details),
+                                            crate::domain::access::LookupKind::RequestIdSearch => t_string!(i18n, audit.how_search),
                                         }}</td>
                                     </tr>
                                 }).collect_view()}

@@ -1,6 +1,8 @@
 //! One request: every field, the parsed upstream error, the catalogue's meaning and first
 //! action, the attribution with its evidence, the impact scope, and the copy-for-support text.
 use leptos::prelude::*;
+
+use crate::i18n::{t, t_string, use_i18n};
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
@@ -13,6 +15,7 @@ use crate::ui::components::copy_button::CopyButton;
 
 #[component]
 pub fn DetailsPage() -> impl IntoView {
+    let i18n = use_i18n();
     let params = use_params_map();
     let query = leptos_router::hooks::use_query_map();
     let id = Memo::new(move |_| params.get().get("id").and_then(|s| s.parse::<i64>().ok()));
@@ -28,19 +31,19 @@ pub fn DetailsPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text="Request details"/>
-        <p class="mb-3 text-sm"><a href="/logs" class="underline">"← Usage Logs"</a></p>
-        <Suspense fallback=|| view! { <p aria-busy="true">"Loading…"</p> }>
+        <Title text=move || t_string!(i18n, details.title)/>
+        <p class="mb-3 text-sm"><a href="/logs" class="underline">{t!(i18n, details.back)}</a></p>
+        <Suspense fallback=move || view! { <p aria-busy="true">{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match details.await {
                     Ok(Some(d)) => view! { <Details d/> }.into_any(),
                     Ok(None) => view! {
                         <div role="alert" class="rounded border border-slate-300 p-4">
-                            <h1 class="font-semibold">"Request not found"</h1>
-                            <p class="text-sm">"No log with this id is visible to you."</p>
+                            <h1 class="font-semibold">{t!(i18n, details.not_found_heading)}</h1>
+                            <p class="text-sm">{t!(i18n, details.not_found)}</p>
                         </div>
                     }.into_any(),
-                    Err(e) => view! { <p role="alert">"Could not load the request: " {e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <p role="alert">{t!(i18n, details.load_failed)} {e.to_string()}</p> }.into_any(),
                 }
             })}
         </Suspense>
@@ -49,6 +52,7 @@ pub fn DetailsPage() -> impl IntoView {
 
 #[component]
 fn Details(d: RequestDetails) -> impl IntoView {
+    let i18n = use_i18n();
     let row = d.row.clone();
     let lang = d.lang;
     let query = leptos_router::hooks::use_query_map();
@@ -69,11 +73,9 @@ fn Details(d: RequestDetails) -> impl IntoView {
         .as_ref()
         .map(|e| format!("{} ({})", e.id, e.source()));
     let recognised = match d.recognised {
-        MatchKind::Recognised => "Recognised error",
-        MatchKind::CategoryFallback => {
-            "Only the status-code category is known; the message itself is not recognised"
-        }
-        MatchKind::Unrecognised => "Unrecognised: not in the catalogue",
+        MatchKind::Recognised => t_string!(i18n, details.recognised),
+        MatchKind::CategoryFallback => t_string!(i18n, details.category_fallback),
+        MatchKind::Unrecognised => t_string!(i18n, details.unrecognised),
     };
     let group_href = d.group_window_href.clone();
     let all_href = d.all_window_href.clone();
@@ -87,76 +89,76 @@ fn Details(d: RequestDetails) -> impl IntoView {
                     <h1 class="text-lg font-semibold flex items-center gap-2 flex-wrap">
                         <StatusBadge code=row.status_code/>
                         <span class="font-mono text-sm" data-testid="details-request-id">{row.request_id.clone()}</span>
-                        <CopyButton text=row.request_id.clone() label="Copy ID"/>
+                        <CopyButton text=row.request_id.clone() label=t_string!(i18n, details.copy_id)/>
                     </h1>
                     <pre class="mt-3 whitespace-pre-wrap break-words rounded bg-slate-50 dark:bg-slate-950 p-2 text-sm" data-testid="details-content">{row.content.clone()}</pre>
                     {has_inner.then(|| view! {
                         <div class="mt-3 text-sm" data-testid="upstream-body">
-                            <h2 class="font-medium">"Upstream error body"</h2>
+                            <h2 class="font-medium">{t!(i18n, details.upstream_body)}</h2>
                             <dl class="grid grid-cols-2 gap-2 mt-1">
                                 {field("message", opt(&inner.message))}
                                 {field("type", opt(&inner.error_type))}
                                 {field("code", opt(&inner.code))}
                                 {field("param", opt(&inner.param))}
-                                {field("wrapped status", inner.status.map(|s| s.to_string()).unwrap_or_default())}
+                                {field(t_string!(i18n, details.wrapped_status), inner.status.map(|s| s.to_string()).unwrap_or_default())}
                             </dl>
                         </div>
                     })}
                 </div>
                 <div class="rounded-lg border border-slate-200 dark:border-slate-800 bg-white dark:bg-slate-900 p-4 space-y-2">
-                    <h2 class="font-semibold flex items-center gap-2">"What it means "
+                    <h2 class="font-semibold flex items-center gap-2">{t!(i18n, details.what_it_means)}" "
                         {d.attribution.map(|a| view! { <AttributionBadge attribution=a/> })}
                     </h2>
                     <p class="text-sm" data-testid="meaning" lang=lang.code()>{d.meaning.clone()}</p>
-                    <p class="text-sm"><span class="font-medium">"First action: "</span><span data-testid="first-action" lang=lang.code()>{d.action.clone()}</span></p>
+                    <p class="text-sm"><span class="font-medium">{t!(i18n, details.first_action)}</span><span data-testid="first-action" lang=lang.code()>{d.action.clone()}</span></p>
                     <p class="text-xs text-slate-500 dark:text-slate-400">{recognised}{entry_source.map(|s| format!(" · {s}"))}</p>
-                    <p class="text-sm" data-testid="evidence"><span class="font-medium">"Why: "</span>
+                    <p class="text-sm" data-testid="evidence"><span class="font-medium">{t!(i18n, details.why)}</span>
                         {d.rule.map(|r| r.describe(lang).to_string())}" "{s.evidence(lang)}
                     </p>
                 </div>
                 <div class="rounded-lg border border-slate-200 dark:border-slate-800 bg-white dark:bg-slate-900 p-4">
-                    <h2 class="font-semibold">"Impact scope (±" {s.window_minutes} " min)"</h2>
+                    <h2 class="font-semibold">{let minutes = s.window_minutes; t!(i18n, details.impact, minutes)}</h2>
                     <ul class="text-sm mt-1 space-y-1" data-testid="scope">
-                        <li><a class="underline" href=group_href.clone()>{s.in_group}" same failures in group "{row.group.clone()}</a>
-                            {format!(", from {} token(s), {} user(s), {} model(s)", s.tokens, s.users, s.models)}</li>
-                        <li><a class="underline" href=format!("{group_href}&token={}", url_encode(&row.token_name))>{s.same_token}" from this token"</a></li>
-                        <li><a class="underline" href=all_href>{s.other_group_failures}" in "{s.other_groups}" other group(s)"</a></li>
-                        <li>"Extent: "<span lang=lang.code()>{s.extent(lang)}</span></li>
+                        <li><a class="underline" href=group_href.clone()>{let (count, group) = (s.in_group, row.group.clone()); t!(i18n, details.in_group, count, group)}</a>
+                            {let (tokens, users, models) = (s.tokens, s.users, s.models); t!(i18n, details.spread, tokens, users, models)}</li>
+                        <li><a class="underline" href=format!("{group_href}&token={}", url_encode(&row.token_name))>{let count = s.same_token; t!(i18n, details.from_token, count)}</a></li>
+                        <li><a class="underline" href=all_href>{let (count, groups) = (s.other_group_failures, s.other_groups); t!(i18n, details.other_groups, count, groups)}</a></li>
+                        <li>{t!(i18n, details.extent)}<span lang=lang.code()>{s.extent(lang)}</span></li>
                     </ul>
                 </div>
             </section>
             <aside class="space-y-4">
                 <div class="rounded-lg border border-slate-200 dark:border-slate-800 bg-white dark:bg-slate-900 p-4">
                     <div class="flex items-center justify-between mb-2 gap-2">
-                        <h2 class="font-semibold">"For support"</h2>
-                        <nav class="text-xs flex gap-2" aria-label="Language of the explanation and support message">
+                        <h2 class="font-semibold">{t!(i18n, details.for_support)}</h2>
+                        <nav class="text-xs flex gap-2" aria-label=move || t_string!(i18n, details.message_language)>
                             {[(Lang::En, "English"), (Lang::Zh, "中文")].into_iter().map(|(l, name)| view! {
                                 <a href=lang_href(l) lang=l.code() aria-current=(l == lang).then_some("true")
                                     class=if l == lang { "font-semibold" } else { "underline" } data-lang=l.code()>{name}</a>
                             }).collect_view()}
                         </nav>
-                        <CopyButton text=d.support_message.clone() label="Copy troubleshooting details" test_id="copy-support"/>
+                        <CopyButton text=d.support_message.clone() label=t_string!(i18n, details.copy_support) test_id="copy-support"/>
                     </div>
                     <pre class="whitespace-pre-wrap break-words text-xs bg-slate-50 dark:bg-slate-950 rounded p-2 select-all" data-testid="support-message" lang=lang.code()>{d.support_message.clone()}</pre>
                 </div>
                 <dl class="rounded-lg border border-slate-200 dark:border-slate-800 bg-white dark:bg-slate-900 p-4 grid grid-cols-2 gap-2">
-                    {field("Time", format!("{} {}", d.time, d.zone))}
-                    {field("Log type", row.log_type.as_str().to_string())}
-                    {field("User", format!("{} ({})", row.user_id, row.username))}
-                    {field("Token", row.token_name.clone())}
-                    {field("Group", row.group.clone())}
-                    {field("Model", row.model.clone())}
-                    {field("Business code", opt(&row.error_code))}
-                    {field("Error type", opt(&row.error_type))}
-                    {field("Upstream request ID", opt(&row.upstream_request_id))}
-                    {field("Latency", row.latency_ms.map(|l| format!("{l} ms")).unwrap_or_default())}
-                    {field("Stream", row.is_stream.to_string())}
-                    {field("Tokens in/out", format!("{}/{}", row.prompt_tokens, row.completion_tokens))}
-                    {field("First seen", d.first_seen.clone())}
-                    {field("Last seen", d.last_seen.clone())}
-                    {row.channel.clone().map(|c| field("Channel (admin)", c))}
-                    {row.retries.clone().map(|c| field("Retry chain (admin)", c))}
-                    {row.client_ip.clone().map(|c| field("Client IP (admin)", c))}
+                    {field(t_string!(i18n, details.time), format!("{} {}", d.time, d.zone))}
+                    {field(t_string!(i18n, details.log_type), row.log_type.as_str().to_string())}
+                    {field(t_string!(i18n, details.user), format!("{} ({})", row.user_id, row.username))}
+                    {field(t_string!(i18n, details.token), row.token_name.clone())}
+                    {field(t_string!(i18n, details.group), row.group.clone())}
+                    {field(t_string!(i18n, details.model), row.model.clone())}
+                    {field(t_string!(i18n, details.business_code), opt(&row.error_code))}
+                    {field(t_string!(i18n, details.error_type), opt(&row.error_type))}
+                    {field(t_string!(i18n, details.upstream_request_id), opt(&row.upstream_request_id))}
+                    {field(t_string!(i18n, details.latency), row.latency_ms.map(|l| format!("{l} ms")).unwrap_or_default())}
+                    {field(t_string!(i18n, details.stream), row.is_stream.to_string())}
+                    {field(t_string!(i18n, details.tokens_in_out), format!("{}/{}", row.prompt_tokens, row.completion_tokens))}
+                    {field(t_string!(i18n, details.first_seen), d.first_seen.clone())}
+                    {field(t_string!(i18n, details.last_seen), d.last_seen.clone())}
+                    {row.channel.clone().map(|c| field(t_string!(i18n, details.channel), c))}
+                    {row.retries.clone().map(|c| field(t_string!(i18n, details.retries), c))}
+                    {row.client_ip.clone().map(|c| field(t_string!(i18n, details.client_ip), c))}
                 </dl>
             </aside>
         </div>

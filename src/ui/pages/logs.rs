@@ -1,6 +1,8 @@
 //! Usage Logs: the filter form (a plain GET form), active-filter chips, the results table and
 //! keyset pagination. Every state lives in the URL query.
 use leptos::prelude::*;
+
+use crate::i18n::{t, t_string, use_i18n};
 use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
@@ -8,12 +10,12 @@ use leptos_router::params::ParamsMap;
 
 use crate::domain::attribution::Attribution;
 use crate::domain::filter::{highlight, FieldError, LogQuery, COUNT_CAP, RANGE_PRESETS};
-use crate::domain::lang::Lang;
 use crate::ui::api::{list_logs, LogPage, RowView};
 use crate::ui::components::badges::{AttributionBadge, StatusBadge};
 use crate::ui::components::copy_button::CopyButton;
 use crate::ui::components::guidance::{HelpPanel, TroubleshootingOrder};
 use crate::ui::components::skeleton::Skeleton;
+use crate::ui::lang::use_lang;
 
 pub fn query_from_map(m: &ParamsMap) -> LogQuery {
     let g = |k: &str| m.get(k);
@@ -39,21 +41,22 @@ pub fn query_from_map(m: &ParamsMap) -> LogQuery {
 
 #[component]
 pub fn LogsPage() -> impl IntoView {
+    let i18n = use_i18n();
     let params = use_query_map();
     let query = Memo::new(move |_| query_from_map(&params.get()));
     let page = Resource::new(move || query.get(), list_logs);
     view! {
-        <Title text="Usage Logs"/>
+        <Title text=move || t_string!(i18n, logs.title)/>
         <div class="flex items-baseline justify-between gap-4 mb-3">
-            <h1 class="text-xl font-semibold">"Usage Logs"</h1>
+            <h1 class="text-xl font-semibold">{t!(i18n, logs.title)}</h1>
             <LogTypeSwitch query/>
         </div>
-        <Transition fallback=|| view! { <Skeleton label="Loading logs…" rows=12/> }>
+        <Transition fallback=move || view! { <Skeleton label=t_string!(i18n, logs.loading).to_string() rows=12/> }>
             {move || Suspend::new(async move {
                 match page.await {
                     Ok(p) => view! { <LogsView query=query.get_untracked() page=p/> }.into_any(),
                     Err(e) => view! {
-                        <p role="alert" class="text-rose-700">"Could not load logs: " {e.to_string()}</p>
+                        <p role="alert" class="text-rose-700">{t!(i18n, logs.load_failed)} {e.to_string()}</p>
                     }.into_any(),
                 }
             })}
@@ -63,6 +66,7 @@ pub fn LogsPage() -> impl IntoView {
 
 #[component]
 fn LogTypeSwitch(query: Memo<LogQuery>) -> impl IntoView {
+    let i18n = use_i18n();
     let link = move |t: Option<&str>| {
         let mut q = query.get();
         q.log_type = t.map(str::to_string);
@@ -72,11 +76,11 @@ fn LogTypeSwitch(query: Memo<LogQuery>) -> impl IntoView {
     let is_all = move || query.get().log_type.as_deref() == Some("all");
     let tab = "px-3 py-1 rounded text-sm border border-slate-300 dark:border-slate-700";
     view! {
-        <nav aria-label="Log type" class="flex gap-1">
+        <nav aria-label=move || t_string!(i18n, logs.log_type) class="flex gap-1">
             <a href=move || link(None) class=tab aria-current=move || (!is_all()).then_some("page")
-                class:font-semibold=move || !is_all()>"Error logs"</a>
+                class:font-semibold=move || !is_all()>{t!(i18n, logs.error_logs)}</a>
             <a href=move || link(Some("all")) class=tab aria-current=move || is_all().then_some("page")
-                class:font-semibold=is_all>"All usage logs"</a>
+                class:font-semibold=is_all>{t!(i18n, logs.all_logs)}</a>
         </nav>
     }
 }
@@ -90,17 +94,18 @@ fn error_for(errors: &[FieldError], field: &str) -> Option<String> {
 
 #[component]
 fn LogsView(query: LogQuery, page: LogPage) -> impl IntoView {
+    let i18n = use_i18n();
     let errors = page.errors.clone();
     let err = move |f: &str| error_for(&errors, f);
     let chips = query.active();
     let count_text = if page.capped {
-        format!("{}+ results", group_digits(COUNT_CAP))
+        let count = group_digits(COUNT_CAP);
+        t!(i18n, logs.results_capped, count).into_any()
+    } else if page.count == 1 {
+        t!(i18n, logs.result_one).into_any()
     } else {
-        format!(
-            "{} result{}",
-            group_digits(page.count),
-            if page.count == 1 { "" } else { "s" }
-        )
+        let count = group_digits(page.count);
+        t!(i18n, logs.results, count).into_any()
     };
     let show_consume = query.log_type.as_deref() == Some("all");
     let keyword = query.q.clone().unwrap_or_default();
@@ -119,17 +124,17 @@ fn LogsView(query: LogQuery, page: LogPage) -> impl IntoView {
     view! {
         <FilterForm query=query.clone() page=page.clone() err=err.clone()/>
         {(!chips.is_empty()).then(|| view! {
-            <div class="flex flex-wrap items-center gap-2 my-2 text-xs" aria-label="Active filters">
+            <div class="flex flex-wrap items-center gap-2 my-2 text-xs" aria-label=move || t_string!(i18n, logs.active_filters)>
                 {chips.into_iter().map(|(k, v)| {
                     let href = format!("/logs{}", query.without(k).to_query_string());
                     view! {
                         <a href=href class="inline-flex items-center gap-1 rounded-full bg-sky-100 dark:bg-sky-900 px-2 py-0.5 hover:line-through"
-                            aria-label=format!("Remove filter {k}: {v}") data-chip=k>
+                            aria-label=format!("{} {k}: {v}", t_string!(i18n, logs.remove_filter)) data-chip=k>
                             <span class="font-medium">{k}</span>": "{v.clone()}<span aria-hidden="true">" ×"</span>
                         </a>
                     }
                 }).collect_view()}
-                <a href="/logs" class="underline">"Clear all"</a>
+                <a href="/logs" class="underline">{t!(i18n, logs.clear_all)}</a>
             </div>
         })}
         <HelpPanel/>
@@ -138,7 +143,7 @@ fn LogsView(query: LogQuery, page: LogPage) -> impl IntoView {
                 {count_text}
             </p>
             <a href=format!("/logs.csv{}", query.without("cursor").to_query_string()) class="text-sm underline" download="" data-testid="export-csv" rel="external">
-                "Export CSV"
+                {t!(i18n, logs.export_csv)}
             </a>
         </div>
         {if empty {
@@ -147,11 +152,11 @@ fn LogsView(query: LogQuery, page: LogPage) -> impl IntoView {
             let tz = query.tz.as_ref().map(|t| format!("?tz={}", crate::domain::filter::url_encode(t))).unwrap_or_default();
             view! { <ResultsTable rows show_consume keyword tz/> }.into_any()
         }}
-        <nav class="flex gap-3 my-3 text-sm" aria-label="Pages">
-            {first_href.map(|h| view! { <a href=h class="underline">"← First page"</a> })}
-            {next_href.map(|h| view! { <a href=h class="underline" rel="next" data-testid="next-page">"Older →"</a> })}
+        <nav class="flex gap-3 my-3 text-sm" aria-label=move || t_string!(i18n, logs.pages)>
+            {first_href.map(|h| view! { <a href=h class="underline">{t!(i18n, logs.first_page)}</a> })}
+            {next_href.map(|h| view! { <a href=h class="underline" rel="next" data-testid="next-page">{t!(i18n, logs.older)}</a> })}
         </nav>
-        <p class="text-xs text-slate-500 dark:text-slate-400">"Times in " {page.zone.clone()}"."</p>
+        <p class="text-xs text-slate-500 dark:text-slate-400">{let zone = page.zone.clone(); t!(i18n, logs.times_in, zone)}</p>
     }
 }
 
@@ -173,6 +178,8 @@ fn FilterForm(
     page: LogPage,
     err: impl Fn(&str) -> Option<String> + Clone + Send + 'static,
 ) -> impl IntoView {
+    let i18n = use_i18n();
+    let lang = use_lang();
     let v = |o: &Option<String>| o.clone().unwrap_or_default();
     let field_error = move |f: &str| {
         err(f).map(|m| view! { <p class="text-xs text-rose-700 dark:text-rose-300 mt-0.5" role="alert" data-error-for=f.to_string()>{m}</p> })
@@ -188,81 +195,87 @@ fn FilterForm(
         }
     };
     view! {
-        <Form action="/logs" method="GET" attr:class="grid grid-cols-2 md:grid-cols-4 xl:grid-cols-8 gap-2 items-start rounded-lg border border-slate-200 dark:border-slate-800 bg-white dark:bg-slate-900 p-3" attr:aria-label="Filter logs">
+        <Form action="/logs" method="GET" attr:class="grid grid-cols-2 md:grid-cols-4 xl:grid-cols-8 gap-2 items-start rounded-lg border border-slate-200 dark:border-slate-800 bg-white dark:bg-slate-900 p-3" attr:aria-label=move || t_string!(i18n, logs.form_label)>
             <input type="hidden" name="type" value=v(&query.log_type)/>
             {query.tz.clone().map(|tz| view! { <input type="hidden" name="tz" value=tz/> })}
             <div class="col-span-2">
-                <label for="f-q" class=label>"Error message keyword or request ID"</label>
-                <input id="f-q" name="q" type="search" class=input value=v(&query.q) placeholder="e.g. Invalid token, 请求失败" autocomplete="off"/>
+                <label for="f-q" class=label>{t!(i18n, logs.keyword)}</label>
+                <input id="f-q" name="q" type="search" class=input value=v(&query.q) placeholder=move || t_string!(i18n, logs.keyword_placeholder) autocomplete="off"/>
                 {field_error("q")}
             </div>
             <div>
-                <label for="f-range" class=label>"Time range"</label>
+                <label for="f-range" class=label>{t!(i18n, logs.range)}</label>
                 <select id="f-range" name="range" class=input>
-                    <option value="" selected=range.is_empty()>"Any time"</option>
+                    <option value="" selected=range.is_empty()>{t!(i18n, logs.any_time)}</option>
                     {RANGE_PRESETS.iter().map(|(k, _)| {
-                        let text = match *k { "15m" => "Last 15 min", "1h" => "Last hour", "24h" => "Last 24 h", "7d" => "Last 7 days", _ => "Last 30 days" };
+                        let text = match *k {
+                            "15m" => t_string!(i18n, logs.last_15m),
+                            "1h" => t_string!(i18n, logs.last_1h),
+                            "24h" => t_string!(i18n, logs.last_24h),
+                            "7d" => t_string!(i18n, logs.last_7d),
+                            _ => t_string!(i18n, logs.last_30d),
+                        };
                         view! { <option value=*k selected=range == *k>{text}</option> }
                     }).collect_view()}
-                    <option value="custom" selected=range == "custom">"Custom (from/to)"</option>
+                    <option value="custom" selected=range == "custom">{t!(i18n, logs.custom)}</option>
                 </select>
                 {field_error("range")}
             </div>
             <div>
-                <label for="f-from" class=label>"From (" {page.zone.clone()} ")"</label>
+                <label for="f-from" class=label>{let zone = page.zone.clone(); t!(i18n, logs.from, zone)}</label>
                 <input id="f-from" name="from" type="datetime-local" class=input value=v(&query.from)/>
                 {field_error("from")}
             </div>
             <div>
-                <label for="f-to" class=label>"To (" {page.zone.clone()} ")"</label>
+                <label for="f-to" class=label>{let zone = page.zone.clone(); t!(i18n, logs.to, zone)}</label>
                 <input id="f-to" name="to" type="datetime-local" class=input value=v(&query.to)/>
                 {field_error("to")}
             </div>
             <div>
-                <label for="f-status" class=label>"Status code"</label>
-                <input id="f-status" name="status" class=input value=v(&query.status) placeholder="429, 502 or 5xx"/>
+                <label for="f-status" class=label>{t!(i18n, logs.status)}</label>
+                <input id="f-status" name="status" class=input value=v(&query.status) placeholder=move || t_string!(i18n, logs.status_placeholder)/>
                 {field_error("status")}
             </div>
             <div>
-                <label for="f-attribution" class=label>"Attribution"</label>
+                <label for="f-attribution" class=label>{t!(i18n, logs.attribution)}</label>
                 <select id="f-attribution" name="attribution" class=input>
-                    <option value="" selected=attribution.is_empty()>"Any"</option>
+                    <option value="" selected=attribution.is_empty()>{t!(i18n, logs.any)}</option>
                     {Attribution::ALL.into_iter().map(|a| view! {
-                        <option value=a.as_str() selected=attribution == a.as_str()>{a.name(Lang::En)}</option>
+                        <option value=a.as_str() selected=attribution == a.as_str()>{a.name(lang)}</option>
                     }).collect_view()}
                 </select>
                 {field_error("attribution")}
             </div>
             <div>
-                <label for="f-request" class=label>"Request ID"</label>
+                <label for="f-request" class=label>{t!(i18n, logs.request_id)}</label>
                 <input id="f-request" name="request_id" class=format!("{input} font-mono") value=v(&query.request_id)/>
                 {field_error("request_id")}
             </div>
             <div>
-                <label for="f-model" class=label>"Model"</label>
+                <label for="f-model" class=label>{t!(i18n, logs.model)}</label>
                 <input id="f-model" name="model" list="models" class=input value=v(&query.model)/>
                 {datalist("models", page.facets.models.clone())}
                 {field_error("model")}
             </div>
             <div>
-                <label for="f-token" class=label>"Token"</label>
+                <label for="f-token" class=label>{t!(i18n, logs.token)}</label>
                 <input id="f-token" name="token" list="tokens" class=input value=v(&query.token)/>
                 {datalist("tokens", page.facets.tokens.clone())}
                 {field_error("token")}
             </div>
             <div>
-                <label for="f-group" class=label>"Group"</label>
+                <label for="f-group" class=label>{t!(i18n, logs.group)}</label>
                 <input id="f-group" name="group" list="groups" class=input value=v(&query.group)/>
                 {datalist("groups", page.facets.groups.clone())}
                 {field_error("group")}
             </div>
             <div>
-                <label for="f-user" class=label>"User ID"</label>
+                <label for="f-user" class=label>{t!(i18n, logs.user_id)}</label>
                 <input id="f-user" name="user" inputmode="numeric" class=input value=v(&query.user)/>
                 {field_error("user")}
             </div>
             <div>
-                <label for="f-size" class=label>"Rows per page"</label>
+                <label for="f-size" class=label>{t!(i18n, logs.rows_per_page)}</label>
                 <select id="f-size" name="size" class=input>
                     {["20", "50", "100"].into_iter().map(|s| view! {
                         <option value=s selected=size == s || (size.is_empty() && s == "50")>{s}</option>
@@ -271,8 +284,8 @@ fn FilterForm(
                 {field_error("size")}
             </div>
             <div class="flex items-end gap-2 pt-4">
-                <button type="submit" class="rounded bg-sky-700 text-white px-3 py-1 text-sm hover:bg-sky-800 focus:outline-none focus:ring-2 focus:ring-sky-500">"Apply"</button>
-                <a href="/logs" class="text-sm underline">"Reset"</a>
+                <button type="submit" class="rounded bg-sky-700 text-white px-3 py-1 text-sm hover:bg-sky-800 focus:outline-none focus:ring-2 focus:ring-sky-500">{t!(i18n, logs.apply)}</button>
+                <a href="/logs" class="text-sm underline">{t!(i18n, logs.reset)}</a>
             </div>
         </Form>
     }
@@ -285,24 +298,25 @@ fn ResultsTable(
     keyword: String,
     tz: String,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let th = "text-left font-medium px-2 py-1.5 whitespace-nowrap";
     view! {
         <div class="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800 bg-white dark:bg-slate-900">
             <table class="w-full text-sm cards-narrow" data-testid="logs-table">
-                <caption class="sr-only">"Logs, newest first"</caption>
+                <caption class="sr-only">{t!(i18n, logs.caption)}</caption>
                 <thead class="bg-slate-100 dark:bg-slate-800 text-xs text-slate-600 dark:text-slate-300">
                     <tr>
-                        <th scope="col" class=th>"Time"</th>
-                        <th scope="col" class=th>"Model"</th>
-                        <th scope="col" class=th>"Token"</th>
-                        <th scope="col" class=th>"Group"</th>
-                        <th scope="col" class=th>"Request ID"</th>
-                        <th scope="col" class=th>"Error message"</th>
-                        <th scope="col" class=th>"Status code"</th>
-                        <th scope="col" class=th>"Attribution"</th>
+                        <th scope="col" class=th>{t!(i18n, logs.time)}</th>
+                        <th scope="col" class=th>{t!(i18n, logs.model)}</th>
+                        <th scope="col" class=th>{t!(i18n, logs.token)}</th>
+                        <th scope="col" class=th>{t!(i18n, logs.group)}</th>
+                        <th scope="col" class=th>{t!(i18n, logs.request_id)}</th>
+                        <th scope="col" class=th>{t!(i18n, logs.message)}</th>
+                        <th scope="col" class=th>{t!(i18n, logs.status)}</th>
+                        <th scope="col" class=th>{t!(i18n, logs.attribution)}</th>
                         {show_consume.then(|| view! {
-                            <th scope="col" class=th>"Tokens (in/out)"</th>
-                            <th scope="col" class=th>"Quota"</th>
+                            <th scope="col" class=th>{t!(i18n, logs.tokens_in_out)}</th>
+                            <th scope="col" class=th>{t!(i18n, logs.quota)}</th>
                         })}
                     </tr>
                 </thead>
@@ -316,6 +330,7 @@ fn ResultsTable(
 
 #[component]
 fn Row(r: RowView, show_consume: bool, keyword: String, tz: String) -> impl IntoView {
+    let i18n = use_i18n();
     let td = "px-2 py-1.5 align-top";
     let row = r.row;
     let details = format!("/logs/{}{tz}", row.id);
@@ -334,28 +349,28 @@ fn Row(r: RowView, show_consume: bool, keyword: String, tz: String) -> impl Into
         .collect_view();
     view! {
         <tr class="border-t border-slate-100 dark:border-slate-800 hover:bg-slate-50 dark:hover:bg-slate-800/50 data-[selected]:bg-sky-50 dark:data-[selected]:bg-sky-950" data-row-id=row.id>
-            <td class=format!("{td} whitespace-nowrap font-mono text-xs") data-label="Time">
+            <td class=format!("{td} whitespace-nowrap font-mono text-xs") data-label=t_string!(i18n, logs.time)>
                 <a href=details.clone() class="underline decoration-dotted">{r.time}</a>
             </td>
-            <td class=td data-label="Model"><a href=filter_link("model", &row.model) class="hover:underline">{row.model.clone()}</a></td>
-            <td class=td data-label="Token"><a href=filter_link("token", &row.token_name) class="hover:underline">{row.token_name.clone()}</a></td>
-            <td class=td data-label="Group"><a href=filter_link("group", &row.group) class="hover:underline">{row.group.clone()}</a></td>
-            <td class=format!("{td} whitespace-nowrap") data-label="Request ID">
+            <td class=td data-label=t_string!(i18n, logs.model)><a href=filter_link("model", &row.model) class="hover:underline">{row.model.clone()}</a></td>
+            <td class=td data-label=t_string!(i18n, logs.token)><a href=filter_link("token", &row.token_name) class="hover:underline">{row.token_name.clone()}</a></td>
+            <td class=td data-label=t_string!(i18n, logs.group)><a href=filter_link("group", &row.group) class="hover:underline">{row.group.clone()}</a></td>
+            <td class=format!("{td} whitespace-nowrap") data-label=t_string!(i18n, logs.request_id)>
                 <span class="font-mono text-xs" data-testid="request-id">{row.request_id.clone()}</span>" "
-                <CopyButton text=row.request_id.clone() label="Copy"/>
+                <CopyButton text=row.request_id.clone() label=t_string!(i18n, common.copy)/>
             </td>
-            <td class=format!("{td} max-w-md") data-label="Error message">
+            <td class=format!("{td} max-w-md") data-label=t_string!(i18n, logs.message)>
                 {if row.content.is_empty() {
-                    view! { <a href=details class="text-slate-500 dark:text-slate-400" data-testid="message">"(no message)"</a> }.into_any()
+                    view! { <a href=details class="text-slate-500 dark:text-slate-400" data-testid="message">{t!(i18n, logs.no_message)}</a> }.into_any()
                 } else {
                     view! { <a href=details class="block truncate max-w-md" title=row.content.clone() data-testid="message">{message}</a> }.into_any()
                 }}
             </td>
-            <td class=td data-label="Status code"><StatusBadge code=row.status_code/></td>
-            <td class=td data-label="Attribution">{r.attribution.map(|a| view! { <AttributionBadge attribution=a/> })}</td>
+            <td class=td data-label=t_string!(i18n, logs.status)><StatusBadge code=row.status_code/></td>
+            <td class=td data-label=t_string!(i18n, logs.attribution)>{r.attribution.map(|a| view! { <AttributionBadge attribution=a/> })}</td>
             {show_consume.then(|| view! {
-                <td class=format!("{td} font-mono text-xs") data-label="Tokens (in/out)">{format!("{}/{}", row.prompt_tokens, row.completion_tokens)}</td>
-                <td class=format!("{td} font-mono text-xs") data-label="Quota">{row.quota}</td>
+                <td class=format!("{td} font-mono text-xs") data-label=t_string!(i18n, logs.tokens_in_out)>{format!("{}/{}", row.prompt_tokens, row.completion_tokens)}</td>
+                <td class=format!("{td} font-mono text-xs") data-label=t_string!(i18n, logs.quota)>{row.quota}</td>
             })}
         </tr>
     }
@@ -364,9 +379,10 @@ fn Row(r: RowView, show_consume: bool, keyword: String, tz: String) -> impl Into
 /// Shown when nothing matches: seed 000's troubleshooting order.
 #[component]
 fn EmptyState() -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <div class="rounded-lg border border-dashed border-slate-300 dark:border-slate-700 p-6 text-sm" data-testid="empty-state">
-            <p class="font-medium mb-2">"No logs match these filters."</p>
+            <p class="font-medium mb-2">{t!(i18n, logs.empty)}</p>
             <TroubleshootingOrder/>
         </div>
     }

@@ -1,6 +1,8 @@
 //! Reference: the catalogue as searchable tables, English and Chinese, each entry linking to
 //! the logs that match it.
 use leptos::prelude::*;
+
+use crate::i18n::{t, t_string, use_i18n};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
@@ -45,34 +47,35 @@ fn logs_href(e: &Entry) -> String {
 
 #[component]
 pub fn ReferencePage() -> impl IntoView {
+    let i18n = use_i18n();
     let query = use_query_map();
     let q = Memo::new(move |_| query.get().get("q").unwrap_or_default());
     let entries = Resource::new(|| (), |_| catalogue_entries());
     view! {
-        <Title text="Reference"/>
-        <h1 class="text-xl font-semibold mb-2">"Error reference"</h1>
+        <Title text=move || t_string!(i18n, reference.title)/>
+        <h1 class="text-xl font-semibold mb-2">{t!(i18n, reference.heading)}</h1>
         <form method="GET" action="/reference" class="mb-3 flex gap-2" role="search">
-            <label for="ref-q" class="sr-only">"Search the error reference"</label>
+            <label for="ref-q" class="sr-only">{t!(i18n, reference.search_label)}</label>
             <input id="ref-q" name="q" type="search" value=move || q.get() placeholder="401, cooling down, 额度, fastapi_error…"
                 class="w-96 max-w-full rounded border border-slate-300 dark:border-slate-600 bg-white dark:bg-slate-900 px-2 py-1 text-sm"/>
-            <button type="submit" class="rounded bg-sky-700 text-white px-3 py-1 text-sm">"Search"</button>
+            <button type="submit" class="rounded bg-sky-700 text-white px-3 py-1 text-sm">{t!(i18n, reference.search)}</button>
         </form>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+        <Suspense fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 let all = entries.await.unwrap_or_default();
                 let q = q.get();
                 let shown: Vec<Entry> = all.into_iter().filter(|e| q.is_empty() || matches(e, &q)).collect();
                 view! {
-                    <p class="text-sm text-slate-600 dark:text-slate-300 mb-2" role="status">{shown.len()}" entries"</p>
+                    <p class="text-sm text-slate-600 dark:text-slate-300 mb-2" role="status">{let count = shown.len(); t!(i18n, reference.entries, count)}</p>
                     <div class="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800 bg-white dark:bg-slate-900">
                     <table class="w-full text-sm" data-testid="reference-table">
                         <thead class="bg-slate-100 dark:bg-slate-800 text-xs">
                             <tr>
-                                <th scope="col" class="text-left px-2 py-1">"Source"</th>
-                                <th scope="col" class="text-left px-2 py-1">"Matches"</th>
-                                <th scope="col" class="text-left px-2 py-1">"Attribution"</th>
-                                <th scope="col" class="text-left px-2 py-1">"Meaning / 含义"</th>
-                                <th scope="col" class="text-left px-2 py-1">"First action / 建议操作"</th>
+                                <th scope="col" class="text-left px-2 py-1">{t!(i18n, reference.source)}</th>
+                                <th scope="col" class="text-left px-2 py-1">{t!(i18n, reference.matches)}</th>
+                                <th scope="col" class="text-left px-2 py-1">{t!(i18n, reference.attribution)}</th>
+                                <th scope="col" class="text-left px-2 py-1">{t!(i18n, reference.meaning)}</th>
+                                <th scope="col" class="text-left px-2 py-1">{t!(i18n, reference.action)}</th>
                             </tr>
                         </thead>
                         <tbody>
@@ -82,7 +85,7 @@ pub fn ReferencePage() -> impl IntoView {
                                     .into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" · ");
                                 view! {
                                     <tr class="border-t border-slate-100 dark:border-slate-800 align-top" id=e.id.clone()>
-                                        <td class="px-2 py-1 text-xs whitespace-nowrap">{format!("seed {}", e.seed)}<br/><span class="text-slate-500 dark:text-slate-400">{e.table.clone()}</span></td>
+                                        <td class="px-2 py-1 text-xs whitespace-nowrap">{let seed = e.seed.clone(); t!(i18n, reference.seed, seed)}<br/><span class="text-slate-500 dark:text-slate-400">{e.table.clone()}</span></td>
                                         <td class="px-2 py-1 font-mono text-xs"><a class="underline" href=href>{matches}</a></td>
                                         <td class="px-2 py-1">
                                             {e.base().map(|a: Attribution| view! { <AttributionBadge attribution=a/> })}

@@ -1,5 +1,7 @@
 //! Users (admins): create accounts, change roles, map relay user ids, disable, reset passwords.
 use leptos::prelude::*;
+
+use crate::i18n::{t, t_string, use_i18n};
 use leptos_meta::Title;
 
 use crate::domain::access::{Account, Role};
@@ -8,6 +10,7 @@ use crate::ui::components::admin_form::{outcome, BUTTON, INPUT};
 
 #[component]
 pub fn UsersPage() -> impl IntoView {
+    let i18n = use_i18n();
     let add = ServerAction::<AddAccount>::new();
     let change = ServerAction::<ChangeAccount>::new();
     let accounts = Resource::new(
@@ -15,38 +18,38 @@ pub fn UsersPage() -> impl IntoView {
         |_| account_list(),
     );
     view! {
-        <Title text="Users"/>
-        <h1 class="text-xl font-semibold mb-3">"Users"</h1>
+        <Title text=move || t_string!(i18n, users.title)/>
+        <h1 class="text-xl font-semibold mb-3">{t!(i18n, users.title)}</h1>
         <section aria-labelledby="add-h" class="mb-6 p-3 rounded border border-slate-200 dark:border-slate-800">
-            <h2 id="add-h" class="font-semibold mb-2">"Add an account"</h2>
+            <h2 id="add-h" class="font-semibold mb-2">{t!(i18n, users.add_heading)}</h2>
             <ActionForm action=add attr:class="flex flex-wrap items-end gap-2">
-                <label class="text-sm">"Username"<br/><input name="username" required class=INPUT/></label>
-                <label class="text-sm">"Password"<br/><input name="password" type="password" required minlength="10" autocomplete="new-password" class=INPUT/></label>
-                <label class="text-sm">"Role"<br/>
+                <label class="text-sm">{t!(i18n, users.username)}<br/><input name="username" required class=INPUT/></label>
+                <label class="text-sm">{t!(i18n, users.password)}<br/><input name="password" type="password" required minlength="10" autocomplete="new-password" class=INPUT/></label>
+                <label class="text-sm">{t!(i18n, users.role)}<br/>
                     <select name="role" class=INPUT>
                         {Role::ALL.iter().map(|r| view! { <option value=r.as_str()>{r.as_str()}</option> }).collect_view()}
                     </select>
                 </label>
-                <label class="text-sm">"Relay user id (for role user)"<br/><input name="relay_user_id" inputmode="numeric" class=INPUT/></label>
-                <button type="submit" class=BUTTON>"Add"</button>
+                <label class="text-sm">{t!(i18n, users.relay_user_id_for)}<br/><input name="relay_user_id" inputmode="numeric" class=INPUT/></label>
+                <button type="submit" class=BUTTON>{t!(i18n, users.add)}</button>
             </ActionForm>
-            {move || outcome(add.value().get(), |_| "Account created.".into(), ("users-done", "users-error"))}
+            {move || outcome(add.value().get(), move |_| t_string!(i18n, users.created).into(), ("users-done", "users-error"))}
         </section>
-        {move || outcome(change.value().get(), |_| "Saved.".into(), ("users-done", "users-error"))}
-        <Transition fallback=|| view! { <p aria-busy="true">"Loading…"</p> }>
+        {move || outcome(change.value().get(), move |_| t_string!(i18n, common.saved).into(), ("users-done", "users-error"))}
+        <Transition fallback=move || view! { <p aria-busy="true">{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match accounts.await {
-                    Err(e) => view! { <p role="alert">"Could not load accounts: " {e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <p role="alert">{t!(i18n, users.load_failed)} {e.to_string()}</p> }.into_any(),
                     Ok(list) => view! {
                         <table class="w-full text-sm" data-testid="accounts">
-                            <caption class="sr-only">"Console accounts"</caption>
+                            <caption class="sr-only">{t!(i18n, users.caption)}</caption>
                             <thead><tr class="text-left border-b border-slate-200 dark:border-slate-800">
-                                <th scope="col" class="py-1">"Username"</th>
-                                <th scope="col">"Role"</th>
-                                <th scope="col">"Relay user id"</th>
-                                <th scope="col">"State"</th>
-                                <th scope="col">"Password"</th>
-                                <th scope="col">"Sessions"</th>
+                                <th scope="col" class="py-1">{t!(i18n, users.username)}</th>
+                                <th scope="col">{t!(i18n, users.role)}</th>
+                                <th scope="col">{t!(i18n, users.relay_user_id)}</th>
+                                <th scope="col">{t!(i18n, users.state)}</th>
+                                <th scope="col">{t!(i18n, users.password)}</th>
+                                <th scope="col">{t!(i18n, users.sessions)}</th>
                             </tr></thead>
                             <tbody>
                                 {list.into_iter().map(|a| view! { <AccountRow a change/> }).collect_view()}
@@ -79,35 +82,36 @@ fn change_form(
 
 #[component]
 fn AccountRow(a: Account, change: ServerAction<ChangeAccount>) -> impl IntoView {
+    let i18n = use_i18n();
     let form = move |action, field, label| change_form(change, a.id, action, field, label);
     let role = a.role;
     let (toggle, toggle_label) = if a.disabled {
-        ("enable", "Enable")
+        ("enable", t_string!(i18n, users.enable))
     } else {
-        ("disable", "Disable")
+        ("disable", t_string!(i18n, users.disable))
     };
     view! {
         <tr class="border-b border-slate-100 dark:border-slate-800" data-username=a.username.clone()>
             <td class="py-1 font-medium">{a.username.clone()}</td>
             <td>{form("role", view! {
-                <select name="value" class=INPUT aria-label=format!("Role of {}", a.username)>
+                <select name="value" class=INPUT aria-label=format!("{} {}", t_string!(i18n, users.role_of), a.username)>
                     {Role::ALL.iter().map(|r| view! { <option value=r.as_str() selected=*r == role>{r.as_str()}</option> }).collect_view()}
                 </select>
-            }.into_any(), "Set")}</td>
+            }.into_any(), t_string!(i18n, users.set))}</td>
             <td>{form("relay_user_id", view! {
                 <input name="value" inputmode="numeric" size="8" class=INPUT
-                    aria-label=format!("Relay user id of {}", a.username)
+                    aria-label=format!("{} {}", t_string!(i18n, users.relay_user_id_of), a.username)
                     value=a.relay_user_id.map(|u| u.to_string()).unwrap_or_default()/>
-            }.into_any(), "Save")}</td>
+            }.into_any(), t_string!(i18n, common.save))}</td>
             <td>
-                <span class="mr-2">{if a.disabled { "disabled" } else { "active" }}</span>
+                <span class="mr-2">{if a.disabled { t_string!(i18n, users.disabled) } else { t_string!(i18n, common.active) }}</span>
                 {form(toggle, view! { <input type="hidden" name="value" value=""/> }.into_any(), toggle_label)}
             </td>
             <td>{form("password", view! {
                 <input name="value" type="password" minlength="10" autocomplete="new-password" class=INPUT
-                    aria-label=format!("New password for {}", a.username)/>
-            }.into_any(), "Reset")}</td>
-            <td>{form("sign_out", view! { <input type="hidden" name="value" value=""/> }.into_any(), "Sign out everywhere")}</td>
+                    aria-label=format!("{} {}", t_string!(i18n, users.new_password_for), a.username)/>
+            }.into_any(), t_string!(i18n, users.reset))}</td>
+            <td>{form("sign_out", view! { <input type="hidden" name="value" value=""/> }.into_any(), t_string!(i18n, account.sign_out_everywhere))}</td>
         </tr>
     }
 }
