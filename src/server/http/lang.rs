@@ -7,10 +7,10 @@
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Request, State};
 use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::{Extension, Form};
 
-use super::prefs::local_path;
+use super::prefs::{pref_cookie, remember};
 use crate::domain::access::Account;
 use crate::domain::lang::Lang;
 use crate::server::auth::Viewer;
@@ -44,10 +44,7 @@ pub fn settle_lang(req: &mut Request, account: Option<&Account>) {
 
 /// The `Set-Cookie` value that keeps `lang` for a year.
 pub fn lang_cookie(lang: Lang) -> String {
-    format!(
-        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
-        lang.code()
-    )
+    pref_cookie(LANG_COOKIE, Some(lang.code()))
 }
 
 #[derive(serde::Deserialize)]
@@ -77,11 +74,7 @@ pub async fn set_lang(
             tracing::warn!("could not save the language of {}: {e}", v.account.username);
         }
     }
-    (
-        [(header::SET_COOKIE, lang_cookie(lang))],
-        Redirect::to(local_path(back.as_deref())),
-    )
-        .into_response()
+    remember(LANG_COOKIE, Some(lang.code()), back.as_deref())
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
-//! `POST /prefs/theme`: remembers the colour theme in a cookie and goes back to the page.
+//! `POST /prefs/theme`: remembers the colour theme in a cookie and goes back to the page; the
+//! cookie and the way back that the language switch (`lang.rs`) shares.
 use axum::extract::rejection::FormRejection;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -31,16 +32,23 @@ pub async fn set_theme(form: Result<Form<ThemeForm>, FormRejection>) -> Response
         )
             .into_response();
     };
-    let cookie = match theme {
-        Theme::System => format!("{THEME_COOKIE}=; Path=/; Max-Age=0; SameSite=Lax"),
-        t => format!(
-            "{THEME_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
-            t.as_str()
-        ),
-    };
+    let value = (theme != Theme::System).then_some(theme.as_str());
+    remember(THEME_COOKIE, value, form.back.as_deref())
+}
+
+/// The `Set-Cookie` value that keeps a preference for a year, or forgets it (None).
+pub fn pref_cookie(name: &str, value: Option<&str>) -> String {
+    match value {
+        Some(v) => format!("{name}={v}; Path=/; Max-Age=31536000; SameSite=Lax"),
+        None => format!("{name}=; Path=/; Max-Age=0; SameSite=Lax"),
+    }
+}
+
+/// Keeps (or forgets) a preference cookie and goes back to the page on this site.
+pub(super) fn remember(name: &str, value: Option<&str>, back: Option<&str>) -> Response {
     (
-        [(header::SET_COOKIE, cookie)],
-        Redirect::to(local_path(form.back.as_deref())),
+        [(header::SET_COOKIE, pref_cookie(name, value))],
+        Redirect::to(local_path(back)),
     )
         .into_response()
 }
