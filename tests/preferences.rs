@@ -3,54 +3,39 @@
 //! the browser (end2end/tests/language_zone.spec.ts).
 #![cfg(feature = "ssr")]
 #![recursion_limit = "256"]
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
-use tower::ServiceExt;
+use axum::http::StatusCode;
 
 mod common;
-use common::{post_text, router, seed, sign_in_as, store, PASSWORD};
+use common::{
+    get_with_language, post_form_cookies, post_text, router, seed, sign_in_as, store, PASSWORD,
+};
 use errscope::domain::lang::Lang;
 
-/// A page as a browser with these cookies and this Accept-Language would get it.
+/// A page as a browser with these cookies and this Accept-Language would get it, without the
+/// hydration markers between the parts of an interpolated text.
 async fn page(router: &axum::Router, cookies: &str, accept_language: &str, path: &str) -> String {
-    let req = Request::get(path)
-        .header(header::COOKIE, cookies)
-        .header(header::ACCEPT_LANGUAGE, accept_language)
-        .body(Body::empty())
-        .unwrap();
-    let res = router.clone().oneshot(req).await.unwrap();
-    assert_eq!(res.status(), StatusCode::OK, "{path}");
-    let body = axum::body::to_bytes(res.into_body(), 16 << 20)
-        .await
-        .unwrap();
-    String::from_utf8_lossy(&body).into_owned()
+    let (status, _, body) =
+        get_with_language(router, Some(cookies), Some(accept_language), path).await;
+    assert_eq!(status, StatusCode::OK, "{path}");
+    body.replace("<!>", "")
 }
 
-/// POSTs a form; returns status, Location and every cookie set (`name=value`).
+/// POSTs a form; returns status, Location (or "") and every cookie set.
 async fn post(
     router: &axum::Router,
     cookies: &str,
     path: &str,
     body: &str,
 ) -> (StatusCode, String, Vec<String>) {
-    let req = Request::post(path)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::COOKIE, cookies)
-        .body(Body::from(body.to_string()))
-        .unwrap();
-    let res = router.clone().oneshot(req).await.unwrap();
-    let location = res
-        .headers()
-        .get(header::LOCATION)
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default();
-    let set = res
-        .headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string())
-        .collect();
-    (res.status(), location, set)
+    let cookies = Some(cookies).filter(|c| !c.is_empty());
+    let (status, location, set) = post_form_cookies(router, path, body, cookies).await;
+    (status, location.unwrap_or_default(), set)
+}
+
+/// The language stored on an account.
+async fn stored_lang(store: &errscope::server::store::Store, username: &str) -> Option<Lang> {
+    let stored = store.account_by_username(username).await.unwrap();
+    stored.expect("the account exists").account.lang
 }
 
 fn is_english(body: &str) -> bool {
@@ -89,13 +74,7 @@ async fn the_language_follows_the_switch_then_the_account_then_the_browser() {
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(location, "/logs?status=502");
     assert!(set.contains(&"errscope_lang=zh".to_string()), "{set:?}");
-    let account = store
-        .account_by_username("lin")
-        .await
-        .unwrap()
-        .unwrap()
-        .account;
-    assert_eq!(account.lang, Some(Lang::Zh));
+    assert_eq!(stored_lang(&store, "lin").await, Some(Lang::Zh));
 
     // Without the cookie (another browser), the account's setting beats the browser's.
     assert!(is_chinese(&page(&router, &session, "en-US", "/logs").await));
@@ -157,14 +136,8 @@ async fn the_language_follows_the_switch_then_the_account_then_the_browser() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     let (status, _, _) = post(&router, &session, "/prefs/lang", "nothing=here").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    let account = store
-        .account_by_username("lin")
-        .await
-        .unwrap()
-        .unwrap()
-        .account;
     assert_eq!(
-        account.lang,
+        stored_lang(&store, "lin").await,
         Some(Lang::Zh),
         "refused switches change nothing"
     );

@@ -194,6 +194,17 @@ pub async fn post_form(
     body: &str,
     cookie: Option<&str>,
 ) -> (StatusCode, Option<String>, Option<String>) {
+    let (status, location, cookies) = post_form_cookies(router, path, body, cookie).await;
+    (status, location, cookies.into_iter().next())
+}
+
+/// POSTs a form; returns status, Location and every cookie set (`name=value`).
+pub async fn post_form_cookies(
+    router: &Router,
+    path: &str,
+    body: &str,
+    cookie: Option<&str>,
+) -> (StatusCode, Option<String>, Vec<String>) {
     let mut req =
         Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
     if let Some(c) = cookie {
@@ -208,11 +219,13 @@ pub async fn post_form(
         .headers()
         .get(header::LOCATION)
         .map(|v| v.to_str().unwrap().to_string());
-    let cookie = res
+    let cookies = res
         .headers()
-        .get(header::SET_COOKIE)
-        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string());
-    (res.status(), location, cookie)
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string())
+        .collect();
+    (res.status(), location, cookies)
 }
 
 /// GETs a path with a session cookie; returns status, headers and body.
@@ -221,9 +234,22 @@ pub async fn get_as(
     cookie: Option<&str>,
     path: &str,
 ) -> (StatusCode, axum::http::HeaderMap, String) {
+    get_with_language(router, cookie, None, path).await
+}
+
+/// GETs a path as a browser with these cookies and this `Accept-Language` would.
+pub async fn get_with_language(
+    router: &Router,
+    cookie: Option<&str>,
+    accept_language: Option<&str>,
+    path: &str,
+) -> (StatusCode, axum::http::HeaderMap, String) {
     let mut req = Request::get(path);
     if let Some(c) = cookie {
         req = req.header(header::COOKIE, c);
+    }
+    if let Some(l) = accept_language {
+        req = req.header(header::ACCEPT_LANGUAGE, l);
     }
     let res = router
         .clone()
