@@ -1,6 +1,8 @@
 //! One query text for both backends: SQL with `$n` placeholders (SQLite and PostgreSQL both
 //! read them), its arguments, and rows read by column position. Where the dialects differ,
 //! the caller asks `Store::backend()` and writes each form; everything else is shared.
+use std::borrow::Cow;
+
 use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{PgPool, Postgres, Row, Sqlite, SqlitePool, Transaction};
@@ -143,10 +145,53 @@ impl Sql {
     }
 }
 
-/// Binds every argument of `$sql` to `sqlx::query` of whichever database the arm is for.
+/// The statement as SQLite should get it: when its `$n` placeholders are `$1, $2, ...` each
+/// once and in order (every multi-row insert), as bare `?`. SQLite looks up a numbered
+/// placeholder's name by walking a list of all of them, once per bound value, so a
+/// 24,000-value insert spent most of its time there; bare `?` have no names.
+pub(super) fn sqlite_text(text: &str) -> Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let (mut copied, mut expected, mut in_quote) = (0, 1usize, false);
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\'' => in_quote = !in_quote,
+            b'$' if !in_quote => {
+                let digits = bytes[i + 1..]
+                    .iter()
+                    .take_while(|b| b.is_ascii_digit())
+                    .count();
+                let number = text[i + 1..i + 1 + digits].parse::<usize>().ok();
+                if number != Some(expected) {
+                    return Cow::Borrowed(text);
+                }
+                out.push_str(&text[copied..i]);
+                out.push('?');
+                expected += 1;
+                i += 1 + digits;
+                copied = i;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if expected == 1 {
+        return Cow::Borrowed(text);
+    }
+    out.push_str(&text[copied..]);
+    Cow::Owned(out)
+}
+
+/// Binds every argument of `$sql` to `sqlx::query` of whichever database the arm is for
+/// (over `$text` when given: SQLite's form of the statement).
 macro_rules! query {
-    ($sql:expr) => {{
-        let mut q = sqlx::query(&$sql.text);
+    ($sql:expr) => {
+        query!($sql, &$sql.text)
+    };
+    ($sql:expr, $text:expr) => {{
+        let mut q = sqlx::query($text);
         for a in &$sql.args {
             q = match a {
                 Arg::Int(v) => q.bind(*v),
@@ -221,13 +266,18 @@ macro_rules! runners {
     ($t:ty, $on:ident) => {
         impl $t {
             pub async fn fetch_all(&mut self, sql: &Sql) -> Result<Vec<DbRow>, sqlx::Error> {
+                // SQLite's form of the text, which the query borrows until it is done.
+                let text;
                 Ok(match $on!(self) {
-                    Either::Sqlite(e) => query!(sql)
-                        .fetch_all(e)
-                        .await?
-                        .into_iter()
-                        .map(DbRow::Sqlite)
-                        .collect(),
+                    Either::Sqlite(e) => {
+                        text = sqlite_text(&sql.text);
+                        query!(sql, &text)
+                            .fetch_all(e)
+                            .await?
+                            .into_iter()
+                            .map(DbRow::Sqlite)
+                            .collect()
+                    }
                     Either::Postgres(e) => query!(sql)
                         .fetch_all(e)
                         .await?
@@ -242,8 +292,16 @@ macro_rules! runners {
                 &mut self,
                 sql: &Sql,
             ) -> Result<Option<DbRow>, sqlx::Error> {
+                // SQLite's form of the text, which the query borrows until it is done.
+                let text;
                 Ok(match $on!(self) {
-                    Either::Sqlite(e) => query!(sql).fetch_optional(e).await?.map(DbRow::Sqlite),
+                    Either::Sqlite(e) => {
+                        text = sqlite_text(&sql.text);
+                        query!(sql, &text)
+                            .fetch_optional(e)
+                            .await?
+                            .map(DbRow::Sqlite)
+                    }
                     Either::Postgres(e) => {
                         query!(sql).fetch_optional(e).await?.map(DbRow::Postgres)
                     }
@@ -251,16 +309,26 @@ macro_rules! runners {
             }
 
             pub async fn fetch_one(&mut self, sql: &Sql) -> Result<DbRow, sqlx::Error> {
+                // SQLite's form of the text, which the query borrows until it is done.
+                let text;
                 Ok(match $on!(self) {
-                    Either::Sqlite(e) => DbRow::Sqlite(query!(sql).fetch_one(e).await?),
+                    Either::Sqlite(e) => {
+                        text = sqlite_text(&sql.text);
+                        DbRow::Sqlite(query!(sql, &text).fetch_one(e).await?)
+                    }
                     Either::Postgres(e) => DbRow::Postgres(query!(sql).fetch_one(e).await?),
                 })
             }
 
             /// Runs a statement; returns the rows it changed.
             pub async fn execute(&mut self, sql: &Sql) -> Result<u64, sqlx::Error> {
+                // SQLite's form of the text, which the query borrows until it is done.
+                let text;
                 Ok(match $on!(self) {
-                    Either::Sqlite(e) => query!(sql).execute(e).await?.rows_affected(),
+                    Either::Sqlite(e) => {
+                        text = sqlite_text(&sql.text);
+                        query!(sql, &text).execute(e).await?.rows_affected()
+                    }
                     Either::Postgres(e) => query!(sql).execute(e).await?.rows_affected(),
                 })
             }
@@ -333,5 +401,22 @@ mod tests {
         q.push_bind(5_i64).push(" AND b IN ").push_tuple(["x", "y"]);
         assert_eq!(q.text, "SELECT 1 FROM logs WHERE a = $1 AND b IN ($2, $3)");
         assert_eq!(q.args.len(), 3);
+    }
+
+    #[test]
+    fn sqlite_gets_bare_placeholders_when_they_run_in_order() {
+        assert_eq!(
+            sqlite_text("INSERT INTO t VALUES ($1, $2), ($3, '$9', $4)"),
+            "INSERT INTO t VALUES (?, ?), (?, '$9', ?)"
+        );
+        // A placeholder used twice, or out of order, keeps its number.
+        for kept in [
+            "SELECT $1 + (q - $1) / $2",
+            "SELECT $2, $1",
+            "SELECT 1",
+            "SELECT '$1'",
+        ] {
+            assert_eq!(sqlite_text(kept), kept);
+        }
     }
 }
