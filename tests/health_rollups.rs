@@ -49,6 +49,49 @@ async fn assert_in_step(store: &Store, when: &str) {
         assert!(!truth.is_empty(), "{when}: the test has data");
         assert_eq!(held, truth, "{when}");
     }
+    assert_health_reads_in_step(store, when).await;
+}
+
+/// What the 7-day Group Health window reads (through its bucket caches, which survive from
+/// one call to the next) equals a fresh count of the logs: errors and requests per group in
+/// the window, requests in the window before, and the tokens the errors touched.
+async fn assert_health_reads_in_step(store: &Store, when: &str) {
+    let hour = 3_600_000;
+    let to = (now_ms() / hour + 1) * hour;
+    let (from, prev_from) = (to - 7 * DAY, to - 14 * DAY);
+    let counts = store
+        .health_counts(prev_from, from, to, hour)
+        .await
+        .unwrap();
+    let mut held: Vec<String> = Vec::new();
+    let mut sums: std::collections::BTreeMap<(String, &str), u64> = Default::default();
+    for c in counts.errors() {
+        *sums.entry((c.group.clone(), "errors")).or_default() += c.n;
+    }
+    for c in counts.totals() {
+        let what = if c.t_ms < from { "before" } else { "requests" };
+        *sums.entry((c.group.clone(), what)).or_default() += c.n;
+    }
+    held.extend(
+        sums.into_iter()
+            .map(|((g, what), n)| format!("{g}|{what}|{n}")),
+    );
+    held.extend(
+        counts
+            .affected
+            .iter()
+            .map(|a| format!("{}|tokens|{}", a.group, a.tokens)),
+    );
+    held.sort();
+    let truth_sql = format!(
+        "SELECT concat_ws('|', grp, 'errors', count(*)) FROM logs WHERE log_type = 5 AND ts_ms >= {from} AND ts_ms < {to} GROUP BY grp \
+         UNION ALL SELECT concat_ws('|', grp, 'requests', count(*)) FROM logs WHERE ts_ms >= {from} AND ts_ms < {to} GROUP BY grp \
+         UNION ALL SELECT concat_ws('|', grp, 'before', count(*)) FROM logs WHERE ts_ms >= {prev_from} AND ts_ms < {from} GROUP BY grp \
+         UNION ALL SELECT concat_ws('|', grp, 'tokens', count(DISTINCT token_name)) FROM logs WHERE log_type = 5 AND ts_ms >= {from} AND ts_ms < {to} GROUP BY grp"
+    );
+    let mut truth = store.query_texts(&truth_sql).await.unwrap();
+    truth.sort();
+    assert_eq!(held, truth, "{when}: Group Health's 7-day reads");
 }
 
 #[tokio::test]

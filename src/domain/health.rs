@@ -117,9 +117,9 @@ pub struct WindowCounts {
 /// Folds request `totals` of `[prev_from, to)` and the window's `errors` (per signature) into
 /// the window `[from, to)` (buckets of `bucket_ms` from `from`) and the totals of the window
 /// before it.
-pub fn aggregate(
-    totals: &[Count],
-    errors: &[Count],
+pub fn aggregate<'a>(
+    totals: impl IntoIterator<Item = &'a Count>,
+    errors: impl IntoIterator<Item = &'a Count>,
     prev_from: i64,
     from: i64,
     to: i64,
@@ -127,7 +127,10 @@ pub fn aggregate(
 ) -> WindowCounts {
     let mut w = WindowCounts::default();
     let bucket_of = |t_ms: i64| (t_ms - from) / bucket_ms.max(1);
-    for c in totals.iter().filter(|c| c.t_ms >= prev_from && c.t_ms < to) {
+    for c in totals
+        .into_iter()
+        .filter(|c| c.t_ms >= prev_from && c.t_ms < to)
+    {
         let t = w.totals.entry(c.group.clone()).or_default();
         let errors = if c.error { c.n } else { 0 };
         if c.t_ms < from {
@@ -146,7 +149,7 @@ pub fn aggregate(
     }
     let mut cells: BTreeMap<(&str, &Signature, i64), u64> = BTreeMap::new();
     for c in errors
-        .iter()
+        .into_iter()
         .filter(|c| c.error && c.t_ms >= from && c.t_ms < to)
     {
         *cells

@@ -383,6 +383,25 @@ pub async fn run(args: &BenchArgs) -> Result<bool, BoxError> {
         eprintln!("  {}", case.name);
     }
 
+    // Group Health's first load after a start: no bucket kept from an earlier load.
+    let url = "/health?window=7d";
+    let cold = time_n(args.runs.min(10), |_| {
+        let (router, cookie, store) = (&router, &cookie, &store);
+        async move {
+            store.forget_health_buckets();
+            fetch(router, cookie, url).await.map(|_| ())
+        }
+    })
+    .await?;
+    outcomes.push(Outcome::compare(
+        "Group Health 7 d, first load",
+        Measure::of(&cold),
+        None,
+        Target::None,
+        false,
+    ));
+    eprintln!("  Group Health 7 d, first load");
+
     // request_id lookups: a different id each time, through the store.
     let ids = store.sample_request_ids(200).await?;
     let ours = time_n(ids.len(), |i| {

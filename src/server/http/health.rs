@@ -70,9 +70,8 @@ pub async fn group_health(window: &str, tz: Option<&str>) -> Result<HealthPage, 
     let from = to - minutes * 60_000;
     let prev_from = from - minutes * 60_000;
 
-    let (counts, affected, messages) = tokio::try_join!(
+    let (counts, messages) = tokio::try_join!(
         store.health_counts(prev_from, from, to, bucket_ms),
-        store.health_affected(from, to),
         store.signature_messages(),
     )?;
     let WindowCounts {
@@ -81,8 +80,8 @@ pub async fn group_health(window: &str, tz: Option<&str>) -> Result<HealthPage, 
         series,
         mix,
     } = aggregate(
-        &counts.totals,
-        &counts.errors,
+        counts.totals(),
+        counts.errors(),
         prev_from,
         from,
         to,
@@ -210,7 +209,7 @@ pub async fn group_health(window: &str, tz: Option<&str>) -> Result<HealthPage, 
         .into_iter()
         .filter(|(_, t)| t.requests > 0)
         .map(|(g, t)| {
-            let touched = affected.iter().find(|a| a.group == g);
+            let touched = counts.affected.iter().find(|a| a.group == g);
             let group_filter = vec![("group", g.clone())];
             let mut by_sig: BTreeMap<&Signature, u64> = BTreeMap::new();
             let mut by_status: BTreeMap<Option<u16>, u64> = BTreeMap::new();

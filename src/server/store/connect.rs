@@ -46,6 +46,7 @@ impl Store {
         Ok(Store {
             db,
             partitions: partitions::Known::default(),
+            health: Default::default(),
         })
     }
 

@@ -1,13 +1,40 @@
 //! Group Health reads: the counts of a window, who the errors touched, signature samples and scope.
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use super::health_cache::{by_bucket, BucketCache};
 use super::{rollup, DbRow, Sql, Store, StoreError};
 use crate::domain::attribution::Attribution;
 use crate::domain::health::{Count, Signature};
 use crate::domain::log::LogType;
 
-/// Group Health's counts of a window: see `Store::health_counts`.
+/// Group Health's counts of a window: see `Store::health_counts`. The counts come in lists
+/// (one per bucket when read through the bucket caches).
 pub struct HealthCounts {
-    pub totals: Vec<Count>,
-    pub errors: Vec<Count>,
+    pub totals: Vec<Arc<Vec<Count>>>,
+    pub errors: Vec<Arc<Vec<Count>>>,
+    pub affected: Vec<Affected>,
+}
+
+impl HealthCounts {
+    pub fn totals(&self) -> impl Iterator<Item = &Count> {
+        self.totals.iter().flat_map(|list| list.iter())
+    }
+
+    pub fn errors(&self) -> impl Iterator<Item = &Count> {
+        self.errors.iter().flat_map(|list| list.iter())
+    }
+}
+
+/// A token (kind 0), user id (1) or model (2) that errors touched in a group.
+pub(super) type Member = (String, i64, String);
+
+/// What Group Health keeps of past buckets (see `health_cache`).
+#[derive(Clone, Default)]
+pub(super) struct HealthCaches {
+    totals: BucketCache<Count>,
+    errors: BucketCache<Count>,
+    members: BucketCache<Member>,
 }
 
 /// Distinct tokens, users and models that errors touched in one group.
@@ -40,12 +67,84 @@ fn signature_at(r: &DbRow, i: usize) -> Signature {
     }
 }
 
+impl HealthCaches {
+    fn clear(&self) {
+        self.totals.clear();
+        self.errors.clear();
+        self.members.clear();
+    }
+}
+
+/// A count of a rollup read: the bucket's start, group, log type, signature, attribution, n.
+fn count_at(r: &DbRow) -> Count {
+    Count {
+        t_ms: r.int(0),
+        group: r.text(1),
+        error: r.int(2) == LogType::Error.as_i64(),
+        signature: signature_at(r, 3),
+        attribution: r.opt_text(5).as_deref().and_then(Attribution::parse),
+        n: r.count(6),
+    }
+}
+
+/// Who errors touched, per group, from member lists.
+fn affected_from<'a>(members: impl Iterator<Item = &'a Member>) -> Vec<Affected> {
+    let mut seen: HashMap<&str, [HashSet<&str>; 3]> = HashMap::new();
+    for (group, kind, value) in members {
+        if let Some(set) = usize::try_from(*kind)
+            .ok()
+            .and_then(|k| seen.entry(group.as_str()).or_default().get_mut(k))
+        {
+            set.insert(value.as_str());
+        }
+    }
+    let mut out: Vec<Affected> = seen
+        .into_iter()
+        .map(|(group, [tokens, users, models])| Affected {
+            group: group.to_string(),
+            tokens: tokens.len() as u64,
+            users: users.len() as u64,
+            models: models.len() as u64,
+        })
+        .collect();
+    out.sort_by(|a, b| a.group.cmp(&b.group));
+    out
+}
+
+/// `SELECT <bucket start>, <select> FROM <table>` over the quarters of `[from, to)`, each
+/// quarter in the bucket of `bucket_ms` (from `from`) it falls in; `$1` is `from`, `$2` the
+/// bucket size. The quarter bounds are written into the SQL so the table's key serves them.
+fn per_bucket(
+    select: &str,
+    table: &str,
+    (from, to): (i64, i64),
+    bucket_ms: i64,
+    tail: &str,
+) -> Sql {
+    Sql::new(format!(
+        "SELECT $1 + (quarter * {q} - $1) / $2 * $2, {select} FROM {table} \
+         WHERE quarter >= {} AND quarter < {}{tail}",
+        from / rollup::QUARTER_MS,
+        to / rollup::QUARTER_MS,
+        q = rollup::QUARTER_MS,
+    ))
+    .bind(from)
+    .bind(bucket_ms)
+}
+
 impl Store {
-    /// What Group Health counts, summed by SQLite per bucket of `[from, to)` (the window
-    /// before, from `prev_from`, as one bucket): requests per group and log type, and errors
-    /// per group, signature and attribution in the window. From the quarter-hour tables when
-    /// the span and buckets are aligned to them, else from the logs. Each count's time is its
-    /// bucket's start.
+    /// Forgets every bucket Group Health kept, so the next window is read from the rollups
+    /// (the benchmark's first-load case).
+    pub fn forget_health_buckets(&self) {
+        self.health.clear();
+    }
+
+    /// What Group Health counts for the window `[from, to)` in buckets of `bucket_ms` from
+    /// `from`, and for the window before it from `prev_from`: requests per group and log type,
+    /// errors per group, signature and attribution, and who the errors touched. When the
+    /// windows fall on quarter-hours: per bucket, from the rollups through the bucket caches
+    /// (each count's time is its bucket's start). Else summed from the logs, the window before
+    /// as one bucket at `prev_from`.
     pub async fn health_counts(
         &self,
         prev_from: i64,
@@ -53,16 +152,85 @@ impl Store {
         to: i64,
         bucket_ms: i64,
     ) -> Result<HealthCounts, StoreError> {
-        let bucket = "CASE WHEN t < $1 THEN $2 ELSE $1 + (t - $1) / $3 * $3 END";
+        if !(rollup::aligned(prev_from, to, bucket_ms) && (from - prev_from) % bucket_ms == 0) {
+            return self
+                .health_counts_from_logs(prev_from, from, to, bucket_ms)
+                .await;
+        }
+        let stamps = self.bucket_stamps(prev_from, to, bucket_ms).await?;
+        let current = &stamps[((from - prev_from) / bucket_ms) as usize..];
+        let counts = |span: (i64, i64), select: &str, table: &str, tail: &str| {
+            let q = per_bucket(select, table, span, bucket_ms, tail);
+            async move {
+                let rows = self.run().fetch_all(&q).await?;
+                let counts = rows.iter().map(|r| (r.int(0), count_at(r)));
+                Ok::<_, StoreError>(by_bucket(counts, span.0, span.1, bucket_ms))
+            }
+        };
+        let (totals, errors, members) = tokio::try_join!(
+            self.health
+                .totals
+                .buckets((prev_from, to), bucket_ms, &stamps, |a, b| counts(
+                    (a, b),
+                    "grp, log_type, CAST(NULL AS BIGINT), CAST(NULL AS TEXT), CAST(NULL AS TEXT), \
+                 CAST(sum(n) AS BIGINT)",
+                    "health_totals",
+                    " GROUP BY 1, 2, 3",
+                )),
+            self.health
+                .errors
+                .buckets((from, to), bucket_ms, current, |a, b| counts(
+                    (a, b),
+                    "grp, log_type, nullif(status_code, 0), nullif(entry_id, ''), \
+                 nullif(attribution, ''), CAST(sum(n) AS BIGINT)",
+                    "health_rollup",
+                    " AND log_type = 5 GROUP BY 1, 2, 3, 4, 5, 6",
+                )),
+            self.health
+                .members
+                .buckets((from, to), bucket_ms, current, |a, b| {
+                    let q = per_bucket(
+                        "grp, kind, value",
+                        "health_members",
+                        (a, b),
+                        bucket_ms,
+                        " GROUP BY 1, 2, 3, 4",
+                    );
+                    async move {
+                        let rows = self.run().fetch_all(&q).await?;
+                        let members = rows
+                            .iter()
+                            .map(|r| (r.int(0), (r.text(1), r.int(2), r.text(3))));
+                        Ok::<_, StoreError>(by_bucket(members, a, b, bucket_ms))
+                    }
+                }),
+        )?;
+        let affected = affected_from(members.iter().flat_map(|list| list.iter()));
+        Ok(HealthCounts {
+            totals,
+            errors,
+            affected,
+        })
+    }
+
+    /// `health_counts` for windows off the quarter-hours (the short ones), from the logs.
+    async fn health_counts_from_logs(
+        &self,
+        prev_from: i64,
+        from: i64,
+        to: i64,
+        bucket_ms: i64,
+    ) -> Result<HealthCounts, StoreError> {
+        let bucket = "CASE WHEN ts_ms < $1 THEN $2 ELSE $1 + (ts_ms - $1) / $3 * $3 END";
         let totals_sql = format!(
             "SELECT {bucket}, grp, log_type, CAST(NULL AS BIGINT), CAST(NULL AS TEXT), \
-             CAST(NULL AS TEXT), CAST(sum(n) AS BIGINT) FROM {} GROUP BY 1, 2, 3",
-            rollup::totals_source(prev_from, to, bucket_ms)
+             CAST(NULL AS TEXT), CAST(count(*) AS BIGINT) FROM logs \
+             WHERE ts_ms >= {prev_from} AND ts_ms < {to} GROUP BY 1, 2, 3"
         );
         let errors_sql = format!(
-            "SELECT {bucket}, grp, log_type, status_code, entry_id, attribution, CAST(sum(n) AS BIGINT) \
-             FROM {} WHERE log_type = 5 GROUP BY 1, 2, 3, 4, 5, 6",
-            rollup::counts_source(from, to, bucket_ms)
+            "SELECT {bucket}, grp, log_type, status_code, entry_id, attribution, \
+             CAST(count(*) AS BIGINT) FROM logs \
+             WHERE log_type = 5 AND ts_ms >= {from} AND ts_ms < {to} GROUP BY 1, 2, 3, 4, 5, 6"
         );
         let read = |sql: String| async move {
             let q = Sql::new(sql)
@@ -70,42 +238,28 @@ impl Store {
                 .bind(prev_from)
                 .bind(bucket_ms.max(1));
             let rows = self.run().fetch_all(&q).await?;
-            Ok::<_, StoreError>(
-                rows.iter()
-                    .map(|r| Count {
-                        t_ms: r.int(0),
-                        group: r.text(1),
-                        error: r.int(2) == LogType::Error.as_i64(),
-                        signature: signature_at(r, 3),
-                        attribution: r.opt_text(5).as_deref().and_then(Attribution::parse),
-                        n: r.count(6),
-                    })
-                    .collect::<Vec<Count>>(),
-            )
+            Ok::<_, StoreError>(Arc::new(rows.iter().map(count_at).collect::<Vec<Count>>()))
         };
-        let (totals, errors) = tokio::try_join!(read(totals_sql), read(errors_sql))?;
-        Ok(HealthCounts { totals, errors })
+        let (totals, errors, affected) = tokio::try_join!(
+            read(totals_sql),
+            read(errors_sql),
+            self.affected_from_logs(from, to)
+        )?;
+        Ok(HealthCounts {
+            totals: vec![totals],
+            errors: vec![errors],
+            affected,
+        })
     }
 
-    /// Distinct tokens, users and models that errors touched, per group.
-    pub async fn health_affected(&self, from: i64, to: i64) -> Result<Vec<Affected>, StoreError> {
-        let q = if rollup::aligned(from, to, rollup::QUARTER_MS) {
-            Sql::new(
-                "SELECT grp, count(DISTINCT CASE WHEN kind = 0 THEN value END), \
-                 count(DISTINCT CASE WHEN kind = 1 THEN value END), \
-                 count(DISTINCT CASE WHEN kind = 2 THEN value END) \
-                 FROM health_members WHERE quarter >= $1 AND quarter < $2 GROUP BY grp",
-            )
-            .bind(from / rollup::QUARTER_MS)
-            .bind(to / rollup::QUARTER_MS)
-        } else {
-            Sql::new(
-                "SELECT grp, count(DISTINCT token_name), count(DISTINCT user_id), count(DISTINCT model) \
-                 FROM logs WHERE log_type = 5 AND ts_ms >= $1 AND ts_ms < $2 GROUP BY grp",
-            )
-            .bind(from)
-            .bind(to)
-        };
+    /// Distinct tokens, users and models that errors touched, per group, from the logs.
+    async fn affected_from_logs(&self, from: i64, to: i64) -> Result<Vec<Affected>, StoreError> {
+        let q = Sql::new(
+            "SELECT grp, count(DISTINCT token_name), count(DISTINCT user_id), count(DISTINCT model) \
+             FROM logs WHERE log_type = 5 AND ts_ms >= $1 AND ts_ms < $2 GROUP BY grp",
+        )
+        .bind(from)
+        .bind(to);
         Ok(self
             .run()
             .fetch_all(&q)

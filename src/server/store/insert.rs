@@ -44,14 +44,38 @@ fn values(r: &NewLog) -> Vec<Arg> {
     ]
 }
 
-/// SQLite: one chunk as a multi-row insert whose unique index skips known keys, returning
-/// what the rollups need of each row stored.
-fn insert_values(chunk: &[&NewLog]) -> Sql {
-    let mut q = Sql::new(format!("INSERT INTO logs ({INSERTED}) "));
-    q.push_values(chunk.iter().copied(), values);
-    q.push(" ON CONFLICT (request_id, attempt) DO NOTHING RETURNING ");
-    q.push(rollup::RETURNED);
-    q
+/// SQLite: multi-row inserts whose unique index skips known keys. When every row was new
+/// (the usual case), the rollups count the batch itself; else the rows stored are read back:
+/// their ids follow the largest id before the batch, as SQLite gives a new row the next id.
+async fn insert_sqlite<'a>(
+    tx: &mut Tx,
+    rows: &[&'a NewLog],
+) -> Result<Vec<rollup::Counted<'a>>, StoreError> {
+    let before = tx
+        .fetch_one(&Sql::new("SELECT coalesce(max(id), 0) FROM logs"))
+        .await?
+        .int(0);
+    let mut stored = 0;
+    for chunk in rows.chunks(INSERT_CHUNK) {
+        let mut q = Sql::new(format!("INSERT INTO logs ({INSERTED}) "));
+        q.push_values(chunk.iter().copied(), values);
+        q.push(" ON CONFLICT (request_id, attempt) DO NOTHING");
+        stored += tx.execute(&q).await?;
+    }
+    if stored == rows.len() as u64 {
+        return Ok(rows.iter().map(|r| rollup::Counted::from_new(r)).collect());
+    }
+    let q = Sql::new(format!(
+        "SELECT {} FROM logs WHERE id > $1",
+        rollup::RETURNED
+    ))
+    .bind(before);
+    Ok(tx
+        .fetch_all(&q)
+        .await?
+        .iter()
+        .map(rollup::Counted::from_row)
+        .collect())
 }
 
 /// PostgreSQL: one array per column, unnested into rows. The logs are partitioned by time, so
@@ -146,14 +170,17 @@ impl Store {
         self.ensure_partitions(unique.iter().map(|r| r.ts_ms))
             .await?;
         let mut tx = self.begin().await?;
-        let mut counted = Vec::with_capacity(unique.len());
-        for chunk in unique.chunks(INSERT_CHUNK) {
-            let stored = match &mut tx {
-                Tx::Postgres(t) => insert_unnest(t, chunk).await?,
-                other => other.fetch_all(&insert_values(chunk)).await?,
-            };
-            counted.extend(stored.iter().map(rollup::Counted::from_row));
-        }
+        let counted = match &mut tx {
+            Tx::Postgres(t) => {
+                let mut counted = Vec::with_capacity(unique.len());
+                for chunk in unique.chunks(INSERT_CHUNK) {
+                    let stored = insert_unnest(t, chunk).await?;
+                    counted.extend(stored.iter().map(rollup::Counted::from_row));
+                }
+                counted
+            }
+            other => insert_sqlite(other, &unique).await?,
+        };
         let inserted = counted.len() as u64;
         rollup::apply(&mut tx, &counted, 1).await?;
         write_pick_lists(&mut tx, &unique).await?;

@@ -5,6 +5,7 @@ mod accounts;
 mod audit;
 mod connect;
 mod health;
+mod health_cache;
 mod insert;
 mod keys;
 mod logs;
@@ -27,6 +28,8 @@ pub struct Store {
     db: Db,
     /// PostgreSQL: the daily log partitions known to exist.
     partitions: partitions::Known,
+    /// Group Health's reads of past buckets.
+    health: health::HealthCaches,
 }
 
 /// A store's pool, by backend.

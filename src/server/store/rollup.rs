@@ -3,10 +3,11 @@
 //! Inserts add what they stored and the purge subtracts what it deleted, in the same
 //! transaction, from the rows the statement itself returns (`RETURNING`), so duplicates skipped
 //! by the insert are never counted.
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::sql::Tx;
-use super::{DbRow, Sql, StoreError};
+use super::{DbRow, NewLog, Sql, StoreError};
 use crate::domain::log::LogType;
 
 pub const QUARTER_MS: i64 = 900_000;
@@ -15,77 +16,58 @@ pub const QUARTER_MS: i64 = 900_000;
 pub(super) const RETURNED: &str =
     "ts_ms, grp, log_type, status_code, entry_id, attribution, token_name, user_id, model, content";
 
-/// Where Group Health counts for `[from, to)` come from, as rows of `(t, grp, log_type,
-/// status_code, entry_id, attribution, n)`: the rollup when the span and its buckets fall on
-/// quarter-hours, else the logs themselves (short windows, where that is cheap).
-pub(super) fn counts_source(from: i64, to: i64, bucket_ms: i64) -> String {
-    window_source(
-        (from, to, bucket_ms),
-        "grp, log_type, nullif(status_code, 0) AS status_code, nullif(entry_id, '') AS entry_id, \
-         nullif(attribution, '') AS attribution, n FROM health_rollup",
-        "grp, log_type, status_code, entry_id, attribution, CAST(1 AS BIGINT) AS n FROM logs",
-    )
-}
-
-/// Where Group Health's request totals for `[from, to)` come from, as rows of `(t, grp,
-/// log_type, n)`: `health_totals` when aligned to quarter-hours, else the logs.
-pub(super) fn totals_source(from: i64, to: i64, bucket_ms: i64) -> String {
-    window_source(
-        (from, to, bucket_ms),
-        "grp, log_type, n FROM health_totals",
-        "grp, log_type, CAST(1 AS BIGINT) AS n FROM logs",
-    )
-}
-
-/// A subquery of rows in `[from, to)` with their time as `t`: the quarter-hour table's
-/// `rollup` columns when the span and buckets are aligned to quarters, else the logs' `logs`
-/// columns. The bounds are written into the SQL (they are integers) so each table's own
-/// index serves the range.
-fn window_source((from, to, bucket_ms): (i64, i64, i64), rollup: &str, logs: &str) -> String {
-    if aligned(from, to, bucket_ms) {
-        format!(
-            "(SELECT quarter * {QUARTER_MS} AS t, {rollup} WHERE quarter >= {} AND quarter < {}) src",
-            from / QUARTER_MS,
-            to / QUARTER_MS
-        )
-    } else {
-        format!("(SELECT ts_ms AS t, {logs} WHERE ts_ms >= {from} AND ts_ms < {to}) src")
-    }
-}
-
 /// True when a span and its buckets fall on quarter-hour boundaries.
 pub(super) fn aligned(from: i64, to: i64, bucket_ms: i64) -> bool {
     from % QUARTER_MS == 0 && to % QUARTER_MS == 0 && bucket_ms % QUARTER_MS == 0
 }
 
-/// One stored or deleted row, as the rollups need it.
-pub(super) struct Counted {
+/// One stored or deleted row, as the rollups need it: borrowed from the batch that was
+/// stored, or read back from the database.
+pub(super) struct Counted<'a> {
     ts_ms: i64,
-    grp: String,
+    grp: Cow<'a, str>,
     log_type: i64,
     status_code: i64,
-    entry_id: String,
-    attribution: String,
-    token_name: String,
+    entry_id: Cow<'a, str>,
+    attribution: Cow<'a, str>,
+    token_name: Cow<'a, str>,
     user_id: i64,
-    model: String,
-    content: String,
+    model: Cow<'a, str>,
+    content: Cow<'a, str>,
 }
 
-impl Counted {
+impl Counted<'static> {
     /// Reads a row of `RETURNED`.
-    pub(super) fn from_row(r: &DbRow) -> Counted {
+    pub(super) fn from_row(r: &DbRow) -> Counted<'static> {
         Counted {
             ts_ms: r.int(0),
-            grp: r.text(1),
+            grp: r.text(1).into(),
             log_type: r.int(2),
             status_code: r.opt_int(3).unwrap_or(0),
-            entry_id: r.opt_text(4).unwrap_or_default(),
-            attribution: r.opt_text(5).unwrap_or_default(),
-            token_name: r.text(6),
+            entry_id: r.opt_text(4).unwrap_or_default().into(),
+            attribution: r.opt_text(5).unwrap_or_default().into(),
+            token_name: r.text(6).into(),
             user_id: r.int(7),
-            model: r.text(8),
-            content: r.text(9),
+            model: r.text(8).into(),
+            content: r.text(9).into(),
+        }
+    }
+}
+
+impl<'a> Counted<'a> {
+    /// A row of a batch, as it was stored.
+    pub(super) fn from_new(r: &'a NewLog) -> Counted<'a> {
+        Counted {
+            ts_ms: r.ts_ms,
+            grp: r.group.as_str().into(),
+            log_type: r.log_type.as_i64(),
+            status_code: r.status_code.map_or(0, i64::from),
+            entry_id: r.entry_id.as_deref().unwrap_or_default().into(),
+            attribution: r.attribution.map_or("", |a| a.as_str()).into(),
+            token_name: r.token_name.as_str().into(),
+            user_id: r.user_id,
+            model: r.model.as_str().into(),
+            content: r.content.as_str().into(),
         }
     }
 }
@@ -105,16 +87,39 @@ pub(super) async fn forget_span(tx: &mut Tx, lo: i64, hi: i64) -> Result<(), Sto
         )
         .await?;
     }
+    tx.execute(
+        &Sql::new("DELETE FROM rollup_versions WHERE quarter >= $1 AND quarter < $2")
+            .bind(lo.div_euclid(QUARTER_MS))
+            .bind(hi.div_euclid(QUARTER_MS)),
+    )
+    .await?;
     tx.execute(&Sql::new("DELETE FROM signature_samples WHERE ts_ms < $1").bind(hi))
         .await?;
     Ok(())
 }
 
+/// Gives each of `quarters` a new stamp in `rollup_versions`: the time in microseconds, or one
+/// more than its last stamp when a clock is behind, so a quarter's stamp only ever grows.
+async fn touch(tx: &mut Tx, quarters: &[i64]) -> Result<(), StoreError> {
+    let stamp = chrono::Utc::now().timestamp_micros();
+    for chunk in quarters.chunks(8_000) {
+        let mut q = Sql::new("INSERT INTO rollup_versions (quarter, changed) ");
+        q.push_values(chunk, |quarter| vec![(*quarter).into(), stamp.into()]);
+        q.push(
+            " ON CONFLICT (quarter) DO UPDATE SET changed = CASE \
+             WHEN excluded.changed > rollup_versions.changed THEN excluded.changed \
+             ELSE rollup_versions.changed + 1 END",
+        );
+        tx.execute(&q).await?;
+    }
+    Ok(())
+}
+
 type CountKey<'a> = (i64, &'a str, i64, i64, &'a str, &'a str);
-type MemberKey<'a> = (i64, &'a str, i64, String);
+type MemberKey<'a> = (i64, &'a str, i64, Cow<'a, str>);
 
 /// Adds (`sign` 1) or subtracts (`sign` -1) rows from the rollups; drops rows that reach zero.
-pub(super) async fn apply(tx: &mut Tx, rows: &[Counted], sign: i64) -> Result<(), StoreError> {
+pub(super) async fn apply(tx: &mut Tx, rows: &[Counted<'_>], sign: i64) -> Result<(), StoreError> {
     if rows.is_empty() {
         return Ok(());
     }
@@ -127,32 +132,36 @@ pub(super) async fn apply(tx: &mut Tx, rows: &[Counted], sign: i64) -> Result<()
         *counts
             .entry((
                 q,
-                &r.grp,
+                &*r.grp,
                 r.log_type,
                 r.status_code,
-                &r.entry_id,
-                &r.attribution,
+                &*r.entry_id,
+                &*r.attribution,
             ))
             .or_default() += sign;
-        *totals.entry((q, &r.grp, r.log_type)).or_default() += sign;
+        *totals.entry((q, &*r.grp, r.log_type)).or_default() += sign;
         if r.log_type != LogType::Error.as_i64() {
             continue;
         }
         for (kind, value) in [
-            (0, r.token_name.clone()),
-            (1, r.user_id.to_string()),
-            (2, r.model.clone()),
+            (0, Cow::Borrowed(&*r.token_name)),
+            (1, Cow::Owned(r.user_id.to_string())),
+            (2, Cow::Borrowed(&*r.model)),
         ] {
-            *members.entry((q, &r.grp, kind, value)).or_default() += sign;
+            *members.entry((q, &*r.grp, kind, value)).or_default() += sign;
         }
         let newest = samples
-            .entry((r.status_code, &r.entry_id))
-            .or_insert((r.ts_ms, &r.content));
+            .entry((r.status_code, &*r.entry_id))
+            .or_insert((r.ts_ms, &*r.content));
         if r.ts_ms >= newest.0 {
-            *newest = (r.ts_ms, &r.content);
+            *newest = (r.ts_ms, &*r.content);
         }
     }
     let counts: Vec<_> = counts.into_iter().collect();
+    let mut quarters: Vec<i64> = counts.iter().map(|((q, ..), _)| *q).collect();
+    quarters.sort_unstable();
+    quarters.dedup();
+    touch(tx, &quarters).await?;
     for chunk in counts.chunks(4_000) {
         let mut q = Sql::new(
             "INSERT INTO health_rollup (quarter, grp, log_type, status_code, entry_id, attribution, n) ",
@@ -193,7 +202,7 @@ pub(super) async fn apply(tx: &mut Tx, rows: &[Counted], sign: i64) -> Result<()
                 (*qr).into(),
                 (*g).into(),
                 (*k).into(),
-                v.as_str().into(),
+                v.as_ref().into(),
                 (*n).into(),
             ]
         });
@@ -203,19 +212,25 @@ pub(super) async fn apply(tx: &mut Tx, rows: &[Counted], sign: i64) -> Result<()
         tx.execute(&q).await?;
     }
     if sign > 0 {
-        for ((status, entry), (ts, content)) in samples {
-            let q = Sql::new(
-                "INSERT INTO signature_samples (status_code, entry_id, ts_ms, content) VALUES ($1, $2, $3, $4) \
-                 ON CONFLICT (status_code, entry_id) DO UPDATE SET ts_ms = excluded.ts_ms, \
+        let samples: Vec<_> = samples.into_iter().collect();
+        for chunk in samples.chunks(4_000) {
+            let mut q =
+                Sql::new("INSERT INTO signature_samples (status_code, entry_id, ts_ms, content) ");
+            q.push_values(chunk, |((status, entry), (ts, content))| {
+                vec![
+                    (*status).into(),
+                    (*entry).into(),
+                    (*ts).into(),
+                    (*content).into(),
+                ]
+            });
+            q.push(
+                " ON CONFLICT (status_code, entry_id) DO UPDATE SET ts_ms = excluded.ts_ms, \
                  content = excluded.content WHERE excluded.ts_ms >= signature_samples.ts_ms",
             );
-            tx.execute(&q.bind(status).bind(entry).bind(ts).bind(content))
-                .await?;
+            tx.execute(&q).await?;
         }
     } else {
-        let mut quarters: Vec<i64> = counts.iter().map(|((q, ..), _)| *q).collect();
-        quarters.sort_unstable();
-        quarters.dedup();
         for table in ROLLUP_TABLES {
             let mut q = Sql::new(format!("DELETE FROM {table} WHERE n <= 0 AND quarter IN "));
             q.push_tuple(quarters.iter().copied());
