@@ -34,6 +34,16 @@ test.describe('without JavaScript', () => {
     await expect(page.locator('[data-error-for="to"]')).toContainText('before its start');
     await expect(page.locator('[data-testid="logs-table"] tbody tr').first()).toBeVisible();
   });
+
+  test('bad input is explained in Chinese for a Chinese browser', async ({ browser }) => {
+    const zh = await browser.newContext({ storageState: '.auth/admin.json', locale: 'zh-CN', javaScriptEnabled: false });
+    const page = await zh.newPage();
+    await page.goto('/logs?status=4o4&user=bob&size=7');
+    await expect(page.locator('[data-error-for="status"]')).toHaveText('“4o4”不是状态码：请填写单个状态码（如 429）、列表（如 429,502）或类别（如 5xx）');
+    await expect(page.locator('[data-error-for="user"]')).toContainText('不是用户 ID');
+    await expect(page.locator('[data-error-for="size"]')).toContainText('每页条数');
+    await zh.close();
+  });
 });
 
 test('a keyword finds Chinese text and highlights it', async ({ page }) => {
@@ -114,17 +124,36 @@ test('keyboard: / focuses the filter, j and o open a row, c copies', async ({ pa
   expect(await page.evaluate(() => navigator.clipboard.readText())).toContain(`Request ID: ${rid}`);
 });
 
-test('CSV export downloads exactly the filtered rows', async ({ page }) => {
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('CSV export downloads exactly the filtered rows', async ({ page }) => {
+    await page.goto('/logs?range=24h&token=ci-bot-old&status=401');
+    const shown = parseInt((await page.getByTestId('result-count').innerText()).replace(/,/g, ''));
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+    const fs = await import('node:fs');
+    const text = fs.readFileSync(await download.path(), 'utf8');
+    expect(text.charCodeAt(0)).toBe(0xfeff);
+    const lines = text.trim().split('\n');
+    expect(lines[0]).toContain('time,type,user_id');
+    expect(lines.length - 1).toBe(shown);
+    for (const l of lines.slice(1)) expect(l).toContain('ci-bot-old');
+  });
+});
+
+test('hydrated: the export counts the rows as they arrive, then saves the same file', async ({ page }) => {
   await page.goto('/logs?range=24h&token=ci-bot-old&status=401');
-  const shown = parseInt((await page.getByTestId('result-count').innerText()).replace(/,/g, ''));
+  await page.waitForSelector('body[data-hydrated]');
+  const counted = (await page.getByTestId('result-count').innerText()).trim();
+  expect(counted).toMatch(/^[\d,]+ results$/);
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+  await expect(page.getByTestId('export-progress')).toHaveText(`Exported ${counted.replace(' results', '')} rows`);
   const fs = await import('node:fs');
   const text = fs.readFileSync(await download.path(), 'utf8');
   expect(text.charCodeAt(0)).toBe(0xfeff);
   const lines = text.trim().split('\n');
-  expect(lines[0]).toContain('time,type,user_id');
-  expect(lines.length - 1).toBe(shown);
-  for (const l of lines.slice(1)) expect(l).toContain('ci-bot-old');
+  expect(lines.length - 1).toBe(parseInt(counted.replace(/,/g, '')));
+  expect(download.suggestedFilename()).toBe('errscope-logs.csv');
 });
 
 test('times are shown and read in the chosen time zone, with its offset', async ({ page, context }) => {

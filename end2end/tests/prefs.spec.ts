@@ -21,6 +21,8 @@ test('the colour theme follows the system until the user picks one, and stays pi
 
   await page.emulateMedia({ colorScheme: 'light' });
   await page.locator('form[action="/prefs/theme"] button[value="dark"]').click();
+  // The pick's own round trip ends before the next page is asked for.
+  await expect(page.locator('form[action="/prefs/theme"] button[value="dark"]')).toHaveAttribute('aria-pressed', 'true');
   await page.goto('/health');
   await expect(page.locator('html')).toHaveClass(/dark/);
   expect(await bodyBackground(page)).toBe(DARK_BG);

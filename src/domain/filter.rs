@@ -2,6 +2,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::attribution::Attribution;
+pub use super::field_error::{FieldError, FieldProblem};
 use super::log::LogType;
 use super::status::{parse_status_list, StatusRange};
 
@@ -155,13 +156,6 @@ pub fn highlight(text: &str, keyword: &str) -> Vec<(String, bool)> {
     out
 }
 
-/// A message for one field of the form.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FieldError {
-    pub field: String,
-    pub message: String,
-}
-
 fn clean(v: &Option<String>) -> Option<String> {
     v.as_deref()
         .map(str::trim)
@@ -179,10 +173,10 @@ impl LogQuery {
         local_to_utc_ms: impl Fn(&str) -> Option<i64>,
     ) -> (LogFilter, Vec<FieldError>) {
         let mut errors = Vec::new();
-        let mut err = |field: &str, message: String| {
+        let mut err = |field: &str, problem: FieldProblem| {
             errors.push(FieldError {
                 field: field.to_string(),
-                message,
+                problem,
             })
         };
         let mut f = LogFilter::default();
@@ -190,10 +184,7 @@ impl LogQuery {
             None | Some("error") => f.log_type = Some(LogType::Error),
             Some("all") => f.log_type = None,
             Some("consume") => f.log_type = Some(LogType::Consume),
-            Some(other) => err(
-                "type",
-                format!("unknown log type “{other}”: use error or all"),
-            ),
+            Some(other) => err("type", FieldProblem::UnknownLogType(other.to_string())),
         }
         for (field, value, slot) in [
             ("model", &self.model, &mut f.model),
@@ -204,10 +195,7 @@ impl LogQuery {
         ] {
             if let Some(v) = clean(value) {
                 if v.chars().count() > MAX_VALUE_CHARS {
-                    err(
-                        field,
-                        format!("too long: at most {MAX_VALUE_CHARS} characters"),
-                    );
+                    err(field, FieldProblem::TooLong(MAX_VALUE_CHARS));
                 } else {
                     *slot = Some(v);
                 }
@@ -215,10 +203,7 @@ impl LogQuery {
         }
         if let Some(q) = clean(&self.q) {
             if q.chars().count() > MAX_KEYWORD_CHARS {
-                err(
-                    "q",
-                    format!("the keyword is too long: at most {MAX_KEYWORD_CHARS} characters"),
-                );
+                err("q", FieldProblem::TooLong(MAX_KEYWORD_CHARS));
             } else {
                 f.keyword = Some(q);
             }
@@ -226,27 +211,19 @@ impl LogQuery {
         if let Some(s) = clean(&self.status) {
             match parse_status_list(&s) {
                 Ok(list) => f.status = list,
-                Err(e) => err("status", e.to_string()),
+                Err(e) => err("status", e.into()),
             }
         }
         if let Some(a) = clean(&self.attribution) {
             match Attribution::parse(&a) {
                 Some(a) => f.attribution = Some(a),
-                None => err(
-                    "attribution",
-                    format!(
-                        "unknown attribution “{a}”: use usage, upstream, platform or needs_context"
-                    ),
-                ),
+                None => err("attribution", FieldProblem::UnknownAttribution(a)),
             }
         }
         if let Some(u) = clean(&self.user) {
             match u.parse::<i64>() {
                 Ok(id) if id >= 0 => f.user_id = Some(id),
-                _ => err(
-                    "user",
-                    format!("“{u}” is not a user id: use the relay's numeric user id"),
-                ),
+                _ => err("user", FieldProblem::NotUserId(u)),
             }
         }
         let from = clean(&self.from);
@@ -257,10 +234,7 @@ impl LogQuery {
                     let v = v.as_deref()?;
                     let parsed = local_to_utc_ms(v);
                     if parsed.is_none() {
-                        err(
-                            field,
-                            format!("“{v}” is not a date and time: use YYYY-MM-DD HH:MM"),
-                        );
+                        err(field, FieldProblem::NotDateTime(v.to_string()));
                     }
                     parsed
                 };
@@ -268,10 +242,7 @@ impl LogQuery {
                 f.to_ms = parse("to", &to);
                 if let (Some(a), Some(b)) = (f.from_ms, f.to_ms) {
                     if a > b {
-                        err(
-                            "to",
-                            "the end of the time range is before its start".to_string(),
-                        );
+                        err("to", FieldProblem::EndBeforeStart);
                         f.to_ms = None;
                     }
                 }
@@ -279,22 +250,19 @@ impl LogQuery {
             None | Some("custom") | Some("all") => {}
             Some(preset) => match RANGE_PRESETS.iter().find(|(name, _)| *name == preset) {
                 Some((_, minutes)) => f.from_ms = Some(now_ms - minutes * 60_000),
-                None => err("range", format!("unknown time range “{preset}”")),
+                None => err("range", FieldProblem::UnknownRange(preset.to_string())),
             },
         }
         if let Some(c) = clean(&self.cursor) {
             match Cursor::decode(&c) {
                 Some(c) => f.cursor = Some(c),
-                None => err(
-                    "cursor",
-                    "the page position is invalid; showing the first page".into(),
-                ),
+                None => err("cursor", FieldProblem::BadCursor),
             }
         }
         if let Some(s) = clean(&self.size) {
             match s.parse::<u32>() {
                 Ok(n) if PAGE_SIZES.contains(&n) => f.page_size = n,
-                _ => err("size", "page size must be 20, 50 or 100".into()),
+                _ => err("size", FieldProblem::BadPageSize),
             }
         }
         (f, errors)
@@ -424,6 +392,18 @@ mod tests {
         let (f, errors) = q.validate(0, utc);
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, vec!["q", "status", "attribution", "to"]);
+        assert_eq!(errors[0].problem, FieldProblem::TooLong(MAX_KEYWORD_CHARS));
+        assert_eq!(
+            errors[1].problem,
+            FieldProblem::Status(crate::domain::status::StatusParseError::Invalid(
+                "4o4".into()
+            ))
+        );
+        assert_eq!(errors[3].problem, FieldProblem::EndBeforeStart);
+        assert_eq!(
+            errors[1].problem.to_string(),
+            "“4o4” is not a status code: use a code such as 429, a list such as 429,502, or a class such as 5xx"
+        );
         assert!(f.status.is_empty() && f.attribution.is_none() && f.keyword.is_none());
         assert_eq!(f.model.as_deref(), Some("gpt"), "valid fields still apply");
         assert!(f.from_ms.is_some() && f.to_ms.is_none());

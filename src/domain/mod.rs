@@ -2,6 +2,7 @@
 pub mod access;
 pub mod attribution;
 pub mod catalogue;
+pub mod field_error;
 pub mod filter;
 pub mod health;
 pub mod lang;

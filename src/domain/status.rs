@@ -7,7 +7,7 @@ pub struct StatusRange {
     pub hi: u16,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum StatusParseError {
     #[error("“{0}” is not a status code: use a code such as 429, a list such as 429,502, or a class such as 5xx")]
     Invalid(String),

@@ -2,6 +2,7 @@
 pub mod api;
 pub mod components;
 pub mod cookie;
+pub mod format;
 pub mod lang;
 pub mod pages;
 

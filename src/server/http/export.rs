@@ -53,7 +53,7 @@ pub async fn logs_csv(
     if let Some(e) = errors.first() {
         return (
             StatusCode::BAD_REQUEST,
-            format!("{}: {}", e.field, e.message),
+            format!("{}: {}", e.field, e.problem),
         )
             .into_response();
     }

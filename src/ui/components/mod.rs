@@ -3,6 +3,7 @@ pub mod admin_form;
 pub mod badges;
 pub mod choice_form;
 pub mod copy_button;
+pub mod export_link;
 pub mod guidance;
 pub mod keyboard;
 pub mod skeleton;

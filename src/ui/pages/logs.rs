@@ -9,12 +9,17 @@ use leptos_router::hooks::use_query_map;
 use leptos_router::params::ParamsMap;
 
 use crate::domain::attribution::Attribution;
-use crate::domain::filter::{highlight, FieldError, LogQuery, COUNT_CAP, RANGE_PRESETS};
+use crate::domain::filter::{
+    highlight, FieldError, FieldProblem, LogQuery, COUNT_CAP, RANGE_PRESETS,
+};
+use crate::domain::status::StatusParseError;
 use crate::ui::api::{list_logs, LogPage, RowView};
 use crate::ui::components::badges::{AttributionBadge, StatusBadge};
 use crate::ui::components::copy_button::CopyButton;
+use crate::ui::components::export_link::ExportLink;
 use crate::ui::components::guidance::{HelpPanel, TroubleshootingOrder};
 use crate::ui::components::skeleton::Skeleton;
+use crate::ui::format::group_digits;
 use crate::ui::lang::use_lang;
 
 pub fn query_from_map(m: &ParamsMap) -> LogQuery {
@@ -45,13 +50,18 @@ pub fn LogsPage() -> impl IntoView {
     let params = use_query_map();
     let query = Memo::new(move |_| query_from_map(&params.get()));
     let page = Resource::new(move || query.get(), list_logs);
+    // While newer results load, the current ones stay on screen, dimmed and marked busy.
+    let (loading, set_loading) = signal(false);
     view! {
         <Title text=move || t_string!(i18n, logs.title)/>
         <div class="flex items-baseline justify-between gap-4 mb-3">
             <h1 class="text-xl font-semibold">{t!(i18n, logs.title)}</h1>
             <LogTypeSwitch query/>
         </div>
-        <Transition fallback=move || view! { <Skeleton label=t_string!(i18n, logs.loading).to_string() rows=12/> }>
+        <div data-testid="logs-results" aria-busy=move || loading.get().to_string()
+            class=move || if loading.get() { "transition-opacity opacity-60" } else { "transition-opacity" }>
+        <Transition set_pending=set_loading
+            fallback=move || view! { <Skeleton label=t_string!(i18n, logs.loading).to_string() rows=12/> }>
             {move || Suspend::new(async move {
                 match page.await {
                     Ok(p) => view! { <LogsView query=query.get_untracked() page=p/> }.into_any(),
@@ -61,6 +71,7 @@ pub fn LogsPage() -> impl IntoView {
                 }
             })}
         </Transition>
+        </div>
     }
 }
 
@@ -85,11 +96,41 @@ fn LogTypeSwitch(query: Memo<LogQuery>) -> impl IntoView {
     }
 }
 
-fn error_for(errors: &[FieldError], field: &str) -> Option<String> {
-    errors
-        .iter()
-        .find(|e| e.field == field)
-        .map(|e| e.message.clone())
+/// The problem with one field, in the viewer's language.
+fn error_for(errors: &[FieldError], field: &str) -> Option<AnyView> {
+    let i18n = use_i18n();
+    let problem = &errors.iter().find(|e| e.field == field)?.problem;
+    let value = match problem {
+        FieldProblem::UnknownLogType(v)
+        | FieldProblem::Status(StatusParseError::Invalid(v))
+        | FieldProblem::UnknownAttribution(v)
+        | FieldProblem::NotUserId(v)
+        | FieldProblem::NotDateTime(v)
+        | FieldProblem::UnknownRange(v) => v.clone(),
+        _ => String::new(),
+    };
+    Some(match problem {
+        FieldProblem::UnknownLogType(_) => t!(i18n, invalid.unknown_log_type, value).into_any(),
+        FieldProblem::TooLong(max) => {
+            let max = *max;
+            t!(i18n, invalid.too_long, max).into_any()
+        }
+        FieldProblem::Status(StatusParseError::Invalid(_)) => {
+            t!(i18n, invalid.bad_status, value).into_any()
+        }
+        FieldProblem::Status(StatusParseError::TooMany) => {
+            t!(i18n, invalid.too_many_statuses).into_any()
+        }
+        FieldProblem::UnknownAttribution(_) => {
+            t!(i18n, invalid.unknown_attribution, value).into_any()
+        }
+        FieldProblem::NotUserId(_) => t!(i18n, invalid.not_user_id, value).into_any(),
+        FieldProblem::NotDateTime(_) => t!(i18n, invalid.not_date_time, value).into_any(),
+        FieldProblem::EndBeforeStart => t!(i18n, invalid.end_before_start).into_any(),
+        FieldProblem::UnknownRange(_) => t!(i18n, invalid.unknown_range, value).into_any(),
+        FieldProblem::BadCursor => t!(i18n, invalid.bad_cursor).into_any(),
+        FieldProblem::BadPageSize => t!(i18n, invalid.bad_page_size).into_any(),
+    })
 }
 
 #[component]
@@ -142,9 +183,8 @@ fn LogsView(query: LogQuery, page: LogPage) -> impl IntoView {
             <p class="text-sm text-slate-600 dark:text-slate-300" role="status" aria-live="polite" data-testid="result-count">
                 {count_text}
             </p>
-            <a href=format!("/logs.csv{}", query.without("cursor").to_query_string()) class="text-sm underline" download="" data-testid="export-csv" rel="external">
-                {t!(i18n, logs.export_csv)}
-            </a>
+            <ExportLink href=format!("/logs.csv{}", query.without("cursor").to_query_string())
+                label=t_string!(i18n, logs.export_csv).to_string() expected=(!page.capped).then_some(page.count)/>
         </div>
         {if empty {
             view! { <EmptyState/> }.into_any()
@@ -160,23 +200,11 @@ fn LogsView(query: LogQuery, page: LogPage) -> impl IntoView {
     }
 }
 
-fn group_digits(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 #[component]
 fn FilterForm(
     query: LogQuery,
     page: LogPage,
-    err: impl Fn(&str) -> Option<String> + Clone + Send + 'static,
+    err: impl Fn(&str) -> Option<AnyView> + Clone + Send + 'static,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let lang = use_lang();

@@ -1,0 +1,35 @@
+//! What is wrong with one field of the Usage Logs filter, as data: the browser shows it in the
+//! viewer's language, plain-text answers (the CSV export) use the English `Display`.
+use serde::{Deserialize, Serialize};
+
+use super::status::StatusParseError;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub problem: FieldProblem,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum FieldProblem {
+    #[error("unknown log type “{0}”: use error or all")]
+    UnknownLogType(String),
+    #[error("too long: at most {0} characters")]
+    TooLong(usize),
+    #[error(transparent)]
+    Status(#[from] StatusParseError),
+    #[error("unknown attribution “{0}”: use usage, upstream, platform or needs_context")]
+    UnknownAttribution(String),
+    #[error("“{0}” is not a user id: use the relay's numeric user id")]
+    NotUserId(String),
+    #[error("“{0}” is not a date and time: use YYYY-MM-DD HH:MM")]
+    NotDateTime(String),
+    #[error("the end of the time range is before its start")]
+    EndBeforeStart,
+    #[error("unknown time range “{0}”")]
+    UnknownRange(String),
+    #[error("the page position is invalid; showing the first page")]
+    BadCursor,
+    #[error("page size must be 20, 50 or 100")]
+    BadPageSize,
+}
