@@ -50,17 +50,21 @@ pub fn LogsPage() -> impl IntoView {
     let params = use_query_map();
     let query = Memo::new(move |_| query_from_map(&params.get()));
     let page = Resource::new(move || query.get(), list_logs);
-    // While newer results load, the current ones stay on screen, dimmed and marked busy.
-    let (loading, set_loading) = signal(false);
+    // While newer results load, the current ones stay on screen, dimmed and marked busy. A
+    // reference-counted signal: the server may render the attributes after the page's own
+    // reactive owner has been cleaned up.
+    let (loading, set_loading) = arc_signal(false);
+    let set_pending = SignalSetter::map(move |busy| set_loading.set(busy));
+    let busy = loading.clone();
     view! {
         <Title text=move || t_string!(i18n, logs.title)/>
         <div class="flex items-baseline justify-between gap-4 mb-3">
             <h1 class="text-xl font-semibold">{t!(i18n, logs.title)}</h1>
             <LogTypeSwitch query/>
         </div>
-        <div data-testid="logs-results" aria-busy=move || loading.get().to_string()
+        <div data-testid="logs-results" aria-busy=move || busy.get().to_string()
             class=move || if loading.get() { "transition-opacity opacity-60" } else { "transition-opacity" }>
-        <Transition set_pending=set_loading
+        <Transition set_pending
             fallback=move || view! { <Skeleton label=t_string!(i18n, logs.loading).to_string() rows=12/> }>
             {move || Suspend::new(async move {
                 match page.await {
