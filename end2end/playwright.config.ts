@@ -13,6 +13,9 @@ export default defineConfig({
   testDir: './tests',
   timeout: 30_000,
   workers: 2,
+  // One retry: a page on the PostgreSQL pass has, about once a run, never finished hydrating
+  // (not reproduced alone; see the open issue notes). A retried test is reported as flaky.
+  retries: 1,
   reporter: [['list']],
   outputDir: './test-results',
   use: {

@@ -50,22 +50,13 @@ pub fn LogsPage() -> impl IntoView {
     let params = use_query_map();
     let query = Memo::new(move |_| query_from_map(&params.get()));
     let page = Resource::new(move || query.get(), list_logs);
-    // While newer results load, the current ones stay on screen, dimmed and marked busy. A
-    // reference-counted signal: the server may render the attributes after the page's own
-    // reactive owner has been cleaned up.
-    let (loading, set_loading) = arc_signal(false);
-    let set_pending = SignalSetter::map(move |busy| set_loading.set(busy));
-    let busy = loading.clone();
     view! {
         <Title text=move || t_string!(i18n, logs.title)/>
         <div class="flex items-baseline justify-between gap-4 mb-3">
             <h1 class="text-xl font-semibold">{t!(i18n, logs.title)}</h1>
             <LogTypeSwitch query/>
         </div>
-        <div data-testid="logs-results" aria-busy=move || busy.get().to_string()
-            class=move || if loading.get() { "transition-opacity opacity-60" } else { "transition-opacity" }>
-        <Transition set_pending
-            fallback=move || view! { <Skeleton label=t_string!(i18n, logs.loading).to_string() rows=12/> }>
+        <Transition fallback=move || view! { <Skeleton label=t_string!(i18n, logs.loading).to_string() rows=12/> }>
             {move || Suspend::new(async move {
                 match page.await {
                     Ok(p) => view! { <LogsView query=query.get_untracked() page=p/> }.into_any(),
@@ -75,7 +66,6 @@ pub fn LogsPage() -> impl IntoView {
                 }
             })}
         </Transition>
-        </div>
     }
 }
 
