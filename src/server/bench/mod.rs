@@ -491,7 +491,7 @@ pub async fn run(args: &BenchArgs) -> Result<bool, BoxError> {
         drop(store);
         match backend {
             Backend::Postgres => {
-                let _ = sqlx::Postgres::force_drop_database(&url).await;
+                let _ = sqlx::Postgres::force_drop_database(url).await;
             }
             Backend::Sqlite => {
                 for suffix in ["", "-wal", "-shm"] {
