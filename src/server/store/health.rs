@@ -111,27 +111,6 @@ fn affected_from<'a>(members: impl Iterator<Item = &'a Member>) -> Vec<Affected>
     out
 }
 
-/// `SELECT <bucket start>, <select> FROM <table>` over the quarters of `[from, to)`, each
-/// quarter in the bucket of `bucket_ms` (from `from`) it falls in; `$1` is `from`, `$2` the
-/// bucket size. The quarter bounds are written into the SQL so the table's key serves them.
-fn per_bucket(
-    select: &str,
-    table: &str,
-    (from, to): (i64, i64),
-    bucket_ms: i64,
-    tail: &str,
-) -> Sql {
-    Sql::new(format!(
-        "SELECT $1 + (quarter * {q} - $1) / $2 * $2, {select} FROM {table} \
-         WHERE quarter >= {} AND quarter < {}{tail}",
-        from / rollup::QUARTER_MS,
-        to / rollup::QUARTER_MS,
-        q = rollup::QUARTER_MS,
-    ))
-    .bind(from)
-    .bind(bucket_ms)
-}
-
 impl Store {
     /// Forgets every bucket Group Health kept, so the next window is read from the rollups
     /// (the benchmark's first-load case).
@@ -159,50 +138,41 @@ impl Store {
         }
         let stamps = self.bucket_stamps(prev_from, to, bucket_ms).await?;
         let current = &stamps[((from - prev_from) / bucket_ms) as usize..];
-        let counts = |span: (i64, i64), select: &str, table: &str, tail: &str| {
-            let q = per_bucket(select, table, span, bucket_ms, tail);
-            async move {
-                let rows = self.run().fetch_all(&q).await?;
-                let counts = rows.iter().map(|r| (r.int(0), count_at(r)));
-                Ok::<_, StoreError>(by_bucket(counts, span.0, span.1, bucket_ms))
-            }
-        };
         let (totals, errors, members) = tokio::try_join!(
             self.health
                 .totals
-                .buckets((prev_from, to), bucket_ms, &stamps, |a, b| counts(
-                    (a, b),
+                .buckets((prev_from, to), bucket_ms, &stamps, |a, b| {
+                    self.bucket_rows(
                     "grp, log_type, CAST(NULL AS BIGINT), CAST(NULL AS TEXT), CAST(NULL AS TEXT), \
-                 CAST(sum(n) AS BIGINT)",
-                    "health_totals",
+                     CAST(sum(n) AS BIGINT) FROM health_totals",
                     " GROUP BY 1, 2, 3",
-                )),
+                    (a, b),
+                    bucket_ms,
+                    count_at,
+                )
+                }),
             self.health
                 .errors
-                .buckets((from, to), bucket_ms, current, |a, b| counts(
-                    (a, b),
-                    "grp, log_type, nullif(status_code, 0), nullif(entry_id, ''), \
-                 nullif(attribution, ''), CAST(sum(n) AS BIGINT)",
-                    "health_rollup",
-                    " AND log_type = 5 GROUP BY 1, 2, 3, 4, 5, 6",
-                )),
+                .buckets((from, to), bucket_ms, current, |a, b| {
+                    self.bucket_rows(
+                        "grp, log_type, nullif(status_code, 0), nullif(entry_id, ''), \
+                     nullif(attribution, ''), CAST(sum(n) AS BIGINT) FROM health_rollup",
+                        " AND log_type = 5 GROUP BY 1, 2, 3, 4, 5, 6",
+                        (a, b),
+                        bucket_ms,
+                        count_at,
+                    )
+                }),
             self.health
                 .members
                 .buckets((from, to), bucket_ms, current, |a, b| {
-                    let q = per_bucket(
-                        "grp, kind, value",
-                        "health_members",
+                    self.bucket_rows(
+                        "grp, kind, value FROM health_members",
+                        " GROUP BY 1, 2, 3, 4",
                         (a, b),
                         bucket_ms,
-                        " GROUP BY 1, 2, 3, 4",
-                    );
-                    async move {
-                        let rows = self.run().fetch_all(&q).await?;
-                        let members = rows
-                            .iter()
-                            .map(|r| (r.int(0), (r.text(1), r.int(2), r.text(3))));
-                        Ok::<_, StoreError>(by_bucket(members, a, b, bucket_ms))
-                    }
+                        |r| (r.text(1), r.int(2), r.text(3)),
+                    )
                 }),
         )?;
         let affected = affected_from(members.iter().flat_map(|list| list.iter()));
@@ -211,6 +181,32 @@ impl Store {
             errors,
             affected,
         })
+    }
+
+    /// `SELECT <bucket start>, <select_from> WHERE <the quarters of [from, to)><tail>`, each
+    /// quarter counted in the bucket of `bucket_ms` (from `from`) it falls in, read by `row`
+    /// into one list per bucket. The quarter bounds are written into the SQL so the table's key
+    /// serves them.
+    async fn bucket_rows<T>(
+        &self,
+        select_from: &str,
+        tail: &str,
+        (from, to): (i64, i64),
+        bucket_ms: i64,
+        row: fn(&DbRow) -> T,
+    ) -> Result<Vec<Vec<T>>, StoreError> {
+        let q = Sql::new(format!(
+            "SELECT $1 + (quarter * {q} - $1) / $2 * $2, {select_from} \
+             WHERE quarter >= {} AND quarter < {}{tail}",
+            from / rollup::QUARTER_MS,
+            to / rollup::QUARTER_MS,
+            q = rollup::QUARTER_MS,
+        ))
+        .bind(from)
+        .bind(bucket_ms);
+        let rows = self.run().fetch_all(&q).await?;
+        let rows = rows.iter().map(|r| (r.int(0), row(r)));
+        Ok(by_bucket(rows, from, to, bucket_ms))
     }
 
     /// `health_counts` for windows off the quarter-hours (the short ones), from the logs.

@@ -1,8 +1,9 @@
 //! Group Health rollups: counts per quarter-hour, group, log type, status, catalogue entry and
 //! attribution; the tokens, users and models errors touched; a sample message per signature.
 //! Inserts add what they stored and the purge subtracts what it deleted, in the same
-//! transaction, from the rows the statement itself returns (`RETURNING`), so duplicates skipped
-//! by the insert are never counted.
+//! transaction, from the rows that really went in or out (`insert.rs` says how it knows which),
+//! so duplicates skipped by the insert are never counted. Every change stamps its quarters in
+//! `rollup_versions`, which Group Health's bucket caches check.
 use std::borrow::Cow;
 use std::collections::HashMap;
 
@@ -74,10 +75,10 @@ impl<'a> Counted<'a> {
 
 const ROLLUP_TABLES: [&str; 3] = ["health_rollup", "health_totals", "health_members"];
 
-/// Forgets every rollup of `[lo, hi)` (whole quarters) and the samples up to `hi`: what a
-/// dropped partition held.
+/// Forgets every rollup of `[lo, hi)` (whole quarters), their stamps and the samples up to
+/// `hi`: what a dropped partition held.
 pub(super) async fn forget_span(tx: &mut Tx, lo: i64, hi: i64) -> Result<(), StoreError> {
-    for table in ROLLUP_TABLES {
+    for table in ROLLUP_TABLES.into_iter().chain(["rollup_versions"]) {
         let q = Sql::new(format!(
             "DELETE FROM {table} WHERE quarter >= $1 AND quarter < $2"
         ));
@@ -87,12 +88,6 @@ pub(super) async fn forget_span(tx: &mut Tx, lo: i64, hi: i64) -> Result<(), Sto
         )
         .await?;
     }
-    tx.execute(
-        &Sql::new("DELETE FROM rollup_versions WHERE quarter >= $1 AND quarter < $2")
-            .bind(lo.div_euclid(QUARTER_MS))
-            .bind(hi.div_euclid(QUARTER_MS)),
-    )
-    .await?;
     tx.execute(&Sql::new("DELETE FROM signature_samples WHERE ts_ms < $1").bind(hi))
         .await?;
     Ok(())
