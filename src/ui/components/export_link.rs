@@ -47,11 +47,12 @@ pub fn ExportLink(
         Progress::Failed(error) => t!(i18n, logs.export_failed, error).into_any(),
     };
     let bar = move || {
-        match progress.get() {
-        Progress::Running(rows) => Some(match expected {
-            Some(max) => view! { <progress class="w-24" max=max.max(1).to_string() value=rows.min(max).to_string()></progress> }.into_any(),
-            None => view! { <progress class="w-24"></progress> }.into_any(),
-        }),
+        match (progress.get(), expected) {
+        (Progress::Running(rows), Some(max)) => Some(
+            view! { <progress class="w-24" max=max.max(1).to_string() value=rows.min(max).to_string()></progress> }
+                .into_any(),
+        ),
+        (Progress::Running(_), None) => Some(view! { <progress class="w-24"></progress> }.into_any()),
         _ => None,
     }
     };
