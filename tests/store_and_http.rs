@@ -85,6 +85,7 @@ async fn common_and_rare_keywords_page_the_same_rows_as_a_plain_scan() {
             page_size: 20,
             ..Default::default()
         };
+        let counted = store.count(&f, Visibility::All).await.unwrap();
         let got: Vec<i64> = common::walk_pages(&store, f, Visibility::All)
             .await
             .iter()
@@ -97,6 +98,7 @@ async fn common_and_rare_keywords_page_the_same_rows_as_a_plain_scan() {
             .collect();
         assert!(!expected.is_empty(), "{k}");
         assert_eq!(got, expected, "{k}");
+        assert_eq!(counted, expected.len() as u64, "{k}");
     }
 }
 

@@ -1,4 +1,4 @@
-import { test, expect, Page } from '@playwright/test';
+import { test, expect, Page } from './fixtures';
 
 // axe-core is injected as a script tag, which the pages' nonce CSP would (rightly) block.
 test.use({ bypassCSP: true });

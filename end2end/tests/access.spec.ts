@@ -1,4 +1,4 @@
-import { test, expect, Browser } from '@playwright/test';
+import { test, expect, Browser } from './fixtures';
 
 async function as(browser: Browser, role: 'admin' | 'support' | 'grace') {
   const context = await browser.newContext({ storageState: `.auth/${role}.json` });

@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 
 test('details show meaning, evidence and scope, and copy the support message', async ({ page, context }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);

@@ -1,4 +1,4 @@
-import { test, expect, Page } from '@playwright/test';
+import { test, expect, Page } from './fixtures';
 
 // Each filter alone (server-rendered, JavaScript off) and several combined through the
 // hydrated form (JavaScript on): every row shown satisfies every filter.

@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 
 test('group health names each planted incident and links to exactly its rows', async ({ page }) => {
   await page.goto('/health?window=7d');

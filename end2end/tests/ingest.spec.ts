@@ -1,4 +1,4 @@
-import { test, expect, APIRequestContext } from '@playwright/test';
+import { test, expect, APIRequestContext } from './fixtures';
 
 // Runs as the demo admin. The probe rows live in their own model and group, so no other test sees them.
 const MODEL = 'e2e-paging-probe';

@@ -1,4 +1,4 @@
-import { test, expect, Page } from '@playwright/test';
+import { test, expect, Page } from './fixtures';
 
 const signedOut = { cookies: [], origins: [] };
 const switchTo = (page: Page, lang: 'en' | 'zh') =>

@@ -1,4 +1,4 @@
-import { test, expect, Page } from '@playwright/test';
+import { test, expect, Page } from './fixtures';
 
 async function rowCells(page: Page, column: number): Promise<string[]> {
   return page.locator(`[data-testid="logs-table"] tbody tr td:nth-child(${column})`).allInnerTexts();

@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 
 const DARK_BG = 'oklch(0.129 0.042 264.695)'; // slate-950
 

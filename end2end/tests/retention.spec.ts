@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 
 // Runs as the demo admin. Ten years of retention removes none of the demo rows, so the other
 // tests keep their data; the field is emptied again at the end (keep forever).

@@ -1,7 +1,7 @@
 //! Group Health: per-group status from documented thresholds, and the concentration signals
 //! ("is the failure concentrated in one group and time window, or in many groups at once?")
 //! found from error counts per group, signature and time bucket.
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
 
@@ -116,7 +116,8 @@ pub struct WindowCounts {
 
 /// Folds request `totals` of `[prev_from, to)` and the window's `errors` (per signature) into
 /// the window `[from, to)` (buckets of `bucket_ms` from `from`) and the totals of the window
-/// before it.
+/// before it. A 7-day window folds some 100,000 counts: they are summed under borrowed keys in
+/// hash maps, and only the few sums are copied out into the ordered result.
 pub fn aggregate<'a>(
     totals: impl IntoIterator<Item = &'a Count>,
     errors: impl IntoIterator<Item = &'a Count>,
@@ -125,13 +126,14 @@ pub fn aggregate<'a>(
     to: i64,
     bucket_ms: i64,
 ) -> WindowCounts {
-    let mut w = WindowCounts::default();
     let bucket_of = |t_ms: i64| (t_ms - from) / bucket_ms.max(1);
+    let mut group_totals: HashMap<&str, Totals> = HashMap::new();
+    let mut series: HashMap<(&str, i64), (u64, u64)> = HashMap::new();
     for c in totals
         .into_iter()
         .filter(|c| c.t_ms >= prev_from && c.t_ms < to)
     {
-        let t = w.totals.entry(c.group.clone()).or_default();
+        let t = group_totals.entry(c.group.as_str()).or_default();
         let errors = if c.error { c.n } else { 0 };
         if c.t_ms < from {
             t.prev_requests += c.n;
@@ -140,14 +142,14 @@ pub fn aggregate<'a>(
         }
         t.requests += c.n;
         t.errors += errors;
-        let point = w
-            .series
-            .entry((c.group.clone(), bucket_of(c.t_ms)))
+        let point = series
+            .entry((c.group.as_str(), bucket_of(c.t_ms)))
             .or_default();
         point.0 += c.n;
         point.1 += errors;
     }
-    let mut cells: BTreeMap<(&str, &Signature, i64), u64> = BTreeMap::new();
+    let mut cells: HashMap<(&str, &Signature, i64), u64> = HashMap::new();
+    let mut mix: HashMap<(&str, Attribution), u64> = HashMap::new();
     for c in errors
         .into_iter()
         .filter(|c| c.error && c.t_ms >= from && c.t_ms < to)
@@ -156,19 +158,34 @@ pub fn aggregate<'a>(
             .entry((&c.group, &c.signature, bucket_of(c.t_ms)))
             .or_default() += c.n;
         if let Some(a) = c.attribution {
-            *w.mix.entry((c.group.clone(), a)).or_default() += c.n;
+            *mix.entry((c.group.as_str(), a)).or_default() += c.n;
         }
     }
-    w.cells = cells
-        .into_iter()
-        .map(|((group, signature, bucket), count)| Cell {
-            group: group.to_string(),
-            signature: signature.clone(),
-            bucket,
-            count,
-        })
-        .collect();
-    w
+    let mut cells: Vec<_> = cells.into_iter().collect();
+    cells.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    WindowCounts {
+        totals: group_totals
+            .into_iter()
+            .map(|(g, t)| (g.to_string(), t))
+            .collect(),
+        cells: cells
+            .into_iter()
+            .map(|((group, signature, bucket), count)| Cell {
+                group: group.to_string(),
+                signature: signature.clone(),
+                bucket,
+                count,
+            })
+            .collect(),
+        series: series
+            .into_iter()
+            .map(|((g, b), p)| ((g.to_string(), b), p))
+            .collect(),
+        mix: mix
+            .into_iter()
+            .map(|((g, a), n)| ((g.to_string(), a), n))
+            .collect(),
+    }
 }
 
 /// Where a failure is concentrated; the page turns it into a sentence with its scope.

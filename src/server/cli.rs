@@ -162,6 +162,10 @@ pub struct BenchArgs {
     /// Keep the database afterwards.
     #[arg(long)]
     pub keep: bool,
+    /// Query the database an earlier `--keep` run left (same `--db-path` or `--postgres`)
+    /// instead of loading a new one, and keep it: for profiling a query; reports no ingest figure.
+    #[arg(long)]
+    pub reuse: bool,
     #[arg(long, default_value_t = 7)]
     pub seed: u64,
     /// Report without failing when a target is missed.

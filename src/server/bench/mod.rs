@@ -295,11 +295,18 @@ pub async fn run(args: &BenchArgs) -> Result<bool, BoxError> {
     let url = match &args.postgres {
         Some(server) => {
             let url = format!("{}/errscope_bench", server.trim_end_matches('/'));
-            let _ = sqlx::Postgres::force_drop_database(&url).await;
+            if !args.reuse {
+                let _ = sqlx::Postgres::force_drop_database(&url).await;
+            }
             url
         }
         None => {
-            for suffix in ["", "-wal", "-shm"] {
+            if args.reuse && !std::path::Path::new(&path).exists() {
+                return Err(
+                    format!("--reuse: {path} does not exist (run with --keep first)").into(),
+                );
+            }
+            for suffix in ["", "-wal", "-shm"].iter().filter(|_| !args.reuse) {
                 let _ = std::fs::remove_file(format!("{path}{suffix}"));
             }
             format!("sqlite://{path}")
@@ -319,21 +326,25 @@ pub async fn run(args: &BenchArgs) -> Result<bool, BoxError> {
     };
     let mut outcomes = Vec::new();
 
-    eprintln!("loading {} demo rows into {path}", args.rows);
-    let (inserted, took, inserting) = load(&store, args.rows, args.seed).await?;
-    eprintln!("  {inserted} rows in {took:.1?} ({inserting:.1?} of it in the store's inserts)");
-    let rate = inserted as f64 / inserting.as_secs_f64();
-    outcomes.push(Outcome::throughput(
-        "ingest, batched, with keyword index",
-        rate,
-        50_000.0,
-    ));
-    store.analyze().await?;
+    if args.reuse {
+        eprintln!("reusing the rows already in {path}");
+    } else {
+        eprintln!("loading {} demo rows into {path}", args.rows);
+        let (inserted, took, inserting) = load(&store, args.rows, args.seed).await?;
+        eprintln!("  {inserted} rows in {took:.1?} ({inserting:.1?} of it in the store's inserts)");
+        let rate = inserted as f64 / inserting.as_secs_f64();
+        outcomes.push(Outcome::throughput(
+            "ingest, batched, with keyword index",
+            rate,
+            50_000.0,
+        ));
+        store.analyze().await?;
 
-    eprintln!("building new-api's table and indexes for the baseline");
-    let t = Instant::now();
-    baseline::build(&store).await?;
-    eprintln!("  baseline ready in {:.1?}", t.elapsed());
+        eprintln!("building new-api's table and indexes for the baseline");
+        let t = Instant::now();
+        baseline::build(&store).await?;
+        eprintln!("  baseline ready in {:.1?}", t.elapsed());
+    }
 
     let router = app(
         store.clone(),
@@ -485,7 +496,7 @@ pub async fn run(args: &BenchArgs) -> Result<bool, BoxError> {
 
     outcomes.extend(report::page_weight(&args.site_root));
     let ok = report::print(&outcomes, args.rows, store.backend());
-    if !args.keep {
+    if !(args.keep || args.reuse) {
         let backend = store.backend();
         drop(router);
         drop(store);

@@ -49,53 +49,70 @@ fn explain(row: &LogRow) -> crate::domain::catalogue::Explanation {
 }
 
 /// The scope-resolved attribution of error rows; ambiguous rows that share a group, signature
-/// and 10-minute window share one scope query.
+/// and 10-minute window share one scope query, and the distinct queries run side by side.
 async fn resolve_rows(
     store: &Store,
     rows: &[LogRow],
     zone: Zone,
 ) -> Result<Vec<RowView>, StoreError> {
-    let mut cache: std::collections::HashMap<
-        (String, Option<u16>, Option<String>, i64),
-        ImpactScope,
-    > = Default::default();
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        let (attribution, rule) = if row.log_type == LogType::Error {
-            let e = explain(row);
-            let scope = if e.base() == crate::domain::attribution::Attribution::NeedsContext
-                && e.entry.is_some()
-            {
-                let key = (
-                    row.group.clone(),
-                    row.status_code,
-                    row.entry_id.clone(),
-                    row.ts_ms / 600_000,
-                );
-                match cache.get(&key) {
-                    Some(s) => s.clone(),
-                    None => {
-                        let s = store.impact_scope(row, SCOPE_WINDOW_MINUTES).await?;
-                        cache.insert(key, s.clone());
-                        s
-                    }
-                }
-            } else {
-                ImpactScope::default()
-            };
-            let r = resolve(&e, &scope);
-            (Some(r.attribution), Some(r.rule))
-        } else {
-            (None, None)
-        };
-        out.push(RowView {
-            row: row.clone(),
-            time: zone.format_ms(row.ts_ms),
-            attribution,
-            rule,
-        });
+    type ScopeKey = (String, Option<u16>, Option<String>, i64);
+    let explained: Vec<_> = rows
+        .iter()
+        .map(|row| {
+            let e = (row.log_type == LogType::Error).then(|| explain(row));
+            let key = e
+                .as_ref()
+                .filter(|e| {
+                    e.base() == crate::domain::attribution::Attribution::NeedsContext
+                        && e.entry.is_some()
+                })
+                .map(|_| -> ScopeKey {
+                    (
+                        row.group.clone(),
+                        row.status_code,
+                        row.entry_id.clone(),
+                        row.ts_ms / 600_000,
+                    )
+                });
+            (row, e, key)
+        })
+        .collect();
+    let mut first_of: std::collections::HashMap<&ScopeKey, &LogRow> = Default::default();
+    for (row, _, key) in &explained {
+        if let Some(k) = key {
+            first_of.entry(k).or_insert(*row);
+        }
     }
-    Ok(out)
+    let (keys, reads): (Vec<&ScopeKey>, Vec<_>) = first_of
+        .into_iter()
+        .map(|(k, row)| (k, store.impact_scope(row, SCOPE_WINDOW_MINUTES)))
+        .unzip();
+    let scopes: std::collections::HashMap<&ScopeKey, ImpactScope> = keys
+        .into_iter()
+        .zip(futures::future::try_join_all(reads).await?)
+        .collect();
+    Ok(explained
+        .iter()
+        .map(|(row, e, key)| {
+            let (attribution, rule) = match e {
+                Some(e) => {
+                    let scope = key
+                        .as_ref()
+                        .and_then(|k| scopes.get(k).cloned())
+                        .unwrap_or_default();
+                    let r = resolve(e, &scope);
+                    (Some(r.attribution), Some(r.rule))
+                }
+                None => (None, None),
+            };
+            RowView {
+                row: (*row).clone(),
+                time: zone.format_ms(row.ts_ms),
+                attribution,
+                rule,
+            }
+        })
+        .collect())
 }
 
 pub async fn list_logs(query: LogQuery) -> Result<LogPage, PageError> {

@@ -74,7 +74,7 @@ impl Store {
                         ..f.clone()
                     };
                     q.push(&format!("SELECT * FROM (SELECT {COLUMNS} FROM logs"));
-                    push_where(&mut q, backend, &one, vis, true, KeywordPlan::ByMatches);
+                    push_where(&mut q, backend, &one, vis, true, &KeywordPlan::ByMatches);
                     push_page_order(&mut q, f);
                     q.push(&format!(") b{i}"));
                 }
@@ -83,7 +83,7 @@ impl Store {
             None => {
                 q.push("logs");
                 let plan = self.keyword_plan(f, vis).await?;
-                push_where(&mut q, backend, f, vis, true, plan);
+                push_where(&mut q, backend, f, vis, true, &plan);
             }
         }
         push_page_order(&mut q, f);
@@ -94,12 +94,13 @@ impl Store {
     /// Walks the time index when the keyword is the only narrowing filter and its matches are
     /// common enough that the walk to a page (about `page * rows / matches` index entries) is
     /// shorter than fetching and sorting every match (`matches` row reads, ~10x an entry).
+    /// That holds from `sqrt(page * rows / 10)` matches on, so the matches are counted only
+    /// that far (a few thousand on 10M rows); fewer matches are kept and fetched by id.
     async fn keyword_plan(
         &self,
         f: &LogFilter,
         vis: Visibility,
     ) -> Result<KeywordPlan, StoreError> {
-        const MATCHES_CAP: i64 = 100_000;
         const ROW_READ_COST: f64 = 10.0;
         let Some(k) = f.keyword.as_deref().filter(|k| k.chars().count() >= 3) else {
             return Ok(KeywordPlan::ByMatches);
@@ -120,19 +121,26 @@ impl Store {
         if narrowed {
             return Ok(KeywordPlan::ByMatches);
         }
-        let q = Sql::new(
-            "SELECT (SELECT count(*) FROM (SELECT 1 FROM logs_fts WHERE logs_fts MATCH $1 LIMIT $2)), \
-                    (SELECT coalesce(max(id), 0) FROM logs)",
-        )
-        .bind(fts_phrase(k))
-        .bind(MATCHES_CAP);
-        let row = self.run().fetch_one(&q).await?;
-        let (matches, rows) = (row.int(0), row.int(1));
-        let walk = f64::from(f.page_size + 1) * rows as f64 / matches.max(1) as f64;
-        Ok(if walk < ROW_READ_COST * matches as f64 {
+        let rows = self
+            .run()
+            .fetch_one(&Sql::new("SELECT coalesce(max(id), 0) FROM logs"))
+            .await?
+            .int(0);
+        let enough = (f64::from(f.page_size + 1) * rows as f64 / ROW_READ_COST).sqrt() as i64 + 1;
+        let q = Sql::new("SELECT rowid FROM logs_fts WHERE logs_fts MATCH $1 LIMIT $2")
+            .bind(fts_phrase(k))
+            .bind(enough);
+        let ids: Vec<i64> = self
+            .run()
+            .fetch_all(&q)
+            .await?
+            .iter()
+            .map(|r| r.int(0))
+            .collect();
+        Ok(if ids.len() as i64 >= enough {
             KeywordPlan::ByTime
         } else {
-            KeywordPlan::ByMatches
+            KeywordPlan::ByIds(serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into()))
         })
     }
 
@@ -156,17 +164,26 @@ impl Store {
         Ok((codes.len() <= MAX_BRANCHES).then_some(codes))
     }
 
-    /// Matching rows, counted exactly up to `COUNT_CAP` (then `COUNT_CAP + 1`).
+    /// Matching rows, counted exactly up to `COUNT_CAP` (then `COUNT_CAP + 1`). A common
+    /// keyword over all time is counted from the keyword index outwards (its first matches
+    /// reach the cap); otherwise the rows are walked and tested against the matches.
     pub async fn count(&self, f: &LogFilter, vis: Visibility) -> Result<u64, StoreError> {
-        let mut q = Sql::new("SELECT count(*) FROM (SELECT 1 FROM logs");
-        push_where(
-            &mut q,
-            self.backend(),
-            f,
-            vis,
-            false,
-            KeywordPlan::ByMatches,
-        );
+        let plan = match self.keyword_plan(f, vis).await? {
+            KeywordPlan::ByTime if f.from_ms.is_none() && f.to_ms.is_none() => {
+                KeywordPlan::FromIndex
+            }
+            ids @ KeywordPlan::ByIds(_) => ids,
+            _ => KeywordPlan::ByMatches,
+        };
+        let mut q = Sql::new(if plan == KeywordPlan::FromIndex {
+            "SELECT count(*) FROM (SELECT 1 FROM logs_fts CROSS JOIN logs ON logs.id = logs_fts.rowid"
+        } else {
+            "SELECT count(*) FROM (SELECT 1 FROM logs"
+        });
+        push_where(&mut q, self.backend(), f, vis, false, &plan);
+        if plan == KeywordPlan::FromIndex {
+            q.push(" ORDER BY logs_fts.rowid DESC");
+        }
         q.push(" LIMIT ")
             .push_bind(COUNT_CAP as i64 + 1)
             .push(") x");
@@ -295,13 +312,19 @@ fn like_pattern(k: &str) -> String {
 }
 
 /// How a keyword narrows a page on SQLite: fetch every match by id and sort them (rare
-/// words), or walk the time index newest first and test each row against the matches (common
-/// words, whose first page is near the top; the unary `+` keeps SQLite from driving the
-/// query by id).
-#[derive(Clone, Copy, PartialEq, Eq)]
+/// words), or walk the time index newest first and test each row (common words, whose first
+/// page is near the top); a count of a common word can instead be driven by the keyword index.
+#[derive(Clone, PartialEq, Eq)]
 enum KeywordPlan {
+    /// Other filters narrow the rows too: SQLite's planner picks between them and the matches.
     ByMatches,
+    /// Rare matches and no other narrowing filter: the ids of every match (a JSON array), whose
+    /// rows are fetched by id (the unary `+` keeps SQLite from walking the log-type or time
+    /// index and testing every row instead).
+    ByIds(String),
     ByTime,
+    /// Count only: `logs_fts` joined to `logs`, the index first.
+    FromIndex,
 }
 
 /// The WHERE clause every list and count shares.
@@ -311,23 +334,29 @@ fn push_where(
     f: &LogFilter,
     vis: Visibility,
     with_cursor: bool,
-    plan: KeywordPlan,
+    plan: &KeywordPlan,
 ) {
     q.push(" WHERE 1 = 1");
     if let Visibility::User(u) = vis {
         q.push(" AND user_id = ").push_bind(u);
     }
+    let by_ids = if matches!(plan, KeywordPlan::ByIds(_)) {
+        "+"
+    } else {
+        ""
+    };
     if let Some(t) = f.log_type {
-        q.push(" AND log_type = ").push_bind(t.as_i64());
+        q.push(&format!(" AND {by_ids}log_type = "))
+            .push_bind(t.as_i64());
     }
     if let Some(u) = f.user_id {
         q.push(" AND user_id = ").push_bind(u);
     }
     if let Some(v) = f.from_ms {
-        q.push(" AND ts_ms >= ").push_bind(v);
+        q.push(&format!(" AND {by_ids}ts_ms >= ")).push_bind(v);
     }
     if let Some(v) = f.to_ms {
-        q.push(" AND ts_ms <= ").push_bind(v);
+        q.push(&format!(" AND {by_ids}ts_ms <= ")).push_bind(v);
     }
     for (col, value) in [
         ("model", &f.model),
@@ -377,27 +406,52 @@ fn push_where(
 }
 
 /// A case-insensitive substring of the content, through each backend's trigram index.
-fn push_keyword(q: &mut Sql, backend: Backend, k: &str, plan: KeywordPlan) {
+fn push_keyword(q: &mut Sql, backend: Backend, k: &str, plan: &KeywordPlan) {
     match backend {
         Backend::Postgres => {
             q.push(" AND content ILIKE ").push_bind(like_pattern(k));
         }
-        // Trigram index: a quoted phrase matches a case-insensitive substring.
-        Backend::Sqlite if k.chars().count() >= 3 => {
-            q.push(if plan == KeywordPlan::ByTime {
-                " AND +id IN (SELECT rowid FROM logs_fts WHERE logs_fts MATCH "
-            } else {
-                " AND id IN (SELECT rowid FROM logs_fts WHERE logs_fts MATCH "
-            })
-            .push_bind(fts_phrase(k))
-            .push(")");
-        }
-        Backend::Sqlite => {
+        Backend::Sqlite if k.chars().count() < 3 => {
             q.push(" AND instr(lower(content), lower(")
                 .push_bind(k)
                 .push(")) > 0");
         }
+        // Trigram index: a quoted phrase matches a case-insensitive substring.
+        Backend::Sqlite => match plan {
+            KeywordPlan::FromIndex => {
+                q.push(" AND logs_fts MATCH ").push_bind(fts_phrase(k));
+            }
+            // Testing each walked row's text is cheaper than collecting every match first;
+            // LIKE folds ASCII case only, as the index does for keywords without other cased
+            // letters (Chinese has none).
+            KeywordPlan::ByTime if k.chars().all(|c| c.is_ascii() || !has_case(c)) => {
+                q.push(" AND content LIKE ")
+                    .push_bind(like_pattern(k))
+                    .push(" ESCAPE '\\'");
+            }
+            // The unary `+` keeps SQLite from driving the walk by id.
+            KeywordPlan::ByTime => {
+                q.push(" AND +id IN (SELECT rowid FROM logs_fts WHERE logs_fts MATCH ")
+                    .push_bind(fts_phrase(k))
+                    .push(")");
+            }
+            KeywordPlan::ByIds(ids) => {
+                q.push(" AND id IN (SELECT value FROM json_each(")
+                    .push_bind(ids.as_str())
+                    .push("))");
+            }
+            KeywordPlan::ByMatches => {
+                q.push(" AND id IN (SELECT rowid FROM logs_fts WHERE logs_fts MATCH ")
+                    .push_bind(fts_phrase(k))
+                    .push(")");
+            }
+        },
     }
+}
+
+/// Whether a letter has an upper- or lower-case form (Latin, Greek, Cyrillic... but not CJK).
+fn has_case(c: char) -> bool {
+    c.is_lowercase() || c.is_uppercase()
 }
 
 /// A row of `COLUMNS`.

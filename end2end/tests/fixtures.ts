@@ -1,0 +1,27 @@
+// Every browser test's page reports what the page itself said went wrong: uncaught errors
+// (a panic in the wasm shows up here), console errors and failed requests. They are printed
+// and attached when a test fails, so a page that never hydrated says why.
+import { test as base, expect } from '@playwright/test';
+export type { APIRequestContext, Browser, Page } from '@playwright/test';
+
+export const test = base.extend<{ pageDiagnostics: void }>({
+  pageDiagnostics: [
+    async ({ page }, use, testInfo) => {
+      const seen: string[] = [];
+      page.on('pageerror', (e) => seen.push(`pageerror: ${e.message}\n${e.stack ?? ''}`));
+      page.on('console', (m) => {
+        if (m.type() === 'error') seen.push(`console.error: ${m.text()}`);
+      });
+      page.on('requestfailed', (r) =>
+        seen.push(`request failed: ${r.method()} ${r.url()} ${r.failure()?.errorText ?? ''}`));
+      await use();
+      if (testInfo.status !== testInfo.expectedStatus && seen.length > 0) {
+        const text = seen.join('\n');
+        console.log(`[${testInfo.title}] what the page reported:\n${text}`);
+        await testInfo.attach('page-diagnostics', { body: text, contentType: 'text/plain' });
+      }
+    },
+    { auto: true },
+  ],
+});
+export { expect };
