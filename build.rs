@@ -23,6 +23,8 @@ fn main() {
     let mut sources = Vec::new();
     collect(Path::new("src/ui"), &mut sources);
     println!("cargo:rerun-if-changed=style/base.css");
+    // sqlx::migrate! embeds the migrations at compile time; a new file must rebuild the crate.
+    println!("cargo:rerun-if-changed=migrations");
     println!("cargo:rerun-if-changed=src/ui");
     let base = std::fs::read_to_string("style/base.css").unwrap_or_default();
     let mut config = encre_css::Config::default();

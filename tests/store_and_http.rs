@@ -55,16 +55,21 @@ async fn keyset_pages_cover_every_row_once_even_while_rows_arrive() {
 async fn common_and_rare_keywords_page_the_same_rows_as_a_plain_scan() {
     let (store, _dir) = store().await;
     seed(&store, 600).await;
-    // Late arrivals: higher ids but older times than most rows, for both kinds of keyword.
-    let late: Vec<_> = (0..30)
+    // Late arrivals: higher ids but older times than most rows, for both kinds of keyword,
+    // and consume rows whose text holds the same words (the count of one log type must not
+    // include them).
+    let late: Vec<_> = (0..45)
         .map(|i| {
-            let content = if i % 2 == 0 {
-                "Invalid token (late)"
-            } else {
-                "zebra-marker 斑马"
+            let content = match i % 3 {
+                0 => "Invalid token (late)",
+                1 => "zebra-marker 斑马",
+                _ => "consume note: invalid token 请求失败 zebra-marker 斑马",
             };
             let mut r = record(5_000 + i, 1002, 401, content);
             r.time = Some(serde_json::json!(1_763_700_000_000_i64 + i * 17_000));
+            if i % 3 == 2 {
+                r.log_type = Some("consume".into());
+            }
             prepare(r).unwrap()
         })
         .collect();
@@ -73,32 +78,45 @@ async fn common_and_rare_keywords_page_the_same_rows_as_a_plain_scan() {
         &store,
         LogFilter {
             page_size: 50,
+            log_type: None,
             ..Default::default()
         },
         Visibility::All,
     )
     .await;
-    // A common word (a third of the rows), a Chinese one, and a rare one.
-    for k in ["invalid TOKEN", "请求失败", "zebra-marker", "斑马"] {
-        let f = LogFilter {
-            keyword: Some(k.into()),
-            page_size: 20,
-            ..Default::default()
-        };
-        let counted = store.count(&f, Visibility::All).await.unwrap();
-        let got: Vec<i64> = common::walk_pages(&store, f, Visibility::All)
-            .await
-            .iter()
-            .map(|r| r.id)
-            .collect();
-        let expected: Vec<i64> = everything
-            .iter()
-            .filter(|r| r.content.to_lowercase().contains(&k.to_lowercase()))
-            .map(|r| r.id)
-            .collect();
-        assert!(!expected.is_empty(), "{k}");
-        assert_eq!(got, expected, "{k}");
-        assert_eq!(counted, expected.len() as u64, "{k}");
+    // A common word (a third of the rows), a Chinese one, two rare ones, and the words the
+    // index uses for the log types (which no content here holds).
+    for k in [
+        "invalid TOKEN",
+        "请求失败",
+        "zebra-marker",
+        "斑马",
+        "ty5",
+        "ty2",
+    ] {
+        for log_type in [None, Some(LogType::Error), Some(LogType::Consume)] {
+            let f = LogFilter {
+                keyword: Some(k.into()),
+                log_type,
+                page_size: 20,
+                ..Default::default()
+            };
+            let counted = store.count(&f, Visibility::All).await.unwrap();
+            let got: Vec<i64> = common::walk_pages(&store, f, Visibility::All)
+                .await
+                .iter()
+                .map(|r| r.id)
+                .collect();
+            let expected: Vec<i64> = everything
+                .iter()
+                .filter(|r| log_type.is_none_or(|t| r.log_type == t))
+                .filter(|r| r.content.to_lowercase().contains(&k.to_lowercase()))
+                .map(|r| r.id)
+                .collect();
+            assert_eq!(expected.is_empty(), k.starts_with("ty"), "{k} {log_type:?}");
+            assert_eq!(got, expected, "{k} {log_type:?}");
+            assert_eq!(counted, expected.len() as u64, "{k} {log_type:?}");
+        }
     }
 }
 

@@ -128,7 +128,7 @@ impl Store {
             .int(0);
         let enough = (f64::from(f.page_size + 1) * rows as f64 / ROW_READ_COST).sqrt() as i64 + 1;
         let q = Sql::new("SELECT rowid FROM logs_fts WHERE logs_fts MATCH $1 LIMIT $2")
-            .bind(fts_phrase(k))
+            .bind(fts_query(k, f.log_type))
             .bind(enough);
         let ids: Vec<i64> = self
             .run()
@@ -165,8 +165,9 @@ impl Store {
     }
 
     /// Matching rows, counted exactly up to `COUNT_CAP` (then `COUNT_CAP + 1`). A common
-    /// keyword over all time is counted from the keyword index outwards (its first matches
-    /// reach the cap); otherwise the rows are walked and tested against the matches.
+    /// keyword over all time, with no filter but the log type, is counted in the keyword index
+    /// alone (it holds each row's type); otherwise the rows are walked and tested against the
+    /// matches.
     pub async fn count(&self, f: &LogFilter, vis: Visibility) -> Result<u64, StoreError> {
         let plan = match self.keyword_plan(f, vis).await? {
             KeywordPlan::ByTime if f.from_ms.is_none() && f.to_ms.is_none() => {
@@ -175,14 +176,16 @@ impl Store {
             ids @ KeywordPlan::ByIds(_) => ids,
             _ => KeywordPlan::ByMatches,
         };
-        let mut q = Sql::new(if plan == KeywordPlan::FromIndex {
-            "SELECT count(*) FROM (SELECT 1 FROM logs_fts CROSS JOIN logs ON logs.id = logs_fts.rowid"
-        } else {
-            "SELECT count(*) FROM (SELECT 1 FROM logs"
-        });
-        push_where(&mut q, self.backend(), f, vis, false, &plan);
-        if plan == KeywordPlan::FromIndex {
-            q.push(" ORDER BY logs_fts.rowid DESC");
+        let mut q = Sql::new("SELECT count(*) FROM (SELECT 1 FROM ");
+        match (&plan, &f.keyword) {
+            (KeywordPlan::FromIndex, Some(k)) => {
+                q.push("logs_fts WHERE logs_fts MATCH ")
+                    .push_bind(fts_query(k, f.log_type));
+            }
+            _ => {
+                q.push("logs");
+                push_where(&mut q, self.backend(), f, vis, false, &plan);
+            }
         }
         q.push(" LIMIT ")
             .push_bind(COUNT_CAP as i64 + 1)
@@ -297,9 +300,19 @@ pub(super) fn push_signature(q: &mut Sql, status: Option<u16>, entry_id: Option<
     };
 }
 
-/// A keyword as an FTS5 phrase: with the trigram index, a case-insensitive substring.
+/// A keyword as an FTS5 phrase in the content column: with the trigram index, a
+/// case-insensitive substring.
 fn fts_phrase(k: &str) -> String {
-    format!("\"{}\"", k.replace('"', "\"\""))
+    format!("content:\"{}\"", k.replace('"', "\"\""))
+}
+
+/// The keyword in the content of rows of one log type (the index's `fts_type` column holds
+/// `ty` and the type's number: one trigram), or of every type.
+fn fts_query(k: &str, log_type: Option<LogType>) -> String {
+    match log_type {
+        Some(t) => format!("{} AND fts_type:\"ty{}\"", fts_phrase(k), t.as_i64()),
+        None => fts_phrase(k),
+    }
 }
 
 /// A keyword as an ILIKE pattern for a case-insensitive substring (`\` escapes).
@@ -323,7 +336,7 @@ enum KeywordPlan {
     /// index and testing every row instead).
     ByIds(String),
     ByTime,
-    /// Count only: `logs_fts` joined to `logs`, the index first.
+    /// Count only: the matches of the keyword and log type, in the index alone.
     FromIndex,
 }
 
@@ -418,9 +431,6 @@ fn push_keyword(q: &mut Sql, backend: Backend, k: &str, plan: &KeywordPlan) {
         }
         // Trigram index: a quoted phrase matches a case-insensitive substring.
         Backend::Sqlite => match plan {
-            KeywordPlan::FromIndex => {
-                q.push(" AND logs_fts MATCH ").push_bind(fts_phrase(k));
-            }
             // Testing each walked row's text is cheaper than collecting every match first;
             // LIKE folds ASCII case only, as the index does for keywords without other cased
             // letters (Chinese has none).
@@ -440,7 +450,7 @@ fn push_keyword(q: &mut Sql, backend: Backend, k: &str, plan: &KeywordPlan) {
                     .push_bind(ids.as_str())
                     .push("))");
             }
-            KeywordPlan::ByMatches => {
+            KeywordPlan::ByMatches | KeywordPlan::FromIndex => {
                 q.push(" AND id IN (SELECT rowid FROM logs_fts WHERE logs_fts MATCH ")
                     .push_bind(fts_phrase(k))
                     .push(")");
