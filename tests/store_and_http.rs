@@ -7,7 +7,7 @@ use axum::http::{Request, StatusCode};
 use tower::ServiceExt;
 
 use errscope::domain::filter::{Cursor, LogFilter, COUNT_CAP};
-use errscope::domain::log::LogType;
+use errscope::domain::log::{LogRow, LogType};
 use errscope::server::ingest::prepare;
 use errscope::server::store::Visibility;
 
@@ -228,6 +228,58 @@ async fn impact_scope_counts_the_same_failure_in_group_and_elsewhere() {
     assert_eq!(scope.in_group + scope.other_group_failures, 20);
     assert_eq!(scope.other_groups, 1);
     assert!(scope.tokens >= 1 && scope.first_ms <= row.ts_ms && scope.last_ms >= row.ts_ms);
+}
+
+#[tokio::test]
+async fn impact_scopes_of_a_page_match_a_count_over_every_row() {
+    let (store, _dir) = store().await;
+    seed(&store, 300).await;
+    let everything = common::walk_pages(
+        &store,
+        LogFilter {
+            page_size: 100,
+            ..Default::default()
+        },
+        Visibility::All,
+    )
+    .await;
+    // Rows a second apart, windows of ±1 minute: the windows of the picked rows overlap.
+    let page: Vec<_> = everything.iter().step_by(7).collect();
+    let scopes = store.impact_scopes(&page, 1).await.unwrap();
+    assert_eq!(scopes.len(), page.len());
+    for (row, scope) in page.iter().zip(&scopes) {
+        let near: Vec<_> = everything
+            .iter()
+            .filter(|r| (r.ts_ms - row.ts_ms).abs() <= 60_000)
+            .filter(|r| r.status_code == row.status_code && r.entry_id == row.entry_id)
+            .collect();
+        let (mine, others): (Vec<&LogRow>, Vec<&LogRow>) =
+            near.into_iter().partition(|r| r.group == row.group);
+        let distinct = |values: Vec<String>| {
+            values
+                .into_iter()
+                .collect::<std::collections::HashSet<_>>()
+                .len() as u64
+        };
+        let expected = errscope::domain::scope::ImpactScope {
+            window_minutes: 1,
+            in_group: mine.len() as u64,
+            tokens: distinct(mine.iter().map(|r| r.token_name.clone()).collect()),
+            users: distinct(mine.iter().map(|r| r.user_id.to_string()).collect()),
+            models: distinct(mine.iter().map(|r| r.model.clone()).collect()),
+            same_token: mine
+                .iter()
+                .filter(|r| r.token_name == row.token_name)
+                .count() as u64,
+            other_groups: distinct(others.iter().map(|r| r.group.clone()).collect()),
+            other_group_failures: others.len() as u64,
+            first_ms: mine.iter().map(|r| r.ts_ms).min().unwrap_or(0),
+            last_ms: mine.iter().map(|r| r.ts_ms).max().unwrap_or(0),
+        };
+        assert!(expected.in_group >= 1 && expected.other_group_failures >= 1);
+        assert_eq!(scope, &expected, "row {}", row.id);
+        assert_eq!(&store.impact_scope(row, 1).await.unwrap(), scope);
+    }
 }
 
 /// A page as an admin sees it.

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::attribution::Attribution;
 use super::catalogue::{Explanation, MatchKind};
 use super::lang::Lang;
+use super::log::LogRow;
 
 /// Default half-width of the window around a failure, in minutes.
 pub const SCOPE_WINDOW_MINUTES: i64 = 10;
@@ -28,6 +29,71 @@ pub struct ImpactScope {
     /// First and last same-signature failure in the group window (Unix ms).
     pub first_ms: i64,
     pub last_ms: i64,
+}
+
+/// An error row as the impact scope counts it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Failure {
+    pub ts_ms: i64,
+    pub group: String,
+    pub token: String,
+    pub user_id: i64,
+    pub model: String,
+    pub status: Option<u16>,
+    pub entry_id: Option<String>,
+}
+
+impl ImpactScope {
+    /// The scope around `row`: the failures with its signature within ±`window_minutes` of
+    /// it, in its group and in the others. `failures` must hold at least those (others are
+    /// skipped), so one read of several rows' windows serves them all.
+    pub fn around(row: &LogRow, window_minutes: i64, failures: &[Failure]) -> ImpactScope {
+        use std::collections::HashSet;
+        let (lo, hi) = (
+            row.ts_ms - window_minutes * 60_000,
+            row.ts_ms + window_minutes * 60_000,
+        );
+        let same = failures.iter().filter(|f| {
+            (lo..=hi).contains(&f.ts_ms)
+                && f.status == row.status_code
+                && f.entry_id == row.entry_id
+        });
+        let mut scope = ImpactScope {
+            window_minutes,
+            ..ImpactScope::default()
+        };
+        let (mut tokens, mut users, mut models, mut others) = (
+            HashSet::new(),
+            HashSet::new(),
+            HashSet::new(),
+            HashSet::new(),
+        );
+        for f in same {
+            if f.group != row.group {
+                scope.other_group_failures += 1;
+                others.insert(f.group.as_str());
+                continue;
+            }
+            scope.in_group += 1;
+            tokens.insert(f.token.as_str());
+            users.insert(f.user_id);
+            models.insert(f.model.as_str());
+            if f.token == row.token_name {
+                scope.same_token += 1;
+            }
+            scope.first_ms = if scope.in_group == 1 {
+                f.ts_ms
+            } else {
+                scope.first_ms.min(f.ts_ms)
+            };
+            scope.last_ms = scope.last_ms.max(f.ts_ms);
+        }
+        scope.tokens = tokens.len() as u64;
+        scope.users = users.len() as u64;
+        scope.models = models.len() as u64;
+        scope.other_groups = others.len() as u64;
+        scope
+    }
 }
 
 /// The scope rule that decided an attribution.

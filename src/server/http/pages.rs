@@ -49,7 +49,7 @@ fn explain(row: &LogRow) -> crate::domain::catalogue::Explanation {
 }
 
 /// The scope-resolved attribution of error rows; ambiguous rows that share a group, signature
-/// and 10-minute window share one scope query, and the distinct queries run side by side.
+/// and 10-minute window share one scope, and every scope comes from one read.
 async fn resolve_rows(
     store: &Store,
     rows: &[LogRow],
@@ -83,13 +83,10 @@ async fn resolve_rows(
             first_of.entry(k).or_insert(*row);
         }
     }
-    let (keys, reads): (Vec<&ScopeKey>, Vec<_>) = first_of
-        .into_iter()
-        .map(|(k, row)| (k, store.impact_scope(row, SCOPE_WINDOW_MINUTES)))
-        .unzip();
+    let (keys, firsts): (Vec<&ScopeKey>, Vec<&LogRow>) = first_of.into_iter().unzip();
     let scopes: std::collections::HashMap<&ScopeKey, ImpactScope> = keys
         .into_iter()
-        .zip(futures::future::try_join_all(reads).await?)
+        .zip(store.impact_scopes(&firsts, SCOPE_WINDOW_MINUTES).await?)
         .collect();
     Ok(explained
         .iter()
