@@ -1,7 +1,9 @@
 //! Group Health: per-group status from documented thresholds, and the concentration signals
 //! ("is the failure concentrated in one group and time window, or in many groups at once?")
 //! found from error counts per group, signature and time bucket.
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use rustc_hash::FxHashMap as HashMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -117,7 +119,8 @@ pub struct WindowCounts {
 /// Folds request `totals` of `[prev_from, to)` and the window's `errors` (per signature) into
 /// the window `[from, to)` (buckets of `bucket_ms` from `from`) and the totals of the window
 /// before it. A 7-day window folds some 100,000 counts: they are summed under borrowed keys in
-/// hash maps, and only the few sums are copied out into the ordered result.
+/// hash maps (Fx hashing: the keys are the relay's own group names and signatures), and only
+/// the few sums are copied out into the ordered result.
 pub fn aggregate<'a>(
     totals: impl IntoIterator<Item = &'a Count>,
     errors: impl IntoIterator<Item = &'a Count>,
@@ -127,8 +130,8 @@ pub fn aggregate<'a>(
     bucket_ms: i64,
 ) -> WindowCounts {
     let bucket_of = |t_ms: i64| (t_ms - from) / bucket_ms.max(1);
-    let mut group_totals: HashMap<&str, Totals> = HashMap::new();
-    let mut series: HashMap<(&str, i64), (u64, u64)> = HashMap::new();
+    let mut group_totals: HashMap<&str, Totals> = HashMap::default();
+    let mut series: HashMap<(&str, i64), (u64, u64)> = HashMap::default();
     for c in totals
         .into_iter()
         .filter(|c| c.t_ms >= prev_from && c.t_ms < to)
@@ -148,8 +151,8 @@ pub fn aggregate<'a>(
         point.0 += c.n;
         point.1 += errors;
     }
-    let mut cells: HashMap<(&str, &Signature, i64), u64> = HashMap::new();
-    let mut mix: HashMap<(&str, Attribution), u64> = HashMap::new();
+    let mut cells: HashMap<(&str, &Signature, i64), u64> = HashMap::default();
+    let mut mix: HashMap<(&str, Attribution), u64> = HashMap::default();
     for c in errors
         .into_iter()
         .filter(|c| c.error && c.t_ms >= from && c.t_ms < to)
@@ -161,8 +164,22 @@ pub fn aggregate<'a>(
             *mix.entry((c.group.as_str(), a)).or_default() += c.n;
         }
     }
-    let mut cells: Vec<_> = cells.into_iter().collect();
-    cells.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    // Sorted by (group, signature, bucket): the few distinct (group, signature) pairs are
+    // ranked once, so the many cells sort on integers instead of comparing strings.
+    let mut pairs: Vec<(&str, &Signature)> = cells
+        .keys()
+        .map(|(g, s, _)| (*g, *s))
+        .collect::<rustc_hash::FxHashSet<_>>()
+        .into_iter()
+        .collect();
+    pairs.sort_unstable();
+    let rank: HashMap<(&str, &Signature), usize> =
+        pairs.iter().enumerate().map(|(i, p)| (*p, i)).collect();
+    let mut cells: Vec<_> = cells
+        .into_iter()
+        .map(|((g, s, b), n)| (rank[&(g, s)], b, g, s, n))
+        .collect();
+    cells.sort_unstable_by_key(|&(r, b, ..)| (r, b));
     WindowCounts {
         totals: group_totals
             .into_iter()
@@ -170,7 +187,7 @@ pub fn aggregate<'a>(
             .collect(),
         cells: cells
             .into_iter()
-            .map(|((group, signature, bucket), count)| Cell {
+            .map(|(_, bucket, group, signature, count)| Cell {
                 group: group.to_string(),
                 signature: signature.clone(),
                 bucket,
