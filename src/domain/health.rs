@@ -34,6 +34,10 @@ pub const ONE_TOKEN_SHARE: f64 = 0.9;
 /// Share of a signature's failures in one group that makes it "concentrated", and the least count.
 pub const CONCENTRATED_SHARE: f64 = 0.6;
 pub const CONCENTRATED_MIN: u64 = 20;
+/// A burst rarely starts or ends on a bucket boundary. The bucket just before or after a hot
+/// span joins it when it holds more than this many times the background per bucket (the
+/// average outside the span), so a link to the span reaches the burst's first and last rows.
+pub const EDGE_FACTOR: f64 = 2.0;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -258,8 +262,8 @@ pub fn concentrations(cells: &[Cell], buckets: i64) -> Vec<Concentration> {
             .filter(|(_, g)| g.len() >= MANY_GROUPS_MIN)
             .collect();
         if let (Some(first), Some(last)) = (wide.first(), wide.last()) {
-            let (from, to) = (*first.0, *last.0);
             let groups: BTreeSet<&str> = wide.iter().flat_map(|(_, g)| g.iter().copied()).collect();
+            let (from, to) = widen(&cells, buckets, (*first.0, *last.0), |g| groups.contains(g));
             let count = cells
                 .iter()
                 .filter(|c| c.bucket >= from && c.bucket <= to && groups.contains(c.group.as_str()))
@@ -274,7 +278,7 @@ pub fn concentrations(cells: &[Cell], buckets: i64) -> Vec<Concentration> {
             });
             continue;
         }
-        if let Some(one) = one_group(sig, &cells, &per_group, is_hot) {
+        if let Some(one) = one_group(sig, &cells, buckets, &per_group, is_hot) {
             out.push(one);
         }
     }
@@ -294,6 +298,7 @@ pub fn concentrations(cells: &[Cell], buckets: i64) -> Vec<Concentration> {
 fn one_group(
     sig: &Signature,
     cells: &[&Cell],
+    buckets: i64,
     per_group: &BTreeMap<&str, u64>,
     is_hot: impl Fn(&Cell) -> bool,
 ) -> Option<Concentration> {
@@ -306,6 +311,7 @@ fn one_group(
     }
     let (group, n, total, from, to) = match hot_by_group.iter().max_by_key(|(_, v)| v.0) {
         Some((g, &(_, from, to))) => {
+            let (from, to) = widen(cells, buckets, (from, to), |group| group == *g);
             let in_span: Vec<&&Cell> = cells
                 .iter()
                 .filter(|c| c.bucket >= from && c.bucket <= to)
@@ -334,6 +340,35 @@ fn one_group(
         from_bucket: from,
         to_bucket: to,
     })
+}
+
+/// Grows a hot span `(from, to)` by the bucket on either side that holds more than
+/// `EDGE_FACTOR` times the background of the chosen groups: the part-filled first or last
+/// bucket of a burst that was too small to be hot itself.
+fn widen(
+    cells: &[&Cell],
+    buckets: i64,
+    (from, to): (i64, i64),
+    chosen: impl Fn(&str) -> bool,
+) -> (i64, i64) {
+    let at = |bucket: i64| -> u64 {
+        cells
+            .iter()
+            .filter(|c| c.bucket == bucket && chosen(&c.group))
+            .map(|c| c.count)
+            .sum()
+    };
+    let outside: u64 = cells
+        .iter()
+        .filter(|c| (c.bucket < from || c.bucket > to) && chosen(&c.group))
+        .map(|c| c.count)
+        .sum();
+    let background = outside as f64 / (buckets - (to - from + 1)).max(1) as f64;
+    let joins = |bucket: i64| at(bucket) as f64 > EDGE_FACTOR * background;
+    (
+        if joins(from - 1) { from - 1 } else { from },
+        if joins(to + 1) { to + 1 } else { to },
+    )
 }
 
 #[cfg(test)]
@@ -476,6 +511,58 @@ mod tests {
                     "320 of the 400 in those buckets: {share}"
                 );
             }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_part_filled_first_and_last_buckets_of_a_burst_belong_to_its_span() {
+        let s = sig(502, "000-msg-502-bad-response");
+        let bucket_s = 15 * 60;
+        // 320 failures evenly over 20 minutes, starting anywhere in a 15-minute bucket: the
+        // first or last bucket may hold a handful, too few to be hot, but the span holds all.
+        for start_s in (0..bucket_s).step_by(10) {
+            let mut per_bucket: BTreeMap<i64, u64> = BTreeMap::new();
+            for i in 0..320 {
+                let t = 40 * bucket_s + start_s + i * 20 * 60 / 320;
+                *per_bucket.entry(t / bucket_s).or_default() += 1;
+            }
+            let mut cells: Vec<Cell> = per_bucket
+                .iter()
+                .map(|(b, n)| cell("vip", &s, *b, *n))
+                .collect();
+            cells.extend([cell("vip", &s, 3, 1), cell("vip", &s, 70, 2)]);
+            match &concentrations(&cells, 96)[..] {
+                [Concentration::OneGroup {
+                    count,
+                    from_bucket,
+                    to_bucket,
+                    ..
+                }] => {
+                    assert_eq!(*count, 320, "storm starting {start_s} s into a bucket");
+                    assert_eq!(
+                        (*from_bucket, *to_bucket),
+                        (
+                            *per_bucket.keys().next().unwrap(),
+                            *per_bucket.keys().last().unwrap()
+                        )
+                    );
+                }
+                other => panic!("{start_s}: {other:?}"),
+            }
+        }
+        let disk = sig(503, "000-msg-503-disk-overloaded");
+        let mut cells = vec![];
+        for g in ["default", "vip", "svip"] {
+            cells.extend([cell(g, &disk, 3, 1), cell(g, &disk, 4, 30)]);
+        }
+        match &concentrations(&cells, 96)[..] {
+            [Concentration::ManyGroups {
+                count: 93,
+                from_bucket: 3,
+                to_bucket: 4,
+                ..
+            }] => {}
             other => panic!("{other:?}"),
         }
     }
