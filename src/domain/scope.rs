@@ -43,16 +43,19 @@ pub struct Failure {
     pub entry_id: Option<String>,
 }
 
+/// The times `[lo, hi]` (ms, inclusive) that the impact scope of a row at `ts_ms` counts.
+pub fn scope_window(ts_ms: i64, window_minutes: i64) -> (i64, i64) {
+    let w = window_minutes * 60_000;
+    (ts_ms - w, ts_ms + w)
+}
+
 impl ImpactScope {
     /// The scope around `row`: the failures with its signature within ±`window_minutes` of
     /// it, in its group and in the others. `failures` must hold at least those (others are
     /// skipped), so one read of several rows' windows serves them all.
     pub fn around(row: &LogRow, window_minutes: i64, failures: &[Failure]) -> ImpactScope {
         use std::collections::HashSet;
-        let (lo, hi) = (
-            row.ts_ms - window_minutes * 60_000,
-            row.ts_ms + window_minutes * 60_000,
-        );
+        let (lo, hi) = scope_window(row.ts_ms, window_minutes);
         let same = failures.iter().filter(|f| {
             (lo..=hi).contains(&f.ts_ms)
                 && f.status == row.status_code

@@ -269,11 +269,12 @@ fn not_found_page() {
 /// The logs around a row (±window), in the viewer's zone, in its group or in every group.
 fn window_href(row: &LogRow, zone: &Zone, window_minutes: i64, same_group: bool) -> String {
     use crate::domain::filter::url_encode;
-    let w = window_minutes * 60_000;
+    // The logs form reads minutes and ends before `to`: one minute more reaches `hi`.
+    let (lo, hi) = crate::domain::scope::scope_window(row.ts_ms, window_minutes);
     let mut href = format!(
         "/logs?range=custom&from={}&to={}&tz={}",
-        url_encode(&zone.input_value(row.ts_ms - w)),
-        url_encode(&zone.input_value(row.ts_ms + w + 60_000)),
+        url_encode(&zone.input_value(lo)),
+        url_encode(&zone.input_value(hi + 60_000)),
         url_encode(zone.name())
     );
     if let Some(s) = row.status_code {

@@ -5,7 +5,7 @@ use super::{Backend, DbRow, Facets, Sql, Store, StoreError, Visibility};
 use crate::domain::attribution::Attribution;
 use crate::domain::filter::{Cursor, LogFilter, COUNT_CAP};
 use crate::domain::log::{LogRow, LogType};
-use crate::domain::scope::{Failure, ImpactScope};
+use crate::domain::scope::{scope_window, Failure, ImpactScope};
 use crate::domain::status::StatusRange;
 
 const COLUMNS: &str =
@@ -254,10 +254,11 @@ impl Store {
             if i > 0 {
                 q.push(" OR ");
             }
+            let (lo, hi) = scope_window(row.ts_ms, window_minutes);
             q.push("(ts_ms BETWEEN ")
-                .push_bind(row.ts_ms - window_minutes * 60_000)
+                .push_bind(lo)
                 .push(" AND ")
-                .push_bind(row.ts_ms + window_minutes * 60_000);
+                .push_bind(hi);
             push_signature(&mut q, row.status_code, row.entry_id.as_deref());
             q.push(")");
         }
