@@ -150,6 +150,10 @@ async fn sqlite(url: &str, opts: &StoreOptions) -> Result<sqlx::SqlitePool, Stor
         .synchronous(SqliteSynchronous::Normal)
         .busy_timeout(Duration::from_millis(opts.acquire_timeout_ms))
         .pragma("cache_size", "-65536")
+        // Checkpoint every 32 MiB of WAL instead of 4 MiB: the pages every insert touches (the
+        // newest edge of each index) are copied to the database once per checkpoint, not per
+        // batch. Checkpoints were a tenth of a bulk load's writer time.
+        .pragma("wal_autocheckpoint", "8192")
         .pragma("temp_store", "memory");
     SqlitePoolOptions::new()
         .max_connections(opts.max_connections.max(1))

@@ -1,10 +1,14 @@
 //! Writing logs: batched multi-row inserts in one transaction, idempotent on (request_id,
 //! attempt), with the rollups, pick lists and import bookmark moved in the same transaction.
-use std::collections::HashSet;
+use std::borrow::Cow;
+use std::sync::OnceLock;
 
-use sqlx::{Postgres, Transaction};
+use rustc_hash::FxHashSet;
+use sqlx::query::Query;
+use sqlx::sqlite::SqliteArguments;
+use sqlx::{Postgres, Sqlite, Transaction};
 
-use super::sql::{Arg, Tx};
+use super::sql::Tx;
 use super::{rollup, DbRow, InsertOutcome, NewLog, Sql, Store, StoreError};
 
 /// Rows per INSERT statement (a row binds 24 values on SQLite, which allows 32,766).
@@ -15,66 +19,99 @@ const INSERTED: &str = "ts_ms, log_type, user_id, username, token_name, grp, mod
     is_stream, prompt_tokens, completion_tokens, quota, attribution, entry_id, channel, retries, \
     client_ip";
 
-fn values(r: &NewLog) -> Vec<Arg> {
-    vec![
-        r.ts_ms.into(),
-        r.log_type.as_i64().into(),
-        r.user_id.into(),
-        (&r.username).into(),
-        (&r.token_name).into(),
-        (&r.group).into(),
-        (&r.model).into(),
-        (&r.request_id).into(),
-        r.attempt.into(),
-        (&r.upstream_request_id).into(),
-        r.status_code.map(i64::from).into(),
-        (&r.error_code).into(),
-        (&r.error_type).into(),
-        (&r.content).into(),
-        r.latency_ms.into(),
-        r.is_stream.into(),
-        r.prompt_tokens.into(),
-        r.completion_tokens.into(),
-        r.quota.into(),
-        r.attribution.map(|a| a.as_str()).into(),
-        (&r.entry_id).into(),
-        (&r.channel).into(),
-        (&r.retries).into(),
-        (&r.client_ip).into(),
-    ]
+/// Columns in `INSERTED`.
+const INSERTED_COLUMNS: usize = 24;
+
+/// SQLite's insert of `rows` rows, with bare `?` placeholders (see `sql::sqlite_text`). The
+/// text of a full chunk is built once per process: it is 100 KB and the same every time.
+fn sqlite_insert_text(rows: usize) -> Cow<'static, str> {
+    static FULL_CHUNK: OnceLock<String> = OnceLock::new();
+    let build = |rows: usize| {
+        let tuple = format!("({})", vec!["?"; INSERTED_COLUMNS].join(", "));
+        format!(
+            "INSERT INTO logs ({INSERTED}) VALUES {} ON CONFLICT (request_id, attempt) DO NOTHING",
+            vec![tuple; rows].join(", ")
+        )
+    };
+    if rows == INSERT_CHUNK {
+        Cow::Borrowed(FULL_CHUNK.get_or_init(|| build(INSERT_CHUNK)))
+    } else {
+        Cow::Owned(build(rows))
+    }
 }
 
-/// SQLite: multi-row inserts whose unique index skips known keys. When every row was new
-/// (the usual case), the rollups count the batch itself; else the rows stored are read back:
-/// their ids follow the largest id before the batch, as SQLite gives a new row the next id.
+type SqliteQuery<'q> = Query<'q, Sqlite, SqliteArguments<'q>>;
+
+/// One chunk's insert, its values bound from the rows as they are (in `INSERTED` order).
+fn sqlite_insert<'q>(text: &'q str, chunk: &[&'q NewLog]) -> SqliteQuery<'q> {
+    chunk.iter().fold(sqlx::query(text), |q, r| {
+        q.bind(r.ts_ms)
+            .bind(r.log_type.as_i64())
+            .bind(r.user_id)
+            .bind(r.username.as_str())
+            .bind(r.token_name.as_str())
+            .bind(r.group.as_str())
+            .bind(r.model.as_str())
+            .bind(r.request_id.as_str())
+            .bind(r.attempt)
+            .bind(r.upstream_request_id.as_deref())
+            .bind(r.status_code.map(i64::from))
+            .bind(r.error_code.as_deref())
+            .bind(r.error_type.as_deref())
+            .bind(r.content.as_str())
+            .bind(r.latency_ms)
+            .bind(r.is_stream)
+            .bind(r.prompt_tokens)
+            .bind(r.completion_tokens)
+            .bind(r.quota)
+            .bind(r.attribution.map(|a| a.as_str()))
+            .bind(r.entry_id.as_deref())
+            .bind(r.channel.as_deref())
+            .bind(r.retries.as_deref())
+            .bind(r.client_ip.as_deref())
+    })
+}
+
+/// SQLite: multi-row inserts whose unique index skips known keys. The next chunk's statement
+/// is bound while SQLite runs the current one (binding is a fifth of an insert's time). When
+/// every row was new (the usual case), the rollups count the batch itself; else the rows
+/// stored are read back: their ids follow the largest id before the batch, as SQLite gives a
+/// new row the next id.
 async fn insert_sqlite<'a>(
-    tx: &mut Tx,
+    tx: &mut Transaction<'static, Sqlite>,
     rows: &[&'a NewLog],
 ) -> Result<Vec<rollup::Counted<'a>>, StoreError> {
-    let before = tx
-        .fetch_one(&Sql::new("SELECT coalesce(max(id), 0) FROM logs"))
-        .await?
-        .int(0);
+    let before: i64 = sqlx::query_scalar("SELECT coalesce(max(id), 0) FROM logs")
+        .fetch_one(&mut **tx)
+        .await?;
+    let texts: Vec<_> = rows
+        .chunks(INSERT_CHUNK)
+        .map(|c| sqlite_insert_text(c.len()))
+        .collect();
+    let mut chunks = rows.chunks(INSERT_CHUNK).zip(&texts);
+    let mut next = chunks.next().map(|(c, t)| sqlite_insert(t, c));
     let mut stored = 0;
-    for chunk in rows.chunks(INSERT_CHUNK) {
-        let mut q = Sql::new(format!("INSERT INTO logs ({INSERTED}) "));
-        q.push_values(chunk.iter().copied(), values);
-        q.push(" ON CONFLICT (request_id, attempt) DO NOTHING");
-        stored += tx.execute(&q).await?;
+    while let Some(q) = next.take() {
+        // `join!` polls the insert first, which hands it to SQLite's thread, then binds the next.
+        let (done, following) = tokio::join!(q.execute(&mut **tx), async {
+            chunks.next().map(|(c, t)| sqlite_insert(t, c))
+        });
+        stored += done?.rows_affected();
+        next = following;
     }
     if stored == rows.len() as u64 {
         return Ok(rows.iter().map(|r| rollup::Counted::from_new(r)).collect());
     }
-    let q = Sql::new(format!(
+    let rows = sqlx::query(&format!(
         "SELECT {} FROM logs WHERE id > $1",
         rollup::RETURNED
     ))
-    .bind(before);
-    Ok(tx
-        .fetch_all(&q)
-        .await?
-        .iter()
-        .map(rollup::Counted::from_row)
+    .bind(before)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| rollup::Counted::from_row(&DbRow::Sqlite(r)))
         .collect())
 }
 
@@ -162,7 +199,7 @@ impl Store {
         bookmark: Option<(&str, i64)>,
     ) -> Result<InsertOutcome, StoreError> {
         // The first of several rows with one key wins, as a re-sent row loses to the stored one.
-        let mut seen = HashSet::with_capacity(rows.len());
+        let mut seen = FxHashSet::default();
         let unique: Vec<&NewLog> = rows
             .iter()
             .filter(|r| seen.insert((r.request_id.as_str(), r.attempt)))
@@ -179,7 +216,7 @@ impl Store {
                 }
                 counted
             }
-            other => insert_sqlite(other, &unique).await?,
+            Tx::Sqlite(t) => insert_sqlite(t, &unique).await?,
         };
         let inserted = counted.len() as u64;
         rollup::apply(&mut tx, &counted, 1).await?;
@@ -201,7 +238,7 @@ impl Store {
 
 /// The filter form's pick lists (models, tokens, groups per user) and the status codes seen.
 async fn write_pick_lists(tx: &mut Tx, rows: &[&NewLog]) -> Result<(), StoreError> {
-    let mut facets: Vec<(&str, &str, i64)> = Vec::new();
+    let mut facets: FxHashSet<(&str, &str, i64)> = FxHashSet::default();
     for r in rows {
         for (kind, value) in [
             ("model", &r.model),
@@ -209,12 +246,12 @@ async fn write_pick_lists(tx: &mut Tx, rows: &[&NewLog]) -> Result<(), StoreErro
             ("group", &r.group),
         ] {
             if !value.is_empty() {
-                facets.push((kind, value.as_str(), r.user_id));
+                facets.insert((kind, value.as_str(), r.user_id));
             }
         }
     }
+    let mut facets: Vec<_> = facets.into_iter().collect();
     facets.sort_unstable();
-    facets.dedup();
     for chunk in facets.chunks(INSERT_CHUNK) {
         let mut q = Sql::new("INSERT INTO facets (kind, value, user_id) ");
         q.push_values(chunk, |(k, v, u)| {

@@ -379,9 +379,10 @@ fn push_where(
     } else {
         ""
     };
+    // A literal, not a bound value: SQLite uses an index with `WHERE log_type = 5` (the
+    // error-only pair indexes) only for a query that names the same constant.
     if let Some(t) = f.log_type {
-        q.push(&format!(" AND {by_ids}log_type = "))
-            .push_bind(t.as_i64());
+        q.push(&format!(" AND {by_ids}log_type = {}", t.as_i64()));
     }
     if let Some(u) = f.user_id {
         q.push(" AND user_id = ").push_bind(u);
@@ -428,7 +429,11 @@ fn push_where(
     }
     if with_cursor {
         if let Some(c) = f.cursor {
-            q.push(" AND (ts_ms < ")
+            // The bare `ts_ms <=` is what an index range can end at: without it neither
+            // backend can seek past the OR, and a page 100,000 rows down walks 100,000 entries.
+            q.push(&format!(" AND {by_ids}ts_ms <= "))
+                .push_bind(c.ts_ms)
+                .push(" AND (ts_ms < ")
                 .push_bind(c.ts_ms)
                 .push(" OR (ts_ms = ")
                 .push_bind(c.ts_ms)

@@ -4,8 +4,8 @@
 //! transaction, from the rows that really went in or out (`insert.rs` says how it knows which),
 //! so duplicates skipped by the insert are never counted. Every change stamps its quarters in
 //! `rollup_versions`, which Group Health's bucket caches check.
+use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use super::sql::Tx;
 use super::{DbRow, NewLog, Sql, StoreError};
@@ -118,10 +118,10 @@ pub(super) async fn apply(tx: &mut Tx, rows: &[Counted<'_>], sign: i64) -> Resul
     if rows.is_empty() {
         return Ok(());
     }
-    let mut counts: HashMap<CountKey, i64> = HashMap::new();
-    let mut totals: HashMap<(i64, &str, i64), i64> = HashMap::new();
-    let mut members: HashMap<MemberKey, i64> = HashMap::new();
-    let mut samples: HashMap<(i64, &str), (i64, &str)> = HashMap::new();
+    let mut counts: HashMap<CountKey, i64> = HashMap::default();
+    let mut totals: HashMap<(i64, &str, i64), i64> = HashMap::default();
+    let mut members: HashMap<MemberKey, i64> = HashMap::default();
+    let mut samples: HashMap<(i64, &str), (i64, &str)> = HashMap::default();
     for r in rows {
         let q = r.ts_ms.div_euclid(QUARTER_MS);
         *counts
