@@ -19,15 +19,13 @@ const INSERTED: &str = "ts_ms, log_type, user_id, username, token_name, grp, mod
     is_stream, prompt_tokens, completion_tokens, quota, attribution, entry_id, channel, retries, \
     client_ip";
 
-/// Columns in `INSERTED`.
-const INSERTED_COLUMNS: usize = 24;
-
 /// SQLite's insert of `rows` rows, with bare `?` placeholders (see `sql::sqlite_text`). The
 /// text of a full chunk is built once per process: it is 100 KB and the same every time.
 fn sqlite_insert_text(rows: usize) -> Cow<'static, str> {
     static FULL_CHUNK: OnceLock<String> = OnceLock::new();
     let build = |rows: usize| {
-        let tuple = format!("({})", vec!["?"; INSERTED_COLUMNS].join(", "));
+        let columns = INSERTED.split(',').count();
+        let tuple = format!("({})", vec!["?"; columns].join(", "));
         format!(
             "INSERT INTO logs ({INSERTED}) VALUES {} ON CONFLICT (request_id, attempt) DO NOTHING",
             vec![tuple; rows].join(", ")
@@ -199,7 +197,7 @@ impl Store {
         bookmark: Option<(&str, i64)>,
     ) -> Result<InsertOutcome, StoreError> {
         // The first of several rows with one key wins, as a re-sent row loses to the stored one.
-        let mut seen = FxHashSet::default();
+        let mut seen = FxHashSet::with_capacity_and_hasher(rows.len(), Default::default());
         let unique: Vec<&NewLog> = rows
             .iter()
             .filter(|r| seen.insert((r.request_id.as_str(), r.attempt)))
@@ -273,4 +271,22 @@ async fn write_pick_lists(tx: &mut Tx, rows: &[&NewLog]) -> Result<(), StoreErro
         tx.execute(&q).await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sqlite_insert_has_one_placeholder_per_column_of_each_row() {
+        for rows in [1, 7, INSERT_CHUNK] {
+            let text = sqlite_insert_text(rows);
+            assert_eq!(text.matches('?').count(), rows * 24, "{rows} rows");
+            assert!(text.starts_with(&format!("INSERT INTO logs ({INSERTED}) VALUES (?, ?")));
+            assert!(text.ends_with("?) ON CONFLICT (request_id, attempt) DO NOTHING"));
+        }
+        // The full chunk's text is built once and shared.
+        assert!(matches!(sqlite_insert_text(INSERT_CHUNK), Cow::Borrowed(_)));
+        assert!(matches!(sqlite_insert_text(7), Cow::Owned(_)));
+    }
 }
