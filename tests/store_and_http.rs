@@ -501,3 +501,41 @@ async fn a_status_class_or_list_pages_newest_first_exactly_like_one_scan() {
         assert!(mine.iter().all(|r| r.user_id == 1001), "{input}");
     }
 }
+
+/// Pages rendered side by side on several threads: each answers whole, with its own title and
+/// its page CSP. A page title that read a signal while the response head was written used to
+/// panic now and then under concurrency ("no Arena is active" / "already been disposed"), which
+/// dropped the connection.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn pages_rendered_concurrently_all_answer_whole() {
+    let (store, _dir) = store().await;
+    seed(&store, 200).await;
+    let app = router(&store).await;
+    let cookie = sign_in_as(&app, &store, "conc-admin", "admin", None).await;
+    let paths = [
+        "/logs",
+        "/health",
+        "/reference",
+        "/logs?status=5xx",
+        "/login",
+    ];
+    let tasks: Vec<_> = (0..160)
+        .map(|i| {
+            let (app, cookie) = (app.clone(), cookie.clone());
+            let path = paths[i % paths.len()];
+            tokio::spawn(async move { (path, get_as(&app, Some(&cookie), path).await) })
+        })
+        .collect();
+    for task in tasks {
+        let (path, (status, headers, body)) = task.await.expect("the page did not panic");
+        assert!(
+            status.is_success() || status.is_redirection(),
+            "{path}: {status}"
+        );
+        if status.is_success() {
+            let csp = headers["content-security-policy"].to_str().unwrap();
+            assert!(csp.contains("script-src 'nonce-"), "{path}: {csp}");
+            assert!(body.contains("· errscope</title>"), "{path}: no page title");
+        }
+    }
+}

@@ -12,7 +12,7 @@ pub fn AccountPage() -> impl IntoView {
     let set = ServerAction::<SetTimeZone>::new();
     let settings = Resource::new(move || set.version().get(), |_| account_settings());
     view! {
-        <Title text=move || t_string!(i18n, settings.title)/>
+        <Title text=t_string!(i18n, settings.title)/>
         <h1 class="text-xl font-semibold mb-3">{t!(i18n, settings.title)}</h1>
         {move || outcome(set.value().get(), move |_| t_string!(i18n, common.saved).into(), ("settings-done", "settings-error"))}
         <Transition fallback=move || view! { <p aria-busy="true">{t!(i18n, common.loading)}</p> }>

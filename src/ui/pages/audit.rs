@@ -13,7 +13,7 @@ pub fn AuditPage() -> impl IntoView {
     let query = use_query_map();
     let lines = Resource::new(move || query.with(|q| q.get("tz")), lookup_audit);
     view! {
-        <Title text=move || t_string!(i18n, audit.title)/>
+        <Title text=t_string!(i18n, audit.title)/>
         <h1 class="text-xl font-semibold mb-1">{t!(i18n, audit.heading)}</h1>
         <p class="text-sm text-slate-600 dark:text-slate-400 mb-3">
             {t!(i18n, audit.intro)}

@@ -31,7 +31,7 @@ pub fn DetailsPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text=move || t_string!(i18n, details.title)/>
+        <Title text=t_string!(i18n, details.title)/>
         <p class="mb-3 text-sm"><a href="/logs" class="underline">{t!(i18n, details.back)}</a></p>
         <Suspense fallback=move || view! { <p aria-busy="true">{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {

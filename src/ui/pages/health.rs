@@ -22,7 +22,7 @@ pub fn HealthPage() -> impl IntoView {
         |(w, tz)| load_group_health(w, tz),
     );
     view! {
-        <Title text=move || t_string!(i18n, health.title)/>
+        <Title text=t_string!(i18n, health.title)/>
         <div class="flex items-baseline justify-between gap-4 mb-3">
             <h1 class="text-xl font-semibold">{t!(i18n, health.title)}</h1>
             <nav aria-label=move || t_string!(i18n, health.window) class="flex gap-1">

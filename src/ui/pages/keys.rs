@@ -26,7 +26,7 @@ pub fn KeysPage() -> impl IntoView {
         |(_, _, tz)| ingest_key_list(tz),
     );
     view! {
-        <Title text=move || t_string!(i18n, keys.title)/>
+        <Title text=t_string!(i18n, keys.title)/>
         <h1 class="text-xl font-semibold mb-1">{t!(i18n, keys.title)}</h1>
         <p class="text-sm text-slate-600 dark:text-slate-400 mb-3">
             {t!(i18n, keys.intro_push)} <code>"POST /api/v1/logs"</code> {t!(i18n, keys.intro_with)} <code>"Authorization: Bearer <key>"</code>

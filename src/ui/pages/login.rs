@@ -27,7 +27,7 @@ pub fn LoginPage() -> impl IntoView {
     };
     let signed_out = move || q.with(|q| q.get("signed_out").is_some());
     view! {
-        <Title text=move || t_string!(i18n, login.title)/>
+        <Title text=t_string!(i18n, login.title)/>
         <section class="max-w-sm mx-auto mt-12 p-6 rounded border border-slate-200 dark:border-slate-800 bg-white dark:bg-slate-900">
             <h1 class="text-xl font-semibold mb-4">{t!(i18n, login.heading)}</h1>
             <Show when=signed_out>

@@ -51,7 +51,7 @@ pub fn LogsPage() -> impl IntoView {
     let query = Memo::new(move |_| query_from_map(&params.get()));
     let page = Resource::new(move || query.get(), list_logs);
     view! {
-        <Title text=move || t_string!(i18n, logs.title)/>
+        <Title text=t_string!(i18n, logs.title)/>
         <div class="flex items-baseline justify-between gap-4 mb-3">
             <h1 class="text-xl font-semibold">{t!(i18n, logs.title)}</h1>
             <LogTypeSwitch query/>

@@ -52,7 +52,7 @@ pub fn ReferencePage() -> impl IntoView {
     let q = Memo::new(move |_| query.get().get("q").unwrap_or_default());
     let entries = Resource::new(|| (), |_| catalogue_entries());
     view! {
-        <Title text=move || t_string!(i18n, reference.title)/>
+        <Title text=t_string!(i18n, reference.title)/>
         <h1 class="text-xl font-semibold mb-2">{t!(i18n, reference.heading)}</h1>
         <form method="GET" action="/reference" class="mb-3 flex gap-2" role="search">
             <label for="ref-q" class="sr-only">{t!(i18n, reference.search_label)}</label>

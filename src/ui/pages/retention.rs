@@ -26,7 +26,7 @@ pub fn RetentionPage() -> impl IntoView {
         |(_, _, tz)| retention_status(tz),
     );
     view! {
-        <Title text=move || t_string!(i18n, retention.title)/>
+        <Title text=t_string!(i18n, retention.title)/>
         <h1 class="text-xl font-semibold mb-1">{t!(i18n, retention.title)}</h1>
         <p class="text-sm text-slate-600 dark:text-slate-400 mb-3">
             {t!(i18n, retention.intro)}

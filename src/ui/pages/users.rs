@@ -18,7 +18,7 @@ pub fn UsersPage() -> impl IntoView {
         |_| account_list(),
     );
     view! {
-        <Title text=move || t_string!(i18n, users.title)/>
+        <Title text=t_string!(i18n, users.title)/>
         <h1 class="text-xl font-semibold mb-3">{t!(i18n, users.title)}</h1>
         <section aria-labelledby="add-h" class="mb-6 p-3 rounded border border-slate-200 dark:border-slate-800">
             <h2 id="add-h" class="font-semibold mb-2">{t!(i18n, users.add_heading)}</h2>
