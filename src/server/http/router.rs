@@ -6,7 +6,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use leptos_axum::{
+    generate_route_list, handle_server_fns_with_context, AxumRouteListing, LeptosRoutes,
+};
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -43,12 +45,22 @@ pub fn leptos_options(args: &ServeArgs) -> LeptosOptions {
         .build()
 }
 
+/// The app's routes, generated once per process. Generating them runs the app with resource
+/// loading suppressed by a process-wide flag (leptos_server's `SuppressResourceLoad`), and a
+/// page whose resource is first polled on another thread meanwhile waits forever
+/// (leptos-rs/leptos#4773): a second `app()` in a running process, as tests and tools build,
+/// must not generate them again.
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 pub async fn app(
     store: Store,
     leptos_options: LeptosOptions,
     sessions: SessionSettings,
 ) -> Result<Router, StoreError> {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let state = AppState {
         leptos_options: leptos_options.clone(),
         store: store.clone(),
