@@ -204,8 +204,8 @@ impl Store {
         );
         q.push(" ORDER BY ts_ms DESC, id DESC LIMIT ")
             .push_bind(WALK)
-            .push(") w WHERE content ILIKE ")
-            .push_bind(like_pattern(k));
+            .push(") w WHERE 1 = 1");
+        push_keyword(&mut q, self.backend(), k, &KeywordPlan::NewestFirst);
         push_page_order(&mut q, f);
         let rows = self.run().fetch_all(&q).await?;
         Ok((rows.len() > f.page_size as usize).then(|| rows.iter().map(to_log_row).collect()))
