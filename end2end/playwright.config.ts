@@ -35,7 +35,7 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: `target/release/errscope serve --addr 127.0.0.1:${port} --demo-rows 20000 ` +
+    command: `target/release/errscope serve --addr 127.0.0.1:${port} --demo true --demo-rows 20000 ` +
       `--database-url ${databaseUrl}`,
     cwd: '..',
     env: { LEPTOS_SITE_ROOT: 'target/site', ERRSCOPE_LOG: 'warn' },

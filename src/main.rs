@@ -4,7 +4,7 @@ use errscope::server::auth::accounts::{self, NewAccount};
 use errscope::server::cli::{
     Cli, Command, DbArgs, ImportCommand, KeyCommand, RetentionCommand, ServeArgs, UserCommand,
 };
-use errscope::server::{demo, explain, http, retention, store::Store, time::now_ms};
+use errscope::server::{demo, explain, http, retention, store::Store, sync, time::now_ms};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
@@ -42,15 +42,20 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
         Command::Serve(args) => {
             let store = open(&cli.db).await?;
-            if args.demo && store.is_empty().await? {
-                let started = std::time::Instant::now();
-                let n = demo::load(&store, args.demo_rows, 7, now_ms()).await?;
-                tracing::info!(
-                    "empty database: loaded {n} demo rows in {:?}",
-                    started.elapsed()
-                );
-                let created = demo::create_accounts(&store).await?;
-                tracing::info!("created {created} demo accounts (see the README for passwords)");
+            if args.demo {
+                if store.never_used().await? {
+                    let started = std::time::Instant::now();
+                    let n = demo::load(&store, args.demo_rows, 7, now_ms()).await?;
+                    let created = demo::create_accounts(&store).await?;
+                    tracing::info!(
+                        "demo: loaded {n} demo rows and {created} demo accounts in {:?}",
+                        started.elapsed()
+                    );
+                } else if store.is_empty().await? {
+                    tracing::warn!(
+                        "--demo ignored: this database has held rows or accounts; demo data goes only into a new database"
+                    );
+                }
             }
             if accounts::bootstrap_admin(
                 &store,
@@ -71,6 +76,13 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 store.clone(),
                 std::time::Duration::from_secs(args.retention_interval_minutes.max(1) * 60),
             );
+            sync::register_flag_sources(&store, &args.follow_newapi).await?;
+            sync::spawn(
+                store.clone(),
+                sync::SyncSettings::every(std::time::Duration::from_secs(
+                    args.follow_interval_seconds.max(1),
+                )),
+            );
             http::serve(store, &args).await?;
         }
         Command::Migrate => {
@@ -83,11 +95,36 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         Command::Demo(args) => {
             let store = open(&cli.db).await?;
             let started = std::time::Instant::now();
+            let had_accounts = store.count_accounts().await? > 0;
             let n = demo::load(&store, args.rows, args.seed, now_ms()).await?;
-            let created = demo::create_accounts(&store).await?;
+            // The demo accounts' passwords are published: never beside real accounts.
+            let created = if had_accounts {
+                0
+            } else {
+                demo::create_accounts(&store).await?
+            };
             println!(
                 "inserted {n} demo rows in {:.1?}, created {created} demo accounts",
                 started.elapsed()
+            );
+        }
+        Command::DemoNewapi(args) => {
+            use errscope::server::demo::newapi::{NewApiDemo, Release};
+            let release = Release::parse(&args.release)
+                .ok_or("--release must be base, ip, request-id or current")?;
+            let demo = NewApiDemo::open(&args.to, release).await?;
+            let first = demo.rows_written().await?;
+            let w = demo
+                .append(first, args.stories, args.seed, now_ms() / 1000)
+                .await?;
+            println!(
+                "wrote {} rows to {}: {} error, {} consume ({} streams failed midway), {} of other types",
+                w.rows(),
+                errscope::server::newapi::display_name(&args.to),
+                w.errors,
+                w.consume,
+                w.stream_failures,
+                w.other_types
             );
         }
         Command::User(cmd) => {
@@ -172,8 +209,14 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             bar.finish_and_clear();
             store.analyze().await?;
             println!(
-                "read {} rows, inserted {}, already present {}, rejected {}; resumes after id {}",
-                report.read, report.inserted, report.duplicates, report.rejected, report.last_id
+                "read {} rows, inserted {}, already present {}, rejected {}, skipped {} rows of \
+                 other types (top-up, manage, system, refund, login); resumes after id {}",
+                report.read,
+                report.inserted,
+                report.duplicates,
+                report.rejected,
+                report.skipped_types,
+                report.last_id
             );
             for (id, why) in &report.examples {
                 println!("  rejected new-api id {id}: {}: {}", why.field, why.reason);

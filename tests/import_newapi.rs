@@ -1,181 +1,212 @@
-//! `import new-api` against real SQLite, PostgreSQL and MySQL databases built with new-api's
-//! `logs` schema:
-//! error rows (and consume rows on request) arrive mapped, re-runs add nothing, and a later
-//! run imports only what is new.
+//! Importing and following new-api databases made the way new-api makes them
+//! (`server::demo::newapi`: its gorm schema of each release and its row shapes), on SQLite,
+//! PostgreSQL and MariaDB sources: every error and consume row arrives exactly once, retries
+//! stay separate attempts of one request, re-runs and resumed runs store nothing twice, and
+//! the sync follows a database being written to.
 #![cfg(feature = "ssr")]
 #![recursion_limit = "256"]
-use sqlx::sqlite::SqliteConnectOptions;
+use std::time::Duration;
 
-use errscope::domain::filter::LogFilter;
-use errscope::domain::log::LogType;
+use errscope::domain::attempts::Outcome;
+use errscope::server::demo::newapi::{NewApiDemo, Release, Written};
 use errscope::server::import::newapi::import;
-use errscope::server::store::Visibility;
+use errscope::server::newapi::{display_name, pull, NewApiSource, Selection};
+use errscope::server::store::{Store, Visibility};
+use errscope::server::sync;
 
 mod common;
 
-/// new-api's `logs` table as it creates it on each database (`group` quoted, `is_stream` a
-/// boolean on PostgreSQL).
-fn new_api_schema(group: &str, is_stream: &str, id: &str) -> String {
-    format!(
-        "CREATE TABLE logs (
-        id {id}, user_id integer, created_at bigint, type integer,
-        content text, username text, token_name text, model_name text,
-        quota integer DEFAULT 0, prompt_tokens integer DEFAULT 0, completion_tokens integer DEFAULT 0,
-        use_time integer DEFAULT 0, is_stream {is_stream}, channel_id integer, channel_name text,
-        token_id integer DEFAULT 0, {group} text, ip text, request_id text, upstream_request_id text,
-        other text, user_agent text)"
-    )
+const NOW_S: i64 = 1_764_900_000;
+
+async fn count(store: &Store, sql: &str) -> u64 {
+    store.query_int(sql).await.unwrap() as u64
 }
 
-/// A new-api database on one of the engines it runs on.
-enum NewApiDb {
-    Sqlite(sqlx::SqlitePool),
-    Postgres(sqlx::PgPool),
-    MySql(sqlx::MySqlPool),
-}
-
-impl NewApiDb {
-    async fn exec(&self, sql: &str) {
-        match self {
-            NewApiDb::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
-            NewApiDb::Postgres(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
-            NewApiDb::MySql(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
-        }
-        .unwrap();
-    }
-
-    fn group_column(&self) -> &'static str {
-        match self {
-            NewApiDb::MySql(_) => "`group`",
-            _ => "\"group\"",
-        }
-    }
-
-    fn is_stream(&self, on: bool) -> &'static str {
-        match (self, on) {
-            (NewApiDb::Postgres(_), true) => "true",
-            (NewApiDb::Postgres(_), false) => "false",
-            (_, true) => "1",
-            (_, false) => "0",
-        }
-    }
-}
-
-/// Rows `first..first + n` of new-api's log: every third a consume row, the rest 502s (with a
-/// channel and a retry chain) and 401s (with a key in the text); every fifth without request id.
-async fn add(db: &NewApiDb, first: i64, n: i64) {
-    for i in first..first + n {
-        let (kind, content, other) = match i % 3 {
-            0 => (2, "", r#"{"admin_info":{"use_channel":["1"]}}"#),
-            1 => (
-                5,
-                "bad response status code 502",
-                r#"{"status_code":502,"error_type":"upstream_error","error_code":"bad_response_status_code","channel_name":"azure-east","admin_info":{"use_channel":["3","5"]}}"#,
-            ),
-            _ => (
-                5,
-                "Invalid token sk-proj-SECRETSECRET1234567890",
-                r#"{"status_code":401}"#,
-            ),
-        };
-        let request_id = if i % 5 == 0 {
-            String::new()
-        } else {
-            format!("na-{i}")
-        };
-        db.exec(&format!(
-            "INSERT INTO logs (id, user_id, created_at, type, content, username, token_name, model_name,
-             use_time, is_stream, {}, ip, request_id, other)
-             VALUES ({i}, {}, {}, {kind}, '{content}', 'alice', 'alice-key', 'gpt-4o', 2, {}, 'vip',
-             '198.51.100.7', '{request_id}', '{other}')",
-            db.group_column(),
-            1000 + i % 2,
-            1_763_700_000 + i,
-            db.is_stream(i % 4 == 0),
-        ))
-        .await;
-    }
-}
-
-/// The same story on every engine: error rows arrive mapped, re-runs add nothing, a later
-/// run imports only what is new, and turning consume rows on brings the older ones too.
-async fn imports_incrementally_and_safely_re_runs(db: &NewApiDb, url: &str) {
-    let (store, _dir) = common::store().await;
-    add(db, 1, 30).await; // 20 error rows, 10 consume rows
-
-    let first = import(&store, url, false, 7, |_, _| {}).await.unwrap();
-    assert_eq!((first.read, first.inserted, first.rejected), (20, 20, 0));
-    let all = LogFilter {
-        log_type: None,
-        page_size: 100,
-        ..Default::default()
-    };
-    let rows = store.list(&all, Visibility::All).await.unwrap();
-    assert_eq!(rows.len(), 20);
-    assert!(rows.iter().all(|r| r.log_type == LogType::Error));
-    let r502 = rows.iter().find(|r| r.status_code == Some(502)).unwrap();
-    assert_eq!(r502.channel.as_deref(), Some("azure-east"));
-    assert_eq!(r502.retries.as_deref(), Some("3 → 5"));
-    assert_eq!(r502.error_code.as_deref(), Some("bad_response_status_code"));
-    assert_eq!(r502.group, "vip");
-    assert_eq!(r502.latency_ms, Some(2000));
-    assert!(rows.iter().any(|r| r.is_stream) && rows.iter().any(|r| !r.is_stream));
-    let r401 = rows.iter().find(|r| r.status_code == Some(401)).unwrap();
-    assert!(
-        !r401.content.contains("SECRETSECRET"),
-        "secrets masked on import"
-    );
-    assert!(
-        rows.iter().any(|r| r.request_id.starts_with("newapi-")),
-        "ids for rows without one"
-    );
-
-    // A re-run finds nothing new; new rows in the source are picked up next time.
-    let again = import(&store, url, false, 7, |_, _| {}).await.unwrap();
-    assert_eq!(again.read, 0);
-    add(db, 31, 6).await;
-    let mut seen = (0, 0);
-    let newer = import(&store, url, false, 100, |_, _| {}).await.unwrap();
+/// errscope's rows (errors, consume) against what the source holds by type: a stream that
+/// failed midway is an error in errscope.
+async fn assert_counts_match(store: &Store, w: &Written) {
+    let errors = count(store, "SELECT count(*) FROM logs WHERE log_type = 5").await;
+    let consume = count(store, "SELECT count(*) FROM logs WHERE log_type = 2").await;
     assert_eq!(
-        (newer.read, newer.inserted),
-        (4, 4),
-        "only error rows after the bookmark"
+        (errors, consume),
+        (w.errors + w.stream_failures, w.consume - w.stream_failures),
+        "errscope's rows by type for {w:?}"
     );
-    // Turning consume rows on brings the older ones too; errors already here are skipped.
-    let later = import(&store, url, true, 100, |done, total| seen = (done, total))
+}
+
+fn add(a: Written, b: Written) -> Written {
+    Written {
+        errors: a.errors + b.errors,
+        consume: a.consume + b.consume,
+        stream_failures: a.stream_failures + b.stream_failures,
+        other_types: a.other_types + b.other_types,
+        retried_then_succeeded: a.retried_then_succeeded + b.retried_then_succeeded,
+    }
+}
+
+/// The whole story on one source URL of one release.
+async fn imports_every_row_once(url: &str, release: Release) {
+    let (store, _dir) = common::store().await;
+    let demo = NewApiDemo::open(url, release).await.unwrap();
+    let w = demo.append(0, 40, 7, NOW_S).await.unwrap();
+
+    let report = import(&store, url, true, 25, |_, _| {}).await.unwrap();
+    assert_eq!(report.read, w.errors + w.consume, "{release:?}");
+    assert_eq!(
+        (report.inserted, report.duplicates, report.rejected),
+        (w.errors + w.consume, 0, 0),
+        "{release:?}: {:?}",
+        report.examples
+    );
+    assert_eq!(report.skipped_types, w.other_types, "{release:?}");
+    assert_counts_match(&store, &w).await;
+
+    // Status codes from `other` (numbers and strings) and from the content's prefix, which
+    // is removed from the text.
+    for (code, stories) in [(502, 4), (503, 4), (401, 4), (429, 4), (500, 12)] {
+        let n = count(
+            &store,
+            &format!("SELECT count(*) FROM logs WHERE status_code = {code}"),
+        )
+        .await;
+        assert_eq!(n, stories, "{release:?}: rows with status {code}");
+    }
+    assert_eq!(
+        count(
+            &store,
+            "SELECT count(*) FROM logs WHERE content LIKE 'status_code=%'"
+        )
+        .await,
+        0
+    );
+    // Keys masked; channels named from `other`, else from the channels table.
+    assert_eq!(
+        count(
+            &store,
+            "SELECT count(*) FROM logs WHERE content LIKE '%1234567890XyZ%'"
+        )
+        .await,
+        0
+    );
+    let channels = store
+        .query_texts("SELECT DISTINCT channel FROM logs WHERE channel IS NOT NULL ORDER BY channel")
         .await
         .unwrap();
-    assert_eq!((later.read, later.inserted, later.duplicates), (36, 12, 24));
-    assert_eq!(seen, (36, 36));
-    let rows = store.list(&all, Visibility::All).await.unwrap();
-    assert_eq!(rows.len(), 36);
+    for want in [
+        "openai-main (#8)",
+        "claude-relay (#21)",
+        "openai-backup (#17)",
+    ] {
+        assert!(channels.iter().any(|c| c == want), "{want} in {channels:?}");
+    }
+    // A stream that failed midway is a failure with its reason.
     assert_eq!(
-        rows.iter()
-            .filter(|r| r.log_type == LogType::Consume)
-            .count(),
-        12
+        count(
+            &store,
+            "SELECT count(*) FROM logs WHERE log_type = 5 AND error_type = 'stream_error' \
+             AND error_code = 'timeout' AND content LIKE '%stream read timeout%'"
+        )
+        .await,
+        w.stream_failures
     );
+
+    // Retries share a request id (releases that have the column): every attempt is kept.
+    if release >= Release::RequestId {
+        let ids = store
+            .query_texts("SELECT request_id FROM logs WHERE status_code = 502 ORDER BY request_id")
+            .await
+            .unwrap();
+        assert_eq!(ids.len() as u64, w.retried_then_succeeded);
+        for id in &ids {
+            let attempts = store.request_attempts(id, Visibility::All).await.unwrap();
+            assert_eq!(attempts.len(), 3, "{id}");
+            assert_eq!(
+                Outcome::of(&attempts),
+                Some(Outcome::Succeeded {
+                    on_attempt: 3,
+                    failed: 2
+                })
+            );
+        }
+    } else {
+        assert_eq!(
+            count(
+                &store,
+                "SELECT count(*) FROM logs WHERE request_id NOT LIKE 'newapi-%'"
+            )
+            .await,
+            0
+        );
+    }
+
+    // Re-running finds nothing new; rows appended later arrive, once.
+    let again = import(&store, url, true, 25, |_, _| {}).await.unwrap();
+    assert_eq!((again.read, again.inserted), (0, 0));
+    let more = demo.append(40, 15, 8, NOW_S + 600).await.unwrap();
+    let later = import(&store, url, true, 1_000, |_, _| {}).await.unwrap();
+    assert_eq!(later.inserted, more.errors + more.consume);
+    assert_counts_match(&store, &add(w, more)).await;
 }
 
 #[tokio::test]
-async fn imports_from_new_api_on_sqlite() {
+async fn every_release_on_sqlite_imports_every_row_once() {
+    for release in Release::ALL {
+        let dir = common::Dir::new();
+        let url = format!("sqlite://{}/one-api.db", dir.0.display());
+        imports_every_row_once(&url, release).await;
+    }
+}
+
+#[tokio::test]
+async fn an_interrupted_import_resumes_without_doubling() {
+    let (store, _dir) = common::store().await;
     let dir = common::Dir::new();
-    let path = dir.0.join("one-api.db");
-    let pool = sqlx::SqlitePool::connect_with(
-        SqliteConnectOptions::new()
-            .filename(&path)
-            .create_if_missing(true),
+    let url = format!("sqlite://{}/one-api.db", dir.0.display());
+    let demo = NewApiDemo::open(&url, Release::Current).await.unwrap();
+    let w = demo.append(0, 60, 3, NOW_S).await.unwrap();
+    let source = NewApiSource::open(&url).await.unwrap();
+    let name = display_name(&url);
+    // Two batches of 9 rows, then the run stops (as a killed import would).
+    let first = pull(
+        &store,
+        &source,
+        &name,
+        Selection::ErrorsAndConsume,
+        0,
+        9,
+        Some(2),
+        |_, _| {},
     )
     .await
     .unwrap();
-    let db = NewApiDb::Sqlite(pool);
-    db.exec(&new_api_schema(
-        "`group`",
-        "numeric",
-        "integer PRIMARY KEY AUTOINCREMENT",
-    ))
-    .await;
-    imports_incrementally_and_safely_re_runs(&db, &format!("sqlite://{}", path.display())).await;
+    assert_eq!(first.inserted, 18);
+    let rest = import(&store, &url, true, 9, |_, _| {}).await.unwrap();
+    assert_eq!(rest.duplicates, 0);
+    assert_eq!(first.inserted + rest.inserted, w.errors + w.consume);
+    assert_counts_match(&store, &w).await;
+    // Reading again from far below the bookmark recognises every row and keeps the bookmark.
+    let rewound = pull(
+        &store,
+        &source,
+        &name,
+        Selection::ErrorsAndConsume,
+        1_000,
+        50,
+        None,
+        |_, _| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(rewound.inserted, 0);
+    assert_eq!(rewound.duplicates, w.errors + w.consume);
+    assert_eq!(rewound.last_id, rest.last_id);
+    // Error rows only, then consume rows too: the error rows already here are recognised.
+    let (store2, _dir2) = common::store().await;
+    let errors_only = import(&store2, &url, false, 100, |_, _| {}).await.unwrap();
+    assert_eq!(errors_only.inserted, w.errors);
+    let both = import(&store2, &url, true, 100, |_, _| {}).await.unwrap();
+    assert_eq!((both.inserted, both.duplicates), (w.consume, w.errors));
+    assert_counts_match(&store2, &w).await;
 }
 
 /// A database name no other test run uses.
@@ -190,56 +221,48 @@ fn test_database_name() -> String {
     )
 }
 
-/// Runs the story in a fresh database on a server (`$env`, else this machine's), dropped
-/// afterwards; says so and passes when no server answers there.
+/// Runs the story for each release in a fresh database on a server (`$env`, else this
+/// machine's), dropped afterwards; says so and passes when no server answers there.
 macro_rules! on_a_server {
-    ($pool:ty, $variant:ident, $env:literal, $default:literal, $admin_db:literal, $schema:expr, $drop:literal) => {{
+    ($pool:ty, $env:literal, $default:literal, $admin_db:literal, $drop:literal) => {{
         let server = std::env::var($env).unwrap_or_else(|_| $default.into());
         let Ok(admin) = <$pool>::connect(&format!("{server}/{}", $admin_db)).await else {
             eprintln!("skipped: no server at {server} (set {})", $env);
             return;
         };
-        let name = test_database_name();
-        sqlx::query(&format!("CREATE DATABASE {name}"))
-            .execute(&admin)
-            .await
-            .unwrap();
-        let url = format!("{server}/{name}");
-        let db = NewApiDb::$variant(<$pool>::connect(&url).await.unwrap());
-        db.exec(&$schema).await;
-        imports_incrementally_and_safely_re_runs(&db, &url).await;
-        if let NewApiDb::$variant(p) = db {
-            p.close().await;
+        for release in Release::ALL {
+            let name = test_database_name();
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&admin)
+                .await
+                .unwrap();
+            imports_every_row_once(&format!("{server}/{name}"), release).await;
+            sqlx::query(&format!("DROP DATABASE {name}{}", $drop))
+                .execute(&admin)
+                .await
+                .unwrap();
         }
-        sqlx::query(&format!("DROP DATABASE {name}{}", $drop))
-            .execute(&admin)
-            .await
-            .unwrap();
     }};
 }
 
 #[tokio::test]
-async fn imports_from_new_api_on_postgresql() {
+async fn every_release_on_postgresql_imports_every_row_once() {
     on_a_server!(
         sqlx::PgPool,
-        Postgres,
         "ERRSCOPE_TEST_POSTGRES",
         "postgres://postgres@127.0.0.1:5432",
         "postgres",
-        new_api_schema("\"group\"", "boolean", "bigserial PRIMARY KEY"),
         " WITH (FORCE)"
     );
 }
 
 #[tokio::test]
-async fn imports_from_new_api_on_mysql() {
+async fn every_release_on_mariadb_imports_every_row_once() {
     on_a_server!(
         sqlx::MySqlPool,
-        MySql,
         "ERRSCOPE_TEST_MYSQL",
         "mysql://root@127.0.0.1:3306",
         "mysql",
-        new_api_schema("`group`", "tinyint(1)", "bigint AUTO_INCREMENT PRIMARY KEY"),
         ""
     );
 }
@@ -270,4 +293,100 @@ async fn an_unsupported_or_missing_source_is_a_clear_error() {
         e.to_string().contains("cannot read new-api's database"),
         "{e}"
     );
+    // A database without new-api's tables says so.
+    let dir = common::Dir::new();
+    let empty = format!("sqlite://{}/empty.db?mode=rwc", dir.0.display());
+    sqlx::SqlitePool::connect(&empty).await.unwrap();
+    let e = import(&store, &empty, false, 10, |_, _| {})
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("has no `logs` table"), "{e}");
+}
+
+/// Waits until `check` holds, up to `limit`.
+async fn eventually(limit: Duration, mut check: impl AsyncFnMut() -> bool) -> bool {
+    let start = std::time::Instant::now();
+    while start.elapsed() < limit {
+        if check().await {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    false
+}
+
+#[tokio::test]
+async fn the_sync_follows_a_database_being_written_and_survives_a_source_that_is_down() {
+    let (store, _dir) = common::store().await;
+    let dir = common::Dir::new();
+    let url = format!("sqlite://{}/one-api.db", dir.0.display());
+    let demo = NewApiDemo::open(&url, Release::Current).await.unwrap();
+    let mut w = demo.append(0, 30, 5, NOW_S).await.unwrap();
+    let missing = format!("sqlite://{}/no-such-dir/one-api.db", dir.0.display());
+    sync::register_flag_sources(&store, &[url.clone(), missing.clone()])
+        .await
+        .unwrap();
+    let interval = Duration::from_millis(300);
+    let task = sync::spawn(store.clone(), sync::SyncSettings::every(interval));
+
+    let expected = |w: &Written| w.errors + w.consume;
+    let rows = || async { count(&store, "SELECT count(*) FROM logs").await };
+    let want = expected(&w);
+    assert!(
+        eventually(Duration::from_secs(10), async || rows().await == want).await,
+        "the first rows arrive"
+    );
+    // Rows appended while it runs arrive within a few intervals, none twice.
+    for round in 0..3u64 {
+        let more = demo
+            .append(100 + round * 20, 20, 9 + round, NOW_S + 60 * round as i64)
+            .await
+            .unwrap();
+        w = add(w, more);
+        let want = expected(&w);
+        assert!(
+            eventually(Duration::from_secs(10), async || rows().await == want).await,
+            "round {round}: {} rows, want {want}",
+            rows().await
+        );
+    }
+    assert_counts_match(&store, &w).await;
+
+    let sources = store.sync_sources().await.unwrap();
+    let followed = sources.iter().find(|s| s.url == url).unwrap();
+    assert_eq!(followed.imported as u64, expected(&w));
+    assert_eq!(followed.skipped as u64, w.other_types);
+    assert_eq!(
+        (followed.pending, followed.last_error.as_deref()),
+        (0, None)
+    );
+    assert!(followed.newest_error_ms.is_some() && followed.newest_consume_ms.is_some());
+    assert!(followed.from_flag && !followed.paused);
+    assert_eq!(followed.name, display_name(&url));
+    // The missing one reports why, and kept nobody waiting.
+    let down = sources.iter().find(|s| s.url == missing).unwrap();
+    assert!(
+        down.last_error
+            .as_deref()
+            .is_some_and(|e| e.contains("cannot read new-api's database")),
+        "{down:?}"
+    );
+
+    // Paused: new rows wait; resumed: they arrive.
+    store
+        .set_sync_source_paused(followed.id, true)
+        .await
+        .unwrap();
+    tokio::time::sleep(interval * 3).await;
+    let more = demo.append(500, 10, 21, NOW_S + 900).await.unwrap();
+    tokio::time::sleep(interval * 4).await;
+    assert_eq!(rows().await, expected(&w), "nothing arrives while paused");
+    w = add(w, more);
+    store
+        .set_sync_source_paused(followed.id, false)
+        .await
+        .unwrap();
+    let want = expected(&w);
+    assert!(eventually(Duration::from_secs(10), async || rows().await == want).await);
+    task.abort();
 }

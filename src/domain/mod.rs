@@ -1,5 +1,6 @@
 //! Pure domain logic, compiled for both the server and the browser: no I/O here.
 pub mod access;
+pub mod attempts;
 pub mod attribution;
 pub mod catalogue;
 pub mod field_error;
@@ -13,3 +14,4 @@ pub mod scope;
 pub mod signal;
 pub mod status;
 pub mod support;
+pub mod sync;

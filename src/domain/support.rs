@@ -19,6 +19,8 @@ pub struct SupportFacts {
     pub error_code: Option<String>,
     pub content: String,
     pub request_id: String,
+    /// How the request's attempts ended, when it had more than one row (retries).
+    pub attempts: Option<String>,
     pub scope: ImpactScope,
     pub attribution: Option<Attribution>,
     pub rule: Option<Rule>,
@@ -40,7 +42,7 @@ pub fn support_message(f: &SupportFacts, lang: Lang) -> String {
         (Some(a), None) => a.name(lang).to_string(),
         _ => "-".into(),
     };
-    let lines = [
+    let mut lines = vec![
         (label("User ID", "用户 ID"), f.user_id.to_string()),
         (
             label("Time range", "时间范围"),
@@ -58,13 +60,18 @@ pub fn support_message(f: &SupportFacts, lang: Lang) -> String {
         (label("Status code", "状态码"), status),
         (label("Error content", "错误内容"), f.content.clone()),
         (label("Request ID", "请求 ID"), f.request_id.clone()),
+    ];
+    if let Some(attempts) = &f.attempts {
+        lines.push((label("Attempts", "尝试"), attempts.clone()));
+    }
+    lines.extend([
         (
             label("Impact scope", "影响范围"),
             format!("{} — {}", f.scope.extent(lang), f.scope.evidence(lang)),
         ),
         (label("Attribution", "归因"), attribution),
         (label("First action", "建议操作"), f.first_action.clone()),
-    ];
+    ]);
     let title = label("errscope troubleshooting details", "errscope 排障信息");
     let body: Vec<String> = lines
         .iter()
@@ -90,6 +97,7 @@ mod tests {
             error_code: Some("bad_response_status_code".into()),
             content: "bad response status code 502".into(),
             request_id: "req_0123456789abcdef".into(),
+            attempts: None,
             scope: ImpactScope {
                 window_minutes: 10,
                 in_group: 37,
@@ -121,6 +129,18 @@ mod tests {
         ] {
             assert!(m.contains(needle), "missing {needle:?} in\n{m}");
         }
+    }
+
+    #[test]
+    fn the_attempts_line_appears_only_for_retried_requests() {
+        assert!(!support_message(&facts(), Lang::En).contains("Attempts"));
+        let mut f = facts();
+        f.attempts = Some("2 failed attempts, then succeeded on attempt 3".into());
+        let m = support_message(&f, Lang::En);
+        assert!(
+            m.contains("Attempts: 2 failed attempts, then succeeded on attempt 3"),
+            "{m}"
+        );
     }
 
     #[test]

@@ -80,6 +80,10 @@ pub enum Command {
     Migrate,
     /// Generate deterministic demo logs into the database.
     Demo(DemoArgs),
+    /// Write a new-api database (its own tables and row shapes) to try the sync on:
+    /// `errscope demo-newapi --to sqlite://newapi-demo.db`, then
+    /// `errscope serve --follow-newapi sqlite://newapi-demo.db`. Appends when it exists.
+    DemoNewapi(DemoNewApiArgs),
     /// Ask the attribution engine about an error.
     Explain(ExplainArgs),
     /// Manage the ingest keys relays use to push logs.
@@ -222,10 +226,11 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "ERRSCOPE_ADDR", default_value = "127.0.0.1:3000")]
     pub addr: String,
-    /// Fill an empty database with demo data on start.
-    #[arg(long, env = "ERRSCOPE_DEMO", default_value_t = true, action = clap::ArgAction::Set)]
+    /// Load demo data and the demo accounts on start, into a database that has never held
+    /// rows or accounts (`scripts/run` sets it; never for a real deployment).
+    #[arg(long, env = "ERRSCOPE_DEMO", default_value_t = false, action = clap::ArgAction::Set)]
     pub demo: bool,
-    /// Rows of demo data to generate when the database is empty.
+    /// Rows of demo data to generate with --demo.
     #[arg(long, env = "ERRSCOPE_DEMO_ROWS", default_value_t = 60_000)]
     pub demo_rows: usize,
     /// Folder of the built site (`pkg/` with the wasm and JS).
@@ -245,6 +250,19 @@ pub struct ServeArgs {
     pub admin_username: String,
     #[arg(long, env = "ERRSCOPE_ADMIN_PASSWORD", hide_env_values = true)]
     pub admin_password: Option<String>,
+    /// Follow a new-api database (its error and consume rows) while serving: a database URL,
+    /// e.g. sqlite:///opt/new-api/one-api.db or mysql://user:pass@host/new-api. Repeatable;
+    /// in the environment, comma-separated. Admins can add more on /admin/sources.
+    #[arg(
+        long = "follow-newapi",
+        env = "ERRSCOPE_FOLLOW_NEWAPI",
+        value_delimiter = ',',
+        hide_env_values = true
+    )]
+    pub follow_newapi: Vec<String>,
+    /// How often the followed new-api databases are polled.
+    #[arg(long, env = "ERRSCOPE_FOLLOW_INTERVAL_SECONDS", default_value_t = 5)]
+    pub follow_interval_seconds: u64,
     /// Purge rows older than the retention (set by admins) this often.
     #[arg(
         long,
@@ -268,7 +286,7 @@ impl Default for ServeArgs {
     fn default() -> Self {
         ServeArgs {
             addr: "127.0.0.1:3000".into(),
-            demo: true,
+            demo: false,
             demo_rows: 60_000,
             site_root: "target/site".into(),
             session_idle_minutes: 120,
@@ -277,6 +295,8 @@ impl Default for ServeArgs {
             admin_username: "admin".into(),
             admin_password: None,
             retention_interval_minutes: 60,
+            follow_newapi: Vec::new(),
+            follow_interval_seconds: 5,
         }
     }
 }
@@ -287,6 +307,21 @@ pub struct DemoArgs {
     #[arg(long, default_value_t = 60_000)]
     pub rows: usize,
     /// Random seed (the same seed gives the same data).
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct DemoNewApiArgs {
+    /// The database to write: sqlite://file.db, postgres://... or mysql://...
+    #[arg(long)]
+    pub to: String,
+    /// Stories to write (one to five rows each: retries, failures, successes, other types).
+    #[arg(long, default_value_t = 1_000)]
+    pub stories: u64,
+    /// Which release's columns: base, ip, request-id or current.
+    #[arg(long, default_value = "current")]
+    pub release: String,
     #[arg(long, default_value_t = 7)]
     pub seed: u64,
 }

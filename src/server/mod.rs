@@ -1,4 +1,5 @@
-//! The server half: configuration and CLI, the store, ingest, demo data and the HTTP app.
+//! The server half: configuration and CLI, the store, ingest, importers and the new-api sync,
+//! demo data and the HTTP app.
 pub mod auth;
 pub mod bench;
 pub mod cli;
@@ -8,6 +9,8 @@ pub mod explain;
 pub mod http;
 pub mod import;
 pub mod ingest;
+pub mod newapi;
 pub mod retention;
 pub mod store;
+pub mod sync;
 pub mod time;

@@ -39,6 +39,22 @@ pub struct LogPage {
     pub jump_to: Option<i64>,
 }
 
+/// One attempt of a request on the details page's timeline.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AttemptView {
+    pub id: i64,
+    pub time: String,
+    pub failed: bool,
+    pub status_code: Option<u16>,
+    pub error_code: Option<String>,
+    pub content: String,
+    /// Admin-only: the channel it went to.
+    pub channel: Option<String>,
+    pub attribution: Option<Attribution>,
+    /// The row this page is about.
+    pub current: bool,
+}
+
 /// Everything the details view shows about one row.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RequestDetails {
@@ -56,6 +72,10 @@ pub struct RequestDetails {
     pub first_seen: String,
     pub last_seen: String,
     pub support_message: String,
+    /// Every row sharing the request id, oldest first (empty when the row is alone).
+    pub attempts: Vec<AttemptView>,
+    /// How the request ended, in the page language (with `attempts`).
+    pub outcome: Option<String>,
     pub meaning: String,
     pub action: String,
     /// The language of the meaning, first action, evidence and support message.
@@ -213,6 +233,76 @@ pub async fn add_ingest_key(name: String) -> Result<String, ServerFnError> {
 pub async fn revoke_ingest_key(id: i64) -> Result<(), ServerFnError> {
     let store = server_store()?;
     crate::server::auth::ingest_keys::revoke(&store, id)
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))
+}
+
+/// A followed new-api database as the Sources page lists it (never its URL's credentials).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SourceLine {
+    pub id: i64,
+    pub name: String,
+    pub from_flag: bool,
+    pub paused: bool,
+    pub imported: i64,
+    pub rejected: i64,
+    pub skipped: i64,
+    pub pending: i64,
+    pub last_id: i64,
+    pub last_row: Option<String>,
+    pub last_poll: Option<String>,
+    pub last_error: Option<String>,
+    /// Consume rows arrive but error rows do not: new-api's error log looks switched off.
+    pub error_logs_off: bool,
+}
+
+/// Every followed new-api database (admins only), times in the viewer's zone.
+#[server(endpoint = "sync_source_list")]
+pub async fn sync_source_list(tz: Option<String>) -> Result<Vec<SourceLine>, ServerFnError> {
+    let store = server_store()?;
+    let zone = crate::server::http::pages::viewer_zone(tz.as_deref()).await;
+    let now = crate::server::time::now_ms();
+    let sources = crate::server::sync::admin::list(&store)
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))?;
+    Ok(sources
+        .into_iter()
+        .map(|s| SourceLine {
+            id: s.id,
+            error_logs_off: crate::domain::sync::error_logs_look_off(
+                s.newest_consume_ms,
+                s.newest_error_ms,
+                now,
+            ),
+            name: s.name,
+            from_flag: s.from_flag,
+            paused: s.paused,
+            imported: s.imported,
+            rejected: s.rejected,
+            skipped: s.skipped,
+            pending: s.pending,
+            last_id: s.last_id,
+            last_row: s.last_row_ms.map(|ms| zone.format_ms(ms)),
+            last_poll: s.last_poll_ms.map(|ms| zone.format_ms(ms)),
+            last_error: s.last_error,
+        })
+        .collect())
+}
+
+/// Follows a new-api database (admins only); answers the name it is listed under.
+#[server(endpoint = "add_sync_source")]
+pub async fn add_sync_source(url: String) -> Result<String, ServerFnError> {
+    let store = server_store()?;
+    crate::server::sync::admin::add(&store, &url)
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))
+}
+
+/// Pauses, resumes or removes a followed source (admins only).
+#[server(endpoint = "change_sync_source")]
+pub async fn change_sync_source(id: i64, action: String) -> Result<(), ServerFnError> {
+    let store = server_store()?;
+    crate::server::sync::admin::change(&store, id, &action)
         .await
         .map_err(|e| ServerFnError::new(e.to_string()))
 }

@@ -16,7 +16,7 @@ use crate::i18n::{t, t_string, use_i18n, I18nContextProvider};
 use pages::{
     account::AccountPage, audit::AuditPage, details::DetailsPage, health::HealthPage,
     keys::KeysPage, login::LoginPage, logs::LogsPage, reference::ReferencePage,
-    retention::RetentionPage, users::UsersPage,
+    retention::RetentionPage, sources::SourcesPage, users::UsersPage,
 };
 
 /// Sends the page's Content-Security-Policy, with this response's script nonce.
@@ -99,6 +99,7 @@ fn Shell() -> impl IntoView {
                                     <A href="/admin/audit" attr:class="hover:underline">{t!(i18n, nav.audit)}</A>
                                     <A href="/admin/retention" attr:class="hover:underline">{t!(i18n, nav.retention)}</A>
                                     <A href="/admin/keys" attr:class="hover:underline">{t!(i18n, nav.keys)}</A>
+                                    <A href="/admin/sources" attr:class="hover:underline">{t!(i18n, nav.sources)}</A>
                                 </Show>
                                 <components::account_menu::AccountMenu account=a/>
                                 <lang::LanguageSwitch/>
@@ -120,6 +121,7 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/admin/audit") view=AuditPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/retention") view=RetentionPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/keys") view=KeysPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/sources") view=SourcesPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

@@ -1,5 +1,7 @@
 //! Deterministic demo data: background traffic, every error the catalogue knows, and the
 //! incidents planted in `recipes.toml`.
+pub mod newapi;
+
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::Deserialize;

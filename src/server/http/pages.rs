@@ -1,4 +1,5 @@
 //! What the server functions of the pages do.
+use crate::domain::attempts::{is_failure, Outcome};
 use crate::domain::catalogue::Catalogue;
 use crate::domain::filter::{LogQuery, COUNT_CAP};
 use crate::domain::lang::Lang;
@@ -8,7 +9,7 @@ use crate::domain::signal::Signal;
 use crate::domain::support::{support_message, SupportFacts};
 use crate::server::store::{Store, StoreError};
 use crate::server::time::{now_ms, Zone};
-use crate::ui::api::{LogPage, RequestDetails, RowView};
+use crate::ui::api::{AttemptView, LogPage, RequestDetails, RowView};
 
 use crate::domain::access::LookupKind;
 use crate::server::auth::audit::record_lookup;
@@ -191,6 +192,15 @@ pub async fn log_details(
     };
     record_lookup(&store, &viewer, &row, LookupKind::Details).await?;
     viewer.redact(&mut row);
+    let mut attempts = store
+        .request_attempts(&row.request_id, viewer.visibility())
+        .await?;
+    if attempts.len() < 2 {
+        attempts.clear();
+    }
+    for a in &mut attempts {
+        viewer.redact(a);
+    }
     let e = explain(&row);
     let scope = store.impact_scope(&row, SCOPE_WINDOW_MINUTES).await?;
     let resolution = (row.log_type == LogType::Error).then(|| resolve(&e, &scope));
@@ -217,6 +227,7 @@ pub async fn log_details(
     } else {
         (zone.format_ms(row.ts_ms), zone.format_ms(row.ts_ms))
     };
+    let outcome = Outcome::of(&attempts).map(|o| o.describe(lang));
     let facts = SupportFacts {
         user_id: row.user_id,
         first_seen: first_seen.clone(),
@@ -229,6 +240,7 @@ pub async fn log_details(
         error_code: row.error_code.clone(),
         content: row.content.clone(),
         request_id: row.request_id.clone(),
+        attempts: outcome.clone(),
         scope: scope.clone(),
         attribution: resolution.as_ref().map(|r| r.attribution),
         rule: resolution.as_ref().map(|r| r.rule),
@@ -245,6 +257,21 @@ pub async fn log_details(
         attribution: resolution.as_ref().map(|r| r.attribution),
         rule: resolution.as_ref().map(|r| r.rule),
         support_message: support_message(&facts, lang),
+        attempts: attempts
+            .iter()
+            .map(|a| AttemptView {
+                id: a.id,
+                time: zone.format_ms(a.ts_ms),
+                failed: is_failure(a),
+                status_code: a.status_code,
+                error_code: a.error_code.clone(),
+                content: a.content.clone(),
+                channel: a.channel.clone(),
+                attribution: a.attribution,
+                current: a.id == row.id,
+            })
+            .collect(),
+        outcome,
         scope,
         first_seen,
         last_seen,

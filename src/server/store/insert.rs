@@ -174,8 +174,8 @@ impl Store {
         self.insert_batch_with(rows, None).await
     }
 
-    /// Inserts a batch and moves an import source's bookmark in the same transaction, so an
-    /// interrupted import resumes exactly after what was committed.
+    /// Inserts a batch and moves an import source's bookmark forward (never back) in the same
+    /// transaction, so an interrupted import resumes exactly after what was committed.
     pub async fn insert_batch_and_bookmark(
         &self,
         rows: &[NewLog],
@@ -222,7 +222,9 @@ impl Store {
         if let Some((source, last_id)) = bookmark {
             let q = Sql::new(
                 "INSERT INTO import_bookmarks (source, last_id) VALUES ($1, $2) \
-                 ON CONFLICT (source) DO UPDATE SET last_id = excluded.last_id",
+                 ON CONFLICT (source) DO UPDATE SET last_id = CASE \
+                 WHEN excluded.last_id > import_bookmarks.last_id THEN excluded.last_id \
+                 ELSE import_bookmarks.last_id END",
             );
             tx.execute(&q.bind(source).bind(last_id)).await?;
         }

@@ -8,6 +8,9 @@ use crate::domain::log::{LogRow, LogType};
 use crate::domain::scope::{scope_window, Failure, ImpactScope};
 use crate::domain::status::StatusRange;
 
+/// The most attempts of one request the details page lists.
+pub const MAX_ATTEMPTS: usize = 100;
+
 const COLUMNS: &str =
     "id, ts_ms, log_type, user_id, username, token_name, grp, model, request_id, \
     attempt, upstream_request_id, status_code, error_code, error_type, content, latency_ms, is_stream, \
@@ -48,6 +51,18 @@ impl Store {
         .bind(step);
         let rows = self.run().fetch_all(&q).await?;
         Ok(rows.iter().map(|r| r.text(0)).collect())
+    }
+
+    /// True for a database that has never held rows, accounts, keys, sources or purges: the
+    /// only kind demo data and demo accounts may go into.
+    pub async fn never_used(&self) -> Result<bool, StoreError> {
+        let q = Sql::new(
+            "SELECT (SELECT count(*) FROM (SELECT 1 FROM logs LIMIT 1) a) \
+             + (SELECT count(*) FROM accounts) + (SELECT count(*) FROM ingest_keys) \
+             + (SELECT count(*) FROM import_bookmarks) + (SELECT count(*) FROM sync_sources) \
+             + (SELECT count(*) FROM retention_runs)",
+        );
+        Ok(self.run().fetch_one(&q).await?.int(0) == 0)
     }
 
     pub async fn is_empty(&self) -> Result<bool, StoreError> {
@@ -272,6 +287,25 @@ impl Store {
             .await?
             .as_ref()
             .map(to_log_row))
+    }
+
+    /// Every row of one request the viewer may see (its attempts), oldest first; at most
+    /// `MAX_ATTEMPTS`.
+    pub async fn request_attempts(
+        &self,
+        request_id: &str,
+        vis: Visibility,
+    ) -> Result<Vec<LogRow>, StoreError> {
+        let mut q = Sql::new(format!("SELECT {COLUMNS} FROM logs WHERE request_id = "));
+        q.push_bind(request_id);
+        if let Visibility::User(u) = vis {
+            q.push(" AND user_id = ").push_bind(u);
+        }
+        q.push(&format!(
+            " ORDER BY ts_ms, attempt, id LIMIT {MAX_ATTEMPTS}"
+        ));
+        let rows = self.run().fetch_all(&q).await?;
+        Ok(rows.iter().map(to_log_row).collect())
     }
 
     /// The newest row with this request_id that the viewer may see.

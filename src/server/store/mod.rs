@@ -12,12 +12,14 @@ mod logs;
 mod partitions;
 mod retention;
 pub mod rollup;
+mod sources;
 mod sql;
 
 pub use accounts::{AccountChange, AccountPref, StoredAccount};
 pub use connect::StoreOptions;
 pub use health::{Affected, HealthCounts, SignatureScope};
 pub use keys::IngestKey;
+pub use sources::{PollOutcome, SyncSource};
 pub use sql::Backend;
 
 use sql::{Db, OnPool};

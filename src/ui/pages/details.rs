@@ -9,7 +9,7 @@ use leptos_router::hooks::use_params_map;
 use crate::domain::catalogue::MatchKind;
 use crate::domain::filter::url_encode;
 use crate::domain::lang::Lang;
-use crate::ui::api::{log_details, RequestDetails};
+use crate::ui::api::{log_details, AttemptView, RequestDetails};
 use crate::ui::components::badges::{AttributionBadge, StatusBadge};
 use crate::ui::components::copy_button::CopyButton;
 
@@ -126,6 +126,7 @@ fn Details(d: RequestDetails) -> impl IntoView {
                         <li>{t!(i18n, details.extent)}<span lang=lang.code()>{s.extent(lang)}</span></li>
                     </ul>
                 </div>
+                {(!d.attempts.is_empty()).then(|| view! { <AttemptTimeline attempts=d.attempts.clone() outcome=d.outcome.clone() lang/> })}
             </section>
             <aside class="space-y-4">
                 <div class="rounded-lg border border-slate-200 dark:border-slate-800 bg-white dark:bg-slate-900 p-4">
@@ -162,5 +163,50 @@ fn Details(d: RequestDetails) -> impl IntoView {
                 </dl>
             </aside>
         </div>
+    }
+}
+
+/// Every row sharing the request id, oldest first: each failed attempt and how it ended.
+#[component]
+fn AttemptTimeline(
+    attempts: Vec<AttemptView>,
+    outcome: Option<String>,
+    lang: Lang,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="rounded-lg border border-slate-200 dark:border-slate-800 bg-white dark:bg-slate-900 p-4" aria-labelledby="attempts-h">
+            <h2 id="attempts-h" class="font-semibold">{t!(i18n, details.attempts)}</h2>
+            {outcome.map(|o| view! {
+                <p class="text-sm mt-1"><span class="font-medium">{t!(i18n, details.outcome)}</span><span data-testid="attempts-outcome" lang=lang.code()>{o}</span></p>
+            })}
+            <ol class="mt-2 space-y-2 text-sm" data-testid="attempts">
+                {attempts.into_iter().enumerate().map(|(i, a)| {
+                    let n = i + 1;
+                    let mark = if a.failed {
+                        ("border-red-500", t_string!(i18n, details.attempt_failed))
+                    } else {
+                        ("border-green-600", t_string!(i18n, details.attempt_succeeded))
+                    };
+                    view! {
+                        <li class=format!("border-l-4 pl-2 {}", mark.0) data-attempt=n data-failed=a.failed.to_string()
+                            aria-current=a.current.then_some("true")>
+                            <div class="flex flex-wrap items-center gap-2">
+                                <a class="underline font-medium" href=format!("/logs/{}", a.id)>{t!(i18n, details.attempt_n, n)}</a>
+                                <span>{mark.1}</span>
+                                <StatusBadge code=a.status_code/>
+                                {a.attribution.map(|attribution| view! { <AttributionBadge attribution/> })}
+                                <span class="text-xs text-slate-500 dark:text-slate-400">{a.time.clone()}</span>
+                                {a.channel.clone().map(|c| view! { <span class="text-xs" data-testid="attempt-channel">{c}</span> })}
+                                {a.current.then(|| view! { <span class="text-xs">"("{t!(i18n, details.this_row)}")"</span> })}
+                            </div>
+                            {(a.failed && !a.content.is_empty()).then(|| view! {
+                                <p class="text-xs break-words text-slate-700 dark:text-slate-300">{a.error_code.clone().map(|c| format!("{c}: ")).unwrap_or_default()}{a.content.clone()}</p>
+                            })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+        </section>
     }
 }

@@ -7,4 +7,5 @@ pub mod login;
 pub mod logs;
 pub mod reference;
 pub mod retention;
+pub mod sources;
 pub mod users;
