@@ -4,11 +4,17 @@ use errscope::server::auth::accounts::{self, NewAccount};
 use errscope::server::cli::{
     Cli, Command, DbArgs, ImportCommand, KeyCommand, RetentionCommand, ServeArgs, UserCommand,
 };
-use errscope::server::{demo, explain, http, retention, store::Store, sync, time::now_ms};
+use errscope::server::{demo, explain, http, retention, startup, store::Store, sync, time::now_ms};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    let cli = Cli::parse();
+    let mut cli = Cli::parse();
+    if cli.command.is_none() {
+        // `errscope` alone is `errscope serve`, its flags and environment read as such.
+        let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+        args.push("serve".into());
+        cli = Cli::parse_from(args);
+    }
     init_tracing(&cli.log, &cli.log_format);
     match run(cli).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -42,41 +48,11 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
         Command::Serve(args) => {
             let store = open(&cli.db).await?;
-            if args.demo {
-                if store.never_used().await? {
-                    let started = std::time::Instant::now();
-                    let n = demo::load(&store, args.demo_rows, 7, now_ms()).await?;
-                    let created = demo::create_accounts(&store).await?;
-                    tracing::info!(
-                        "demo: loaded {n} demo rows and {created} demo accounts in {:?}",
-                        started.elapsed()
-                    );
-                } else if store.is_empty().await? {
-                    tracing::warn!(
-                        "--demo ignored: this database has held rows or accounts; demo data goes only into a new database"
-                    );
-                }
-            }
-            if accounts::bootstrap_admin(
-                &store,
-                &args.admin_username,
-                args.admin_password.as_deref(),
-            )
-            .await?
-            {
-                tracing::info!("created the first admin account {:?}", args.admin_username);
-            }
-            if store.count_accounts().await? == 0 {
-                tracing::warn!(
-                    "no console accounts yet: create one with `errscope user add --role admin --username NAME`, \
-                     or start once with ERRSCOPE_ADMIN_PASSWORD set"
-                );
-            }
+            startup::prepare(&store, &args).await?;
             retention::spawn(
                 store.clone(),
                 std::time::Duration::from_secs(args.retention_interval_minutes.max(1) * 60),
             );
-            sync::register_flag_sources(&store, &args.follow_newapi).await?;
             sync::spawn(
                 store.clone(),
                 sync::SyncSettings::every(std::time::Duration::from_secs(
@@ -137,8 +113,10 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 } => {
                     let password = match std::env::var("ERRSCOPE_PASSWORD") {
                         Ok(p) => p,
+                        Err(_) if std::io::IsTerminal::is_terminal(&std::io::stdin()) => {
+                            rpassword::prompt_password(format!("password for {username}: "))?
+                        }
                         Err(_) => {
-                            eprintln!("password for {username} (then Enter):");
                             let mut line = String::new();
                             std::io::stdin().read_line(&mut line)?;
                             line.trim_end_matches(['\r', '\n']).to_string()

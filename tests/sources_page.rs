@@ -126,6 +126,22 @@ async fn the_attempt_timeline_shows_every_attempt_the_viewer_may_see() {
     assert!(html.contains("2 failed attempts, then succeeded on attempt 3"));
     assert!(html.contains("openai-backup (#17)"), "admins see channels");
     assert!(html.contains("Attempts: 2 failed attempts, then succeeded on attempt 3"));
+    // In the list, each of its rows says how many attempts the request had.
+    let rid = store
+        .query_texts(&format!(
+            "SELECT request_id FROM logs WHERE id = {first_502}"
+        ))
+        .await
+        .unwrap()
+        .remove(0);
+    let (_, _, list) = get_as(
+        &router,
+        Some(&admin),
+        &format!("/logs?range=&type=all&request_id={rid}"),
+    )
+    .await;
+    assert_eq!(list.matches("data-testid=\"attempt-count\"").count(), 3);
+    assert!(list.contains("×3 attempts"));
 
     // The request's owner sees the timeline without channels; another user sees nothing.
     let owner = sign_in_as(&router, &store, "alice", "user", Some(1001)).await;

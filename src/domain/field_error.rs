@@ -32,4 +32,6 @@ pub enum FieldProblem {
     BadCursor,
     #[error("page size must be 20, 50 or 100")]
     BadPageSize,
+    #[error("contains control characters: type the text without them")]
+    ControlCharacters,
 }

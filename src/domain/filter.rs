@@ -132,25 +132,38 @@ pub struct Facets {
 }
 
 /// Splits text into (segment, is_match) parts around case-insensitive keyword matches.
+/// Lowercasing can change a character's length (`İ` grows, the Kelvin sign `K` shrinks), so
+/// each lowercased byte remembers the original character it came from, and the parts are cut
+/// at the original characters' edges.
 pub fn highlight(text: &str, keyword: &str) -> Vec<(String, bool)> {
-    let lower = text.to_lowercase();
     let kw = keyword.trim().to_lowercase();
-    if kw.is_empty() || lower.len() != text.len() {
+    if kw.is_empty() {
         return vec![(text.to_string(), false)];
+    }
+    let mut lower = String::with_capacity(text.len());
+    // For each byte of `lower`: the (start, end) of the character of `text` it came from.
+    let mut origin: Vec<(usize, usize)> = Vec::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        let span = (i, i + c.len_utf8());
+        for l in c.to_lowercase() {
+            lower.push(l);
+            origin.extend(std::iter::repeat_n(span, l.len_utf8()));
+        }
     }
     let mut out = Vec::new();
     let mut at = 0;
     for (start, _) in lower.match_indices(&kw) {
-        if start < at {
+        let (from, to) = (origin[start].0, origin[start + kw.len() - 1].1);
+        if from < at {
             continue;
         }
-        if start > at {
-            out.push((text[at..start].to_string(), false));
+        if from > at {
+            out.push((text[at..from].to_string(), false));
         }
-        out.push((text[start..start + kw.len()].to_string(), true));
-        at = start + kw.len();
+        out.push((text[from..to].to_string(), true));
+        at = to;
     }
-    if at < text.len() {
+    if at < text.len() || out.is_empty() {
         out.push((text[at..].to_string(), false));
     }
     out
@@ -196,6 +209,8 @@ impl LogQuery {
             if let Some(v) = clean(value) {
                 if v.chars().count() > MAX_VALUE_CHARS {
                     err(field, FieldProblem::TooLong(MAX_VALUE_CHARS));
+                } else if v.chars().any(char::is_control) {
+                    err(field, FieldProblem::ControlCharacters);
                 } else {
                     *slot = Some(v);
                 }
@@ -204,6 +219,8 @@ impl LogQuery {
         if let Some(q) = clean(&self.q) {
             if q.chars().count() > MAX_KEYWORD_CHARS {
                 err("q", FieldProblem::TooLong(MAX_KEYWORD_CHARS));
+            } else if q.chars().any(char::is_control) {
+                err("q", FieldProblem::ControlCharacters);
             } else {
                 f.keyword = Some(q);
             }
@@ -379,6 +396,23 @@ mod tests {
     }
 
     #[test]
+    fn control_characters_in_a_filter_are_a_field_problem() {
+        let q = LogQuery {
+            q: Some("bad\u{0}word".into()),
+            token: Some("tok\u{1b}[31m".into()),
+            ..Default::default()
+        };
+        let (f, errors) = q.validate(3_600_000, utc);
+        assert!(f.keyword.is_none() && f.token.is_none());
+        let fields: Vec<_> = errors
+            .iter()
+            .map(|e| (e.field.as_str(), &e.problem))
+            .collect();
+        assert!(fields.contains(&("q", &FieldProblem::ControlCharacters)));
+        assert!(fields.contains(&("token", &FieldProblem::ControlCharacters)));
+    }
+
+    #[test]
     fn bad_fields_are_reported_and_dropped() {
         let q = LogQuery {
             status: Some("4o4".into()),
@@ -407,6 +441,22 @@ mod tests {
         assert!(f.status.is_empty() && f.attribution.is_none() && f.keyword.is_none());
         assert_eq!(f.model.as_deref(), Some("gpt"), "valid fields still apply");
         assert!(f.from_ms.is_some() && f.to_ms.is_none());
+    }
+
+    #[test]
+    fn highlighting_survives_characters_whose_lowercase_changes_length() {
+        let text = "model \u{0130}error\u{212a}\u{0130} does not exist";
+        for kw in [
+            "error", "ERRORk", "i", "k", "\u{0130}", "does", "exist", "t",
+        ] {
+            let parts = highlight(text, kw);
+            let joined: String = parts.iter().map(|(p, _)| p.as_str()).collect();
+            assert_eq!(joined, text, "{kw}");
+        }
+        assert!(highlight(text, "error")
+            .iter()
+            .any(|(p, m)| *m && p == "error"));
+        assert_eq!(highlight("", "x"), vec![(String::new(), false)]);
     }
 
     #[test]

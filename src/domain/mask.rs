@@ -58,11 +58,7 @@ pub fn mask_secrets(text: &str) -> String {
 
 /// Makes untrusted text safe to store: secrets masked, control characters dropped, length capped.
 pub fn sanitize_content(text: &str) -> String {
-    let cleaned: String = text
-        .chars()
-        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
-        .collect();
-    let mut masked = mask_secrets(&cleaned);
+    let mut masked = mask_secrets(&strip_controls(text, true));
     if masked.len() > MAX_CONTENT_BYTES {
         let mut cut = MAX_CONTENT_BYTES;
         while !masked.is_char_boundary(cut) {
@@ -74,9 +70,34 @@ pub fn sanitize_content(text: &str) -> String {
     masked
 }
 
+/// Text without control characters (newlines and tabs kept when `multiline`) and without
+/// the bidirectional controls that make text read in another order than it is stored.
+pub fn strip_controls(text: &str, multiline: bool) -> String {
+    text.chars()
+        .filter(|c| {
+            let control = c.is_control() && !(multiline && matches!(c, '\n' | '\t'));
+            let bidi = matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+            !control && !bidi
+        })
+        .collect()
+}
+
+/// A one-line field as stored: no control characters, secrets masked.
+pub fn sanitize_field(text: &str) -> String {
+    mask_secrets(strip_controls(text, false).trim())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fields_lose_control_and_bidi_characters_and_secrets() {
+        assert_eq!(sanitize_field("prod\u{0}key\r\n"), "prodkey");
+        assert_eq!(sanitize_field("abc\u{202e}fed"), "abcfed");
+        assert!(!sanitize_field("sk-proj-AbCdEf1234567890XYZabc").contains("1234567890"));
+        assert_eq!(strip_controls("a\nb\u{7}\tc", true), "a\nb\tc");
+    }
 
     #[test]
     fn masks_provider_keys_and_bearer_tokens() {

@@ -33,6 +33,7 @@ pub struct DbArgs {
         long,
         env = "ERRSCOPE_DATABASE_URL",
         default_value = "sqlite://data/errscope.db",
+        hide_env_values = true,
         global = true
     )]
     pub database_url: String,
@@ -172,6 +173,9 @@ pub struct BenchArgs {
     pub reuse: bool,
     #[arg(long, default_value_t = 7)]
     pub seed: u64,
+    /// Rows of the new-api SQLite database the sync's rate is measured on (0: skip).
+    #[arg(long, default_value_t = 1_000_000)]
+    pub sync_rows: u64,
     /// Report without failing when a target is missed.
     #[arg(long)]
     pub report_only: bool,
@@ -193,7 +197,8 @@ impl BenchArgs {
 
 #[derive(Subcommand, Debug)]
 pub enum UserCommand {
-    /// Create an account. The password is read from ERRSCOPE_PASSWORD, else from stdin.
+    /// Create an account. The password is read from ERRSCOPE_PASSWORD, else asked for without
+    /// echo on a terminal, else read from standard input.
     Add {
         #[arg(long)]
         username: String,

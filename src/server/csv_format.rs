@@ -51,9 +51,27 @@ pub fn header(admin: bool) -> Vec<String> {
     h
 }
 
-/// One row as CSV fields, in `header`'s order.
+/// What a spreadsheet reads as the start of a formula (and their full-width forms).
+const FORMULA_STARTS: [char; 10] = ['=', '+', '-', '@', '\t', '\r', '＝', '＋', '－', '＠'];
+
+/// A text cell a spreadsheet will not run: one starting like a formula (or with the quote
+/// itself, so that reading it back is exact) gets a leading `'`.
+pub fn neutralise(text: &str) -> String {
+    match text.chars().next() {
+        Some(c) if FORMULA_STARTS.contains(&c) || c == '\'' => format!("'{text}"),
+        _ => text.to_string(),
+    }
+}
+
+/// The text `neutralise` was given.
+pub fn restore(cell: &str) -> &str {
+    cell.strip_prefix('\'').unwrap_or(cell)
+}
+
+/// One row as CSV fields, in `header`'s order. Text cells are neutralised; numbers stay
+/// numbers.
 pub fn record(row: &LogRow, admin: bool) -> Vec<String> {
-    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+    let opt = |v: &Option<String>| neutralise(v.as_deref().unwrap_or_default());
     let time = chrono::DateTime::from_timestamp_millis(row.ts_ms)
         .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
         .unwrap_or_default();
@@ -61,17 +79,17 @@ pub fn record(row: &LogRow, admin: bool) -> Vec<String> {
         time,
         row.log_type.as_str().into(),
         row.user_id.to_string(),
-        row.username.clone(),
-        row.token_name.clone(),
-        row.group.clone(),
-        row.model.clone(),
-        row.request_id.clone(),
+        neutralise(&row.username),
+        neutralise(&row.token_name),
+        neutralise(&row.group),
+        neutralise(&row.model),
+        neutralise(&row.request_id),
         row.attempt.to_string(),
         opt(&row.upstream_request_id),
         row.status_code.map(|s| s.to_string()).unwrap_or_default(),
         opt(&row.error_code),
         opt(&row.error_type),
-        row.content.clone(),
+        neutralise(&row.content),
         row.latency_ms.map(|l| l.to_string()).unwrap_or_default(),
         row.is_stream.to_string(),
         row.prompt_tokens.to_string(),
@@ -136,7 +154,7 @@ pub fn to_ingest_value(names: &[String], fields: &csv::StringRecord) -> Result<V
                 }
             }
         } else {
-            Value::from(cell)
+            Value::from(restore(cell))
         };
         obj.insert(name.to_string(), value);
     }
@@ -185,6 +203,46 @@ mod tests {
         assert_eq!(v["is_stream"], true);
         assert!(v.get("attribution").is_none());
         assert!(v.get("model").is_none());
+    }
+
+    #[test]
+    fn formula_cells_are_neutralised_and_read_back_exactly() {
+        for text in [
+            "=HYPERLINK(\"https://evil.example\",\"x\")",
+            "=1+1",
+            "+1",
+            "-cmd",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+            "＝1+1",
+            "'=1+1",
+            "'",
+            "plain",
+            "",
+        ] {
+            let cell = neutralise(text);
+            assert!(
+                !cell.starts_with(FORMULA_STARTS),
+                "{text:?} exported as {cell:?}"
+            );
+            assert_eq!(restore(&cell), text);
+        }
+        let row = LogRow {
+            token_name: "=HYPERLINK(\"https://evil.example\",\"x\")".into(),
+            quota: -5,
+            content: "@cmd".into(),
+            ..Default::default()
+        };
+        let r = record(&row, true);
+        let names: Vec<String> = header(true);
+        let at = |n: &str| &r[names.iter().position(|h| h == n).unwrap()];
+        assert_eq!(
+            at("token_name"),
+            "'=HYPERLINK(\"https://evil.example\",\"x\")"
+        );
+        assert_eq!(at("content"), "'@cmd");
+        assert_eq!(at("quota"), "-5", "numbers stay numbers");
     }
 
     #[test]

@@ -4,7 +4,7 @@ use serde::Deserialize;
 
 use crate::domain::catalogue::Catalogue;
 use crate::domain::log::LogType;
-use crate::domain::mask::sanitize_content;
+use crate::domain::mask::{sanitize_content, sanitize_field};
 use crate::domain::signal::Signal;
 
 use super::store::NewLog;
@@ -83,8 +83,9 @@ pub fn parse_time(v: &serde_json::Value) -> Option<i64> {
     }
 }
 
+/// A one-line field: control characters removed, secrets masked, at most 256 characters.
 fn text(field: &'static str, v: Option<String>) -> Result<String, Rejection> {
-    let v = v.unwrap_or_default().trim().to_string();
+    let v = sanitize_field(&v.unwrap_or_default());
     if v.chars().count() > MAX_FIELD_CHARS {
         return Err(reject(
             field,
@@ -209,6 +210,20 @@ mod tests {
             Some(1_763_720_403_123)
         );
         assert_eq!(parse_time(&serde_json::json!("yesterday")), None);
+    }
+
+    #[test]
+    fn fields_are_stored_without_control_characters_or_secrets() {
+        let mut r = rec();
+        r.token_name = Some("sk-proj-AbCdEf1234567890XYZ\u{0}".into());
+        r.group = Some("vip\u{0}\u{202e}".into());
+        r.request_id = Some("req-\u{0}1".into());
+        r.content = Some("boom\u{0}".into());
+        let row = prepare(r).unwrap();
+        assert!(!row.token_name.contains("1234567890XYZ") && !row.token_name.contains('\0'));
+        assert_eq!(row.group, "vip");
+        assert_eq!(row.request_id, "req-1");
+        assert_eq!(row.content, "boom");
     }
 
     #[test]

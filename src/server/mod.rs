@@ -11,6 +11,7 @@ pub mod import;
 pub mod ingest;
 pub mod newapi;
 pub mod retention;
+pub mod startup;
 pub mod store;
 pub mod sync;
 pub mod time;

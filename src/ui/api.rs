@@ -19,6 +19,8 @@ fn server_store() -> Result<crate::server::store::Store, ServerFnError> {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RowView {
     pub row: LogRow,
+    /// Rows sharing the request id (its attempts) the viewer may see.
+    pub attempts: u64,
     pub time: String,
     pub attribution: Option<Attribution>,
     pub rule: Option<Rule>,

@@ -27,7 +27,7 @@ pub struct NewAccount {
     pub relay_user_id: Option<i64>,
 }
 
-fn valid_username(u: &str) -> bool {
+pub fn valid_username(u: &str) -> bool {
     (2..=64).contains(&u.chars().count())
         && u.chars()
             .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '@'))

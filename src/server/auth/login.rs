@@ -13,6 +13,7 @@ use governor::{DefaultKeyedRateLimiter, Quota};
 use serde::Deserialize;
 use tower_sessions::Session;
 
+use super::accounts::valid_username;
 use super::password;
 use super::session::{safe_next, sign_in, SessionAuth};
 use crate::domain::filter::url_encode;
@@ -43,23 +44,47 @@ impl Default for LoginLimits {
     }
 }
 
+/// Keys each limiter holds before it forgets those whose limit has run out.
+const MAX_KEYS: usize = 10_000;
+
 impl LoginLimits {
-    /// Seconds to wait before the next attempt, or None when one may be made now.
+    /// Seconds to wait before the next attempt, or None when one may be made now. Only a
+    /// name that could be an account's is a key of the per-account limiter (anything else is
+    /// refused without one), and both limiters forget spent keys once they hold many, so
+    /// anonymous attempts cannot grow them without bound.
     pub fn wait(&self, username: &str, addr: Option<IpAddr>) -> Option<u64> {
+        self.prune();
         let now = DefaultClock::default().now();
-        let account = self
-            .per_account
-            .check_key(&username.trim().to_lowercase())
-            .err()
-            .map(|n| n.wait_time_from(now));
         let address = addr
             .and_then(|a| self.per_address.check_key(&a).err())
+            .map(|n| n.wait_time_from(now));
+        let username = username.trim();
+        let account = (address.is_none() && valid_username(username))
+            .then(|| self.per_account.check_key(&username.to_lowercase()).err())
+            .flatten()
             .map(|n| n.wait_time_from(now));
         account
             .into_iter()
             .chain(address)
             .max()
             .map(|d| d.as_secs().max(1))
+    }
+
+    fn prune(&self) {
+        if self.per_account.len() > MAX_KEYS {
+            self.per_account.retain_recent();
+            self.per_account.shrink_to_fit();
+        }
+        if self.per_address.len() > MAX_KEYS {
+            self.per_address.retain_recent();
+            self.per_address.shrink_to_fit();
+        }
+    }
+
+    /// Keys held (for the tests).
+    #[doc(hidden)]
+    pub fn keys_held(&self) -> usize {
+        self.per_account.len() + self.per_address.len()
     }
 }
 
@@ -93,6 +118,9 @@ pub async fn login(
         r.headers_mut()
             .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         return r;
+    }
+    if !valid_username(form.username.trim()) {
+        return Redirect::to(&back_to_login("invalid", &form.next)).into_response();
     }
     let stored = match store.account_by_username(form.username.trim()).await {
         Ok(s) => s,
@@ -163,4 +191,39 @@ pub async fn logout(
     }
     let _ = session.flush().await;
     Redirect::to("/login?signed_out=1").into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_that_cannot_be_accounts_never_become_limiter_keys() {
+        let limits = LoginLimits::default();
+        let huge = "x".repeat(1_000_000);
+        for i in 0..200 {
+            assert_eq!(limits.wait(&format!("{huge}{i}"), None), None);
+            assert_eq!(limits.wait(&format!("bad name\u{0}{i}"), None), None);
+        }
+        assert_eq!(limits.keys_held(), 0);
+        // A real name is limited after five tries.
+        for _ in 0..5 {
+            assert_eq!(limits.wait("alice", None), None);
+        }
+        assert!(limits.wait("Alice", None).is_some());
+        assert_eq!(limits.keys_held(), 1);
+    }
+
+    #[test]
+    fn a_limited_address_adds_no_account_keys() {
+        let limits = LoginLimits::default();
+        let addr = Some(IpAddr::from([203, 0, 113, 9]));
+        for i in 0..20 {
+            assert_eq!(limits.wait(&format!("user{i}"), addr), None);
+        }
+        for i in 20..500 {
+            assert!(limits.wait(&format!("user{i}"), addr).is_some());
+        }
+        assert_eq!(limits.keys_held(), 21, "20 names and one address");
+    }
 }

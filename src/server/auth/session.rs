@@ -203,17 +203,28 @@ pub async fn resolve_viewer(
     next.run(req).await
 }
 
-/// A `next` target that stays on this site (no `//host` or `scheme:` tricks).
+/// A path on this site to send a browser back to, else `/logs`. Only printable ASCII: a
+/// browser drops tabs and newlines from a `Location` (so `/\t/evil.example` would become
+/// `//evil.example`), reads a backslash as a slash, and a control character or a non-ASCII
+/// letter is no valid header value. The path may not start with a second slash.
+pub fn same_site_path(path: Option<&str>) -> &str {
+    match path {
+        Some(p)
+            if p.starts_with('/')
+                && !p[1..].starts_with('/')
+                && p.bytes().all(|b| b.is_ascii_graphic() && b != b'\\') =>
+        {
+            p
+        }
+        _ => "/logs",
+    }
+}
+
+/// Where to go after signing in: a path on this site other than the sign-in page itself.
 pub fn safe_next(next: &str) -> &str {
-    let ok = next.starts_with('/')
-        && !next.starts_with("//")
-        && !next.starts_with("/\\")
-        && !next.contains(['\r', '\n'])
-        && !next.starts_with("/login");
-    if ok {
-        next
-    } else {
-        "/logs"
+    match same_site_path(Some(next)) {
+        p if p.starts_with("/login") => "/logs",
+        p => p,
     }
 }
 
@@ -229,6 +240,12 @@ mod tests {
             "//evil.example",
             "https://evil.example",
             "/\\evil",
+            "/x\\evil",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\0",
+            "/ /evil",
+            "/日志",
             "",
             "logs",
             "/login",

@@ -4,6 +4,7 @@
 //! targets. Exits non-zero when a target is missed (unless `--report-only`).
 mod baseline;
 mod report;
+mod sync;
 
 use std::time::{Duration, Instant};
 
@@ -494,6 +495,9 @@ pub async fn run(args: &BenchArgs) -> Result<bool, BoxError> {
         false,
     ));
 
+    if args.sync_rows > 0 {
+        outcomes.push(sync::measure(args.sync_rows, args.postgres.as_deref()).await?);
+    }
     outcomes.extend(report::page_weight(&args.site_root));
     let ok = report::print(&outcomes, args.rows, store.backend());
     if !(args.keep || args.reuse) {

@@ -7,7 +7,7 @@ use crate::domain::log::{LogRow, LogType};
 use crate::domain::scope::{resolve, ImpactScope, SCOPE_WINDOW_MINUTES};
 use crate::domain::signal::Signal;
 use crate::domain::support::{support_message, SupportFacts};
-use crate::server::store::{Store, StoreError};
+use crate::server::store::{Store, StoreError, Visibility};
 use crate::server::time::{now_ms, Zone};
 use crate::ui::api::{AttemptView, LogPage, RequestDetails, RowView};
 
@@ -55,6 +55,7 @@ async fn resolve_rows(
     store: &Store,
     rows: &[LogRow],
     zone: Zone,
+    vis: Visibility,
 ) -> Result<Vec<RowView>, StoreError> {
     type ScopeKey = (String, Option<u16>, Option<String>, i64);
     let explained: Vec<_> = rows
@@ -78,6 +79,9 @@ async fn resolve_rows(
             (row, e, key)
         })
         .collect();
+    let ids: Vec<&str> = rows.iter().map(|r| r.request_id.as_str()).collect();
+    let attempts: std::collections::HashMap<String, u64> =
+        store.attempt_counts(&ids, vis).await?.into_iter().collect();
     let mut first_of: std::collections::HashMap<&ScopeKey, &LogRow> = Default::default();
     for (row, _, key) in &explained {
         if let Some(k) = key {
@@ -104,6 +108,7 @@ async fn resolve_rows(
                 None => (None, None),
             };
             RowView {
+                attempts: attempts.get(&row.request_id).copied().unwrap_or(1),
                 row: (*row).clone(),
                 time: zone.format_ms(row.ts_ms),
                 attribution,
@@ -156,7 +161,7 @@ pub async fn list_logs(query: LogQuery) -> Result<LogPage, PageError> {
         viewer.redact(r);
     }
     Ok(LogPage {
-        rows: resolve_rows(&store, &rows, zone).await?,
+        rows: resolve_rows(&store, &rows, zone, vis).await?,
         count: count.min(COUNT_CAP),
         capped: count > COUNT_CAP,
         next_cursor,

@@ -5,20 +5,13 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 
+use crate::server::auth::session::same_site_path;
 use crate::ui::components::theme_switch::{Theme, THEME_COOKIE};
 
 #[derive(serde::Deserialize)]
 pub struct ThemeForm {
     theme: String,
     back: Option<String>,
-}
-
-/// Only a path on this site: never `//elsewhere` or a full URL.
-pub(super) fn local_path(back: Option<&str>) -> &str {
-    match back {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p,
-        _ => "/logs",
-    }
 }
 
 pub async fn set_theme(form: Result<Form<ThemeForm>, FormRejection>) -> Response {
@@ -48,14 +41,14 @@ pub fn pref_cookie(name: &str, value: Option<&str>) -> String {
 pub(super) fn remember(name: &str, value: Option<&str>, back: Option<&str>) -> Response {
     (
         [(header::SET_COOKIE, pref_cookie(name, value))],
-        Redirect::to(local_path(back)),
+        Redirect::to(same_site_path(back)),
     )
         .into_response()
 }
 
 #[cfg(test)]
 mod tests {
-    use super::local_path;
+    use super::same_site_path as local_path;
 
     #[test]
     fn goes_back_only_to_a_path_on_this_site() {
@@ -63,6 +56,7 @@ mod tests {
         assert_eq!(local_path(Some("//evil.example/")), "/logs");
         assert_eq!(local_path(Some("https://evil.example/")), "/logs");
         assert_eq!(local_path(Some("/\\evil.example")), "/logs");
+        assert_eq!(local_path(Some("/\t/evil.example")), "/logs");
         assert_eq!(local_path(None), "/logs");
     }
 }

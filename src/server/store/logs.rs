@@ -308,6 +308,25 @@ impl Store {
         Ok(rows.iter().map(to_log_row).collect())
     }
 
+    /// How many rows (attempts) each of these request ids has that the viewer may see.
+    pub async fn attempt_counts(
+        &self,
+        request_ids: &[&str],
+        vis: Visibility,
+    ) -> Result<Vec<(String, u64)>, StoreError> {
+        if request_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut q = Sql::new("SELECT request_id, count(*) FROM logs WHERE request_id IN ");
+        q.push_tuple(request_ids.iter().copied());
+        if let Visibility::User(u) = vis {
+            q.push(" AND user_id = ").push_bind(u);
+        }
+        q.push(" GROUP BY request_id");
+        let rows = self.run().fetch_all(&q).await?;
+        Ok(rows.iter().map(|r| (r.text(0), r.count(1))).collect())
+    }
+
     /// The newest row with this request_id that the viewer may see.
     pub async fn find_request(
         &self,

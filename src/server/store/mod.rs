@@ -115,6 +115,12 @@ impl Store {
             .unwrap_or(0))
     }
 
+    /// Raw SQL for tests that change the tables from outside; answers the rows affected.
+    #[doc(hidden)]
+    pub async fn execute_raw(&self, sql: &str) -> Result<u64, StoreError> {
+        Ok(self.run().execute(&Sql::new(sql)).await?)
+    }
+
     /// Raw SQL for tests: the first column of every row, as text.
     #[doc(hidden)]
     pub async fn query_texts(&self, sql: &str) -> Result<Vec<String>, StoreError> {

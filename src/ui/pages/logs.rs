@@ -124,6 +124,7 @@ fn error_for(errors: &[FieldError], field: &str) -> Option<AnyView> {
         FieldProblem::UnknownRange(_) => t!(i18n, invalid.unknown_range, value).into_any(),
         FieldProblem::BadCursor => t!(i18n, invalid.bad_cursor).into_any(),
         FieldProblem::BadPageSize => t!(i18n, invalid.bad_page_size).into_any(),
+        FieldProblem::ControlCharacters => t!(i18n, invalid.control_characters).into_any(),
     })
 }
 
@@ -379,6 +380,15 @@ fn Row(r: RowView, show_consume: bool, keyword: String, tz: String) -> impl Into
             <td class=td data-label=t_string!(i18n, logs.group)><a href=filter_link("group", &row.group) class="hover:underline">{row.group.clone()}</a></td>
             <td class=format!("{td} whitespace-nowrap") data-label=t_string!(i18n, logs.request_id)>
                 <span class="font-mono text-xs" data-testid="request-id">{row.request_id.clone()}</span>" "
+                {(r.attempts > 1).then(|| {
+                    let count = r.attempts;
+                    view! {
+                        <a href=format!("/logs?range=&type=all&request_id={}", crate::domain::filter::url_encode(&row.request_id))
+                            class="text-xs underline" data-testid="attempt-count" title=t_string!(i18n, logs.attempts_title)>
+                            {t!(i18n, logs.attempts, count)}
+                        </a>" "
+                    }
+                })}
                 <CopyButton text=row.request_id.clone() label=t_string!(i18n, common.copy)/>
             </td>
             <td class=format!("{td} max-w-md") data-label=t_string!(i18n, logs.message)>
