@@ -11,7 +11,8 @@ test('a request that failed twice and then succeeded shows every attempt on one 
   const key = (await page.getByTestId('new-key').innerText()).trim();
 
   const rid = `e2e-retry-${Date.now()}`;
-  const at = (s: number) => new Date(Date.now() - 120_000 + s * 1000).toISOString();
+  // Three days ago: outside the default 24 h lists other tests read in parallel.
+  const at = (s: number) => new Date(Date.now() - 3 * 86_400_000 + s * 1000).toISOString();
   const base = { user_id: 4343, token_name: 'retry-token', group: 'e2e-retry', model: 'gpt-4o', request_id: rid };
   const res = await request.post('/api/v1/logs', {
     headers: { Authorization: `Bearer ${key}` },
@@ -23,7 +24,8 @@ test('a request that failed twice and then succeeded shows every attempt on one 
   });
   expect((await res.json()).inserted).toBe(3);
 
-  await page.goto(`/logs?range=24h&request_id=${rid}`);
+  await page.goto(`/logs?range=7d&request_id=${rid}`);
+  await expect(page.getByTestId('attempt-count').first()).toHaveText('×3 attempts');
   await page.locator('[data-testid="logs-table"] tbody tr td:first-child a').first().click();
   await expect(page.getByTestId('details-request-id')).toHaveText(rid);
   const attempts = page.getByTestId('attempts').locator('li');

@@ -8,9 +8,8 @@
 //! the types errscope does not keep.
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use sqlx::mysql::MySqlPool;
-use sqlx::postgres::PgPool;
-use sqlx::sqlite::{SqliteConnectOptions, SqlitePool};
+
+use crate::server::newapi::engine::{on_engine, Engine as Db};
 
 /// The `logs` columns a new-api release has.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -99,22 +98,6 @@ struct Row {
     upstream_request_id: String,
 }
 
-enum Db {
-    Sqlite(SqlitePool),
-    Postgres(PgPool),
-    MySql(MySqlPool),
-}
-
-macro_rules! on_db {
-    ($db:expr, $p:ident => $body:expr) => {
-        match $db {
-            Db::Sqlite($p) => $body,
-            Db::Postgres($p) => $body,
-            Db::MySql($p) => $body,
-        }
-    };
-}
-
 /// A new-api database being written.
 pub struct NewApiDemo {
     db: Db,
@@ -134,20 +117,10 @@ const GROUPS: [&str; 3] = ["default", "vip", "svip"];
 impl NewApiDemo {
     /// Opens (creating it if needed) the database at `url` with `release`'s tables.
     pub async fn open(url: &str, release: Release) -> Result<NewApiDemo, sqlx::Error> {
-        let db = if url.starts_with("sqlite:") {
-            let o = url
-                .parse::<SqliteConnectOptions>()?
-                .create_if_missing(true)
-                .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal);
-            Db::Sqlite(SqlitePool::connect_with(o).await?)
-        } else if url.starts_with("postgres") {
-            Db::Postgres(PgPool::connect(url).await?)
-        } else {
-            Db::MySql(MySqlPool::connect(&url.replacen("mariadb://", "mysql://", 1)).await?)
-        };
+        let db = Db::connect(url, true).await?;
         let demo = NewApiDemo { db, release };
         for sql in demo.schema() {
-            match on_db!(&demo.db, p => sqlx::query(&sql).execute(p).await.map(|_| ())) {
+            match on_engine!(&demo.db, p => sqlx::query(&sql).execute(p).await.map(|_| ())) {
                 // Appending to a database made earlier: its columns are there already.
                 Err(e) if e.to_string().to_lowercase().contains("duplicate column") => {}
                 done => done?,
@@ -161,7 +134,7 @@ impl NewApiDemo {
                 }
                 Db::Sqlite(_) => "INSERT OR IGNORE INTO channels (id, name) VALUES (?, ?)",
             };
-            on_db!(&demo.db, p => sqlx::query(sql).bind(id).bind(name).execute(p).await.map(|_| ()))?;
+            on_engine!(&demo.db, p => sqlx::query(sql).bind(id).bind(name).execute(p).await.map(|_| ()))?;
         }
         Ok(demo)
     }
@@ -229,7 +202,7 @@ impl NewApiDemo {
             Db::MySql(_) => "SELECT CAST(count(*) AS SIGNED) FROM logs",
             _ => "SELECT CAST(count(*) AS BIGINT) FROM logs",
         };
-        let (n,): (i64,) = on_db!(&self.db, p => sqlx::query_as(sql).fetch_one(p).await)?;
+        let (n,): (i64,) = on_engine!(&self.db, p => sqlx::query_as(sql).fetch_one(p).await)?;
         Ok(n.max(0) as u64)
     }
 
@@ -338,7 +311,7 @@ impl NewApiDemo {
                 query.execute($p).await?;
             }};
         }
-        on_db!(&self.db, p => bind_rows!(p));
+        on_engine!(&self.db, p => bind_rows!(p));
         Ok(())
     }
 }

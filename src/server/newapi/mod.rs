@@ -1,6 +1,7 @@
 //! new-api's own database as a source of logs: reading it as each release wrote it
 //! (`source`), mapping its rows (`row`), and pulling what is new into the store (`pull`),
 //! which both `errscope import new-api` and the continuous sync use.
+pub mod engine;
 pub mod row;
 pub mod source;
 

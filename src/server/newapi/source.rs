@@ -2,39 +2,19 @@
 //! MariaDB), whichever release created it: the columns a release lacks read as empty.
 use std::collections::HashMap;
 
-use sqlx::mysql::MySqlPool;
-use sqlx::postgres::PgPool;
-use sqlx::sqlite::{SqliteConnectOptions, SqlitePool};
-
+use super::engine::{on_engine, Engine};
 use super::row::NewApiLog;
 use super::SourceError;
 
 /// An open new-api database.
 pub struct NewApiSource {
-    pool: Pool,
+    pool: Engine,
     /// The `logs` columns this release has (lower case).
     columns: Vec<String>,
 }
 
-enum Pool {
-    Sqlite(SqlitePool),
-    Postgres(PgPool),
-    MySql(MySqlPool),
-}
-
 /// Columns that came with later releases (ALTER TABLE added them last): read as '' when absent.
 const LATER_TEXT_COLUMNS: [&str; 3] = ["ip", "request_id", "upstream_request_id"];
-
-/// Runs `$body` with `$p` bound to whichever pool this is.
-macro_rules! on_pool {
-    ($pool:expr, $p:ident => $body:expr) => {
-        match $pool {
-            Pool::Sqlite($p) => $body,
-            Pool::Postgres($p) => $body,
-            Pool::MySql($p) => $body,
-        }
-    };
-}
 
 /// The source's name in bookmarks and on the admin page: its URL without credentials or
 /// options.
@@ -55,20 +35,10 @@ impl NewApiSource {
             name: display_name(url),
             reason: e.to_string(),
         };
-        let pool = if url.starts_with("sqlite:") {
-            let options = url
-                .parse::<SqliteConnectOptions>()
-                .map_err(err)?
-                .read_only(true);
-            Pool::Sqlite(SqlitePool::connect_with(options).await.map_err(err)?)
-        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            Pool::Postgres(PgPool::connect(url).await.map_err(err)?)
-        } else if url.starts_with("mysql://") || url.starts_with("mariadb://") {
-            let url = url.replacen("mariadb://", "mysql://", 1);
-            Pool::MySql(MySqlPool::connect(&url).await.map_err(err)?)
-        } else {
+        if !Engine::supports(url) {
             return Err(SourceError::Unsupported(display_name(url)));
-        };
+        }
+        let pool = Engine::connect(url, false).await.map_err(err)?;
         let columns = log_columns(&pool).await.map_err(err)?;
         if !columns.iter().any(|c| c == "id") {
             return Err(SourceError::NoLogsTable(display_name(url)));
@@ -83,22 +53,22 @@ impl NewApiSource {
     /// How this engine casts to a 64-bit integer and to text, and quotes `group`.
     fn int(&self, expr: &str) -> String {
         match self.pool {
-            Pool::Sqlite(_) => format!("CAST(coalesce({expr}, 0) AS INTEGER)"),
-            Pool::Postgres(_) => format!("CAST(coalesce({expr}, 0) AS BIGINT)"),
-            Pool::MySql(_) => format!("CAST(coalesce({expr}, 0) AS SIGNED)"),
+            Engine::Sqlite(_) => format!("CAST(coalesce({expr}, 0) AS INTEGER)"),
+            Engine::Postgres(_) => format!("CAST(coalesce({expr}, 0) AS BIGINT)"),
+            Engine::MySql(_) => format!("CAST(coalesce({expr}, 0) AS SIGNED)"),
         }
     }
 
     fn text(&self, expr: &str) -> String {
         match self.pool {
-            Pool::MySql(_) => format!("coalesce(CAST({expr} AS CHAR), '')"),
+            Engine::MySql(_) => format!("coalesce(CAST({expr} AS CHAR), '')"),
             _ => format!("coalesce(CAST({expr} AS TEXT), '')"),
         }
     }
 
     fn quoted(&self, column: &str) -> String {
         match self.pool {
-            Pool::MySql(_) => format!("`{column}`"),
+            Engine::MySql(_) => format!("`{column}`"),
             _ => format!("\"{column}\""),
         }
     }
@@ -107,7 +77,7 @@ impl NewApiSource {
     fn select_list(&self) -> String {
         let is_stream = match self.pool {
             // A boolean there: compare instead of casting.
-            Pool::Postgres(_) => "CAST(CASE WHEN is_stream THEN 1 ELSE 0 END AS BIGINT)".into(),
+            Engine::Postgres(_) => "CAST(CASE WHEN is_stream THEN 1 ELSE 0 END AS BIGINT)".into(),
             _ => self.int("is_stream"),
         };
         let mut list = vec![
@@ -144,7 +114,7 @@ impl NewApiSource {
 
     fn placeholders(&self) -> [&'static str; 2] {
         match self.pool {
-            Pool::Postgres(_) => ["$1", "$2"],
+            Engine::Postgres(_) => ["$1", "$2"],
             _ => ["?", "?"],
         }
     }
@@ -162,23 +132,14 @@ impl NewApiSource {
             self.select_list(),
             join_ints(types)
         );
-        on_pool!(&self.pool, p => {
+        on_engine!(&self.pool, p => {
             sqlx::query_as::<_, NewApiLog>(&sql).bind(after).bind(limit).fetch_all(p).await
         })
     }
 
     /// Rows of the given types after id `after`.
     pub async fn count_after(&self, after: i64, types: &[i64]) -> Result<u64, sqlx::Error> {
-        let [p1, _] = self.placeholders();
-        let sql = format!(
-            "SELECT {} FROM logs WHERE id > {p1} AND type IN ({})",
-            self.int("count(*)"),
-            join_ints(types)
-        );
-        let (n,): (i64,) = on_pool!(&self.pool, p => {
-            sqlx::query_as(&sql).bind(after).fetch_one(p).await?
-        });
-        Ok(n.max(0) as u64)
+        self.count_between(after, i64::MAX, "IN", types).await
     }
 
     /// Rows of every other type with ids in (`after`, `up_to`].
@@ -188,13 +149,24 @@ impl NewApiSource {
         up_to: i64,
         types: &[i64],
     ) -> Result<u64, sqlx::Error> {
+        self.count_between(after, up_to, "NOT IN", types).await
+    }
+
+    /// Rows with ids in (`after`, `up_to`] whose type is `IN` / `NOT IN` `types`.
+    async fn count_between(
+        &self,
+        after: i64,
+        up_to: i64,
+        in_or_not: &str,
+        types: &[i64],
+    ) -> Result<u64, sqlx::Error> {
         let [p1, p2] = self.placeholders();
         let sql = format!(
-            "SELECT {} FROM logs WHERE id > {p1} AND id <= {p2} AND type NOT IN ({})",
+            "SELECT {} FROM logs WHERE id > {p1} AND id <= {p2} AND type {in_or_not} ({})",
             self.int("count(*)"),
             join_ints(types)
         );
-        let (n,): (i64,) = on_pool!(&self.pool, p => {
+        let (n,): (i64,) = on_engine!(&self.pool, p => {
             sqlx::query_as(&sql).bind(after).bind(up_to).fetch_one(p).await?
         });
         Ok(n.max(0) as u64)
@@ -208,7 +180,7 @@ impl NewApiSource {
             self.int("id"),
             self.text("name")
         );
-        let rows: Result<Vec<(i64, String)>, sqlx::Error> = on_pool!(&self.pool, p => {
+        let rows: Result<Vec<(i64, String)>, sqlx::Error> = on_engine!(&self.pool, p => {
             sqlx::query_as(&sql).fetch_all(p).await
         });
         rows.map(|r| r.into_iter().filter(|(_, n)| !n.is_empty()).collect())
@@ -221,14 +193,14 @@ fn join_ints(v: &[i64]) -> String {
 }
 
 /// The `logs` table's columns, lower case (none when there is no such table).
-async fn log_columns(pool: &Pool) -> Result<Vec<String>, sqlx::Error> {
+async fn log_columns(pool: &Engine) -> Result<Vec<String>, sqlx::Error> {
     let names: Vec<(String,)> = match pool {
-        Pool::Sqlite(p) => {
+        Engine::Sqlite(p) => {
             sqlx::query_as("SELECT name FROM pragma_table_info('logs')")
                 .fetch_all(p)
                 .await?
         }
-        Pool::Postgres(p) => {
+        Engine::Postgres(p) => {
             sqlx::query_as(
                 "SELECT CAST(column_name AS TEXT) FROM information_schema.columns \
                  WHERE table_name = 'logs' AND table_schema = current_schema()",
@@ -236,7 +208,7 @@ async fn log_columns(pool: &Pool) -> Result<Vec<String>, sqlx::Error> {
             .fetch_all(p)
             .await?
         }
-        Pool::MySql(p) => {
+        Engine::MySql(p) => {
             sqlx::query_as(
                 "SELECT CAST(column_name AS CHAR) FROM information_schema.columns \
                  WHERE table_name = 'logs' AND table_schema = DATABASE()",
