@@ -108,38 +108,38 @@ pub async fn pull(
         .map_err(|e| SourceError::read(name, e))?;
     let names = source.channel_names().await;
     let lookup = |id: i64| names.get(&id).cloned();
-    let mut batches = 0;
-    while max_batches.is_none_or(|m| batches < m) {
-        let logs = source
+    let read = |after: i64| async move {
+        source
             .read_after(after, types, batch.max(1))
             .await
-            .map_err(|e| SourceError::read(name, e))?;
-        let Some(last) = logs.last() else { break };
+            .map_err(|e| SourceError::read(name, e))
+    };
+    let mut batches = 0;
+    let mut logs = if max_batches == Some(0) {
+        Vec::new()
+    } else {
+        read(after).await?
+    };
+    while let Some(last) = logs.last() {
         after = last.id;
-        let mut rows: Vec<NewLog> = Vec::with_capacity(logs.len());
-        for l in &logs {
-            let newest = match l.log_type {
-                TYPE_CONSUME => &mut report.newest_consume_ms,
-                _ => &mut report.newest_error_ms,
-            };
-            *newest = (*newest).max(Some(l.created_at.saturating_mul(1000)));
-            match prepare(row::to_record(l, &lookup)) {
-                Ok(row) => rows.push(row),
-                Err(why) => {
-                    report.rejected += 1;
-                    if report.examples.len() < 5 {
-                        report.examples.push((l.id, why));
-                    }
+        let rows = prepare_batch(&logs, &lookup, &mut report);
+        batches += 1;
+        let more = max_batches.is_none_or(|m| batches < m);
+        // The next batch is read (and its rows mapped) while this one is written.
+        let (done, next) =
+            tokio::join!(store.insert_batch_and_bookmark(&rows, &key, after), async {
+                match more {
+                    true => read(after).await,
+                    false => Ok(Vec::new()),
                 }
-            }
-        }
-        let done = store.insert_batch_and_bookmark(&rows, &key, after).await?;
+            });
+        let done = done?;
         report.read += logs.len() as u64;
         report.inserted += done.inserted;
         report.duplicates += done.duplicates;
         report.last_id = report.last_id.max(after);
-        batches += 1;
         progress(report.read, total);
+        logs = next?;
     }
     if report.last_id > bookmark {
         report.skipped_types = source
@@ -148,4 +148,30 @@ pub async fn pull(
             .map_err(|e| SourceError::read(name, e))?;
     }
     Ok(report)
+}
+
+/// A batch of new-api rows as rows to store; rejections are counted in the report.
+fn prepare_batch(
+    logs: &[NewApiLog],
+    channel_names: &dyn Fn(i64) -> Option<String>,
+    report: &mut PullReport,
+) -> Vec<NewLog> {
+    let mut rows = Vec::with_capacity(logs.len());
+    for l in logs {
+        let newest = match l.log_type {
+            TYPE_CONSUME => &mut report.newest_consume_ms,
+            _ => &mut report.newest_error_ms,
+        };
+        *newest = (*newest).max(Some(l.created_at.saturating_mul(1000)));
+        match prepare(row::to_record(l, channel_names)) {
+            Ok(row) => rows.push(row),
+            Err(why) => {
+                report.rejected += 1;
+                if report.examples.len() < 5 {
+                    report.examples.push((l.id, why));
+                }
+            }
+        }
+    }
+    rows
 }

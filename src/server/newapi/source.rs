@@ -128,7 +128,10 @@ impl NewApiSource {
     ) -> Result<Vec<NewApiLog>, sqlx::Error> {
         let [p1, p2] = self.placeholders();
         let sql = format!(
-            "SELECT {} FROM logs WHERE id > {p1} AND type IN ({}) ORDER BY id LIMIT {p2}",
+            // `logs.id`, not `id`: ORDER BY would take the SELECT list's cast alias and sort
+            // every remaining row instead of walking the primary key.
+            "SELECT {} FROM logs WHERE logs.id > {p1} AND logs.type IN ({}) \
+             ORDER BY logs.id LIMIT {p2}",
             self.select_list(),
             join_ints(types)
         );
