@@ -514,7 +514,7 @@ fn story(k: u64, t: i64, rng: &mut StdRng, rows: &mut Vec<Row>, w: &mut Written)
         }
         // Ordinary traffic: successful requests.
         _ => {
-            rows.push(consume(consume_other(&[3], None), 3, k % 3 == 0));
+            rows.push(consume(consume_other(&[3], None), 3, k.is_multiple_of(3)));
             w.consume += 1;
         }
     }

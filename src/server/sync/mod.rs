@@ -111,7 +111,7 @@ async fn follow(store: Store, id: i64, settings: SyncSettings) {
         if open.as_ref().is_some_and(|(url, _)| *url != source.url) {
             open = None;
         }
-        let rewind = if polls % REWIND_EVERY == 0 {
+        let rewind = if polls.is_multiple_of(REWIND_EVERY) {
             REWIND_IDS
         } else {
             0
