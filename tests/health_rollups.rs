@@ -7,7 +7,7 @@ use errscope::domain::log::LogType;
 use errscope::domain::retention::Retention;
 use errscope::server::ingest::prepare;
 use errscope::server::retention::purge_expired;
-use errscope::server::store::{Backend, Store};
+use errscope::server::store::{Backend, Store, Visibility};
 use errscope::server::time::now_ms;
 
 const DAY: i64 = 86_400_000;
@@ -60,7 +60,7 @@ async fn assert_health_reads_in_step(store: &Store, when: &str) {
     let to = (now_ms() / hour + 1) * hour;
     let (from, prev_from) = (to - 7 * DAY, to - 14 * DAY);
     let counts = store
-        .health_counts(prev_from, from, to, hour)
+        .health_counts(prev_from, from, to, hour, Visibility::All)
         .await
         .unwrap();
     let mut held: Vec<String> = Vec::new();

@@ -128,6 +128,6 @@ async fn only_admins_set_retention_and_bad_days_are_refused_with_a_message() {
         "the form shows the saved days"
     );
     let (status, _, page) = get_as(&router, Some(&support), "/admin/retention").await;
-    assert_eq!(status, StatusCode::OK);
+    assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(page.contains("role may not") && !page.contains("value=\"30\""));
 }

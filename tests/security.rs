@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use errscope::server::ingest::prepare;
 
 mod common;
-use common::{get_as, post_form, record, router, sign_in_as, store, PASSWORD};
+use common::{get_as, post_form, post_text, record, router, sign_in_as, store, PASSWORD};
 
 #[tokio::test]
 async fn sign_in_and_preferences_send_browsers_only_to_paths_on_this_site() {
@@ -123,4 +123,448 @@ async fn control_characters_are_a_field_message_never_a_database_error() {
         "a field message"
     );
     assert!(!html.to_lowercase().contains("database error"));
+}
+
+/// A relay user shares a group with other customers: what they are told about it is their
+/// own numbers and, in words, whether others fail too (never other customers' counts).
+#[tokio::test]
+async fn a_user_is_told_their_own_numbers_and_only_in_words_about_others() {
+    let (store, _dir) = store().await;
+    let now = errscope::server::time::now_ms() - 60_000;
+    let rows: Vec<_> = (0..40)
+        .map(|i| {
+            // User 1001 has 4 of the group's 502s; user 1002 has 36 (and more tokens).
+            let user = if i % 10 == 0 { 1001 } else { 1002 };
+            let mut r = record(i, user, 502, "bad response status code 502");
+            r.time = Some(serde_json::json!(now - i * 1000));
+            r.group = Some("vip".into());
+            r.token_name = Some(format!("tok-{user}-{}", i % 3));
+            prepare(r).unwrap()
+        })
+        .collect();
+    store.insert_batch(&rows).await.unwrap();
+    let router = router(&store).await;
+    let user = sign_in_as(&router, &store, "dora", "user", Some(1001)).await;
+    let admin = sign_in_as(&router, &store, "root", "admin", None).await;
+
+    let own_id = store
+        .find_request(
+            "req-000000",
+            errscope::server::store::Visibility::User(1001),
+        )
+        .await
+        .unwrap()
+        .expect("the user's row");
+    let path = format!("/logs/{own_id}");
+    let (_, _, details) = get_as(&router, Some(&user), &path).await;
+    let details = details.replace("<!>", "");
+    assert!(details.contains("data-own-only=\"true\""), "{details}");
+    assert!(details.contains("4 of your requests failed the same way in group vip"));
+    assert!(details.contains("Other users of this group are failing the same way."));
+    assert!(!details.contains("40 same failures"));
+    let (_, _, as_admin) = get_as(&router, Some(&admin), &path).await;
+    let as_admin = as_admin.replace("<!>", "");
+    assert!(
+        as_admin.contains("40 same failures in group vip"),
+        "{as_admin}"
+    );
+    // The copied message says the same as the page.
+    assert!(details.contains("you had 4 same failure(s) in this group"));
+
+    let (_, _, health) = get_as(&router, Some(&user), "/health?window=24h").await;
+    let health = health.replace("<!>", "");
+    assert!(health.contains(">4 errors</a>"), "{health}");
+    assert!(health.contains("data-testid=\"group-wide\""));
+    assert!(!health.contains("40 errors"));
+    let (_, _, health) = get_as(&router, Some(&admin), "/health?window=24h").await;
+    assert!(health.replace("<!>", "").contains(">40 errors</a>"));
+}
+
+/// A sign-in form POST from `peer` with extra headers; answers status and Location.
+async fn sign_in_from(
+    router: &axum::Router,
+    peer: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> (StatusCode, String) {
+    use tower::ServiceExt;
+    let mut req = axum::http::Request::post("/login")
+        .header("content-type", "application/x-www-form-urlencoded");
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let mut req = req.body(axum::body::Body::from(body.to_string())).unwrap();
+    let addr: std::net::SocketAddr = peer.parse().unwrap();
+    req.extensions_mut()
+        .insert(axum::extract::ConnectInfo(addr));
+    let res = router.clone().oneshot(req).await.unwrap();
+    let location = res
+        .headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    (res.status(), location)
+}
+
+/// Behind a proxy, wrong passwords from one client neither throttle other clients nor lock
+/// the account for them; every failed sign-in is in the audit with the client's address.
+#[tokio::test]
+async fn behind_a_trusted_proxy_one_clients_failures_are_its_own() {
+    use errscope::server::http::client::Network;
+    use errscope::server::http::router::app_on;
+    let (store, _dir) = store().await;
+    let network = Network {
+        trusted_proxies: Network::parse_proxies(&["10.0.0.0/8".into()]).unwrap(),
+        https: false,
+    };
+    let router = app_on(
+        store.clone(),
+        errscope::server::http::router::leptos_options(&Default::default()),
+        Default::default(),
+        network,
+    )
+    .await
+    .unwrap();
+    let proxy = "10.0.0.2:50000";
+    let mallory = [("x-forwarded-for", "198.51.100.66")];
+    let admin = [("x-forwarded-for", "192.0.2.10")];
+    sign_in_as(&router, &store, "boss", "admin", None).await;
+    for _ in 0..8 {
+        sign_in_from(
+            &router,
+            proxy,
+            &mallory,
+            "username=boss&password=guess-guess-guess",
+        )
+        .await;
+    }
+    let (_, limited) = sign_in_from(
+        &router,
+        proxy,
+        &mallory,
+        "username=boss&password=guess-guess-guess",
+    )
+    .await;
+    assert!(limited.contains("rate_limited"), "{limited}");
+    let (status, to) = sign_in_from(
+        &router,
+        proxy,
+        &admin,
+        &format!("username=boss&password={PASSWORD}&next=/logs"),
+    )
+    .await;
+    assert_eq!((status, to.as_str()), (StatusCode::SEE_OTHER, "/logs"));
+    // A client that is not a proxy cannot choose its address.
+    let (_, _) = sign_in_from(
+        &router,
+        "203.0.113.5:1",
+        &[("x-forwarded-for", "192.0.2.10")],
+        "username=boss&password=wrong-wrong-wrong",
+    )
+    .await;
+    let audit = store.lookups(100).await.unwrap();
+    let failed: Vec<&str> = audit
+        .iter()
+        .filter(|l| l.how == errscope::domain::access::LookupKind::FailedSignIn)
+        .map(|l| l.detail.as_str())
+        .collect();
+    assert!(
+        failed.contains(&"198.51.100.66") && failed.contains(&"203.0.113.5"),
+        "{failed:?}"
+    );
+    assert!(!failed.contains(&"192.0.2.10"));
+}
+
+/// Signed-in answers are never cached; over https cookies are Secure, the session cookie is
+/// `__Host-` and HSTS is on; a trusted proxy's `X-Forwarded-Proto: https` does the same.
+#[tokio::test]
+async fn responses_are_not_cached_and_cookies_follow_https() {
+    use errscope::server::http::client::Network;
+    use errscope::server::http::router::{app_on, leptos_options};
+    let (store, _dir) = store().await;
+    let router = router(&store).await;
+    let cookie = sign_in_as(&router, &store, "root", "admin", None).await;
+    for path in ["/logs", "/logs.csv?range=", "/health"] {
+        let (_, headers, _) = get_as(&router, Some(&cookie), path).await;
+        assert_eq!(headers["cache-control"], "no-store", "{path}");
+        assert!(!headers.contains_key("strict-transport-security"));
+    }
+    let (_, headers, _) = get_as(&router, None, "/app.css").await;
+    assert_ne!(headers["cache-control"], "no-store");
+
+    let https = errscope::server::auth::session::SessionSettings {
+        secure_cookies: true,
+        ..Default::default()
+    };
+    let secure = app_on(
+        store.clone(),
+        leptos_options(&Default::default()),
+        https,
+        Network {
+            https: true,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    create_account(&store, "root2").await;
+    let (status, headers) = sign_in_headers(&secure, "root2", &[]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let set: Vec<&str> = headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .collect();
+    assert!(
+        set.iter()
+            .any(|c| c.starts_with("__Host-errscope_session=")),
+        "{set:?}"
+    );
+    assert!(set.iter().all(|c| c.contains("; Secure")), "{set:?}");
+    assert!(headers.contains_key("strict-transport-security"));
+
+    let proxied = app_on(
+        store.clone(),
+        leptos_options(&Default::default()),
+        Default::default(),
+        Network {
+            trusted_proxies: Network::parse_proxies(&["127.0.0.1".into()]).unwrap(),
+            https: false,
+        },
+    )
+    .await
+    .unwrap();
+    create_account(&store, "root3").await;
+    let (_, headers) = sign_in_headers(&proxied, "root3", &[("x-forwarded-proto", "https")]).await;
+    let set = headers.get("set-cookie").unwrap().to_str().unwrap();
+    assert!(set.contains("; Secure"), "{set}");
+}
+
+async fn create_account(store: &errscope::server::store::Store, name: &str) {
+    errscope::server::auth::accounts::create(
+        store,
+        &errscope::server::auth::accounts::NewAccount {
+            username: name.into(),
+            password: PASSWORD.into(),
+            role: "admin".into(),
+            relay_user_id: None,
+        },
+    )
+    .await
+    .unwrap();
+}
+
+/// Signs in from 127.0.0.1 with extra headers; answers status and headers.
+async fn sign_in_headers(
+    router: &axum::Router,
+    name: &str,
+    headers: &[(&str, &str)],
+) -> (StatusCode, axum::http::HeaderMap) {
+    use tower::ServiceExt;
+    let mut req = axum::http::Request::post("/login")
+        .header("content-type", "application/x-www-form-urlencoded");
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let mut req = req
+        .body(axum::body::Body::from(format!(
+            "username={name}&password={PASSWORD}&next=/logs"
+        )))
+        .unwrap();
+    req.extensions_mut().insert(axum::extract::ConnectInfo(
+        "127.0.0.1:1".parse::<std::net::SocketAddr>().unwrap(),
+    ));
+    let res = router.clone().oneshot(req).await.unwrap();
+    (res.status(), res.headers().clone())
+}
+
+/// Support's exports are audited with their filter and row count.
+#[tokio::test]
+async fn exports_by_support_are_audited() {
+    let (store, _dir) = store().await;
+    common::seed(&store, 12).await;
+    let router = router(&store).await;
+    let support = sign_in_as(&router, &store, "helpdesk", "support", None).await;
+    let (status, _, csv) = get_as(
+        &router,
+        Some(&support),
+        "/logs.csv?range=&request_id=req-000003",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(csv.lines().count(), 2);
+    // The audit is written when the export's stream ends.
+    let mut exports = Vec::new();
+    for _ in 0..50 {
+        exports = store
+            .lookups(10)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|l| l.how == errscope::domain::access::LookupKind::Export)
+            .collect();
+        if !exports.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(exports.len(), 1);
+    assert_eq!(exports[0].username, "helpdesk");
+    assert!(
+        exports[0].detail.contains("request_id=req-000003"),
+        "{}",
+        exports[0].detail
+    );
+    assert!(
+        exports[0].detail.contains("1 rows"),
+        "{}",
+        exports[0].detail
+    );
+}
+
+/// Explain needs a session or a key, takes a small body and is rate limited; ingest refuses
+/// user ids no account can hold and times far from now.
+#[tokio::test]
+async fn explain_and_ingest_have_limits() {
+    use tower::ServiceExt;
+    let (store, _dir) = store().await;
+    let router = router(&store).await;
+    let key = store.create_ingest_key("limits", 0).await.unwrap();
+    let call = |body: String| {
+        axum::http::Request::post("/api/v1/explain")
+            .header("authorization", format!("Bearer {key}"))
+            .body(axum::body::Body::from(body))
+            .unwrap()
+    };
+    let big = format!("{{\"message\": \"{}\"}}", "x".repeat(200_000));
+    let res = router.clone().oneshot(call(big)).await.unwrap();
+    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let mut limited = false;
+    for _ in 0..60 {
+        let res = router
+            .clone()
+            .oneshot(call("{\"status\":502,\"message\":\"bad gateway\"}".into()))
+            .await
+            .unwrap();
+        limited |= res.status() == StatusCode::TOO_MANY_REQUESTS;
+    }
+    assert!(limited, "60 calls at once are rate limited");
+
+    let now = errscope::server::time::now_ms();
+    let body = serde_json::json!([
+        {"time": now, "user_id": -1, "request_id": "r-neg", "content": "x"},
+        {"time": now + 30 * 86_400_000_i64, "user_id": 5, "request_id": "r-future", "content": "x"},
+        {"time": now, "user_id": 5, "request_id": "r-ok", "content": "x"}
+    ]);
+    let res = router
+        .clone()
+        .oneshot(
+            axum::http::Request::post("/api/v1/logs")
+                .header("authorization", format!("Bearer {key}"))
+                .body(axum::body::Body::from(body.to_string()))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let answer: serde_json::Value = serde_json::from_slice(
+        &axum::body::to_bytes(res.into_body(), 1 << 20)
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(answer["accepted"], 1, "{answer}");
+    let fields: Vec<&str> = answer["rejected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["user_id", "time"]);
+}
+
+/// Server functions answer 4xx for a bad argument, 403 for a role that may not, and the
+/// page for an id that is not a number is a 404; database text never reaches the browser.
+#[tokio::test]
+async fn failures_have_their_own_status_and_no_server_text() {
+    let (store, _dir) = store().await;
+    let router = router(&store).await;
+    let user = sign_in_as(&router, &store, "dora", "user", Some(1001)).await;
+    let (status, _, body) = post_text(&router, Some(&user), "/api/account_list", "").await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    let (status, _, _) = post_text(&router, Some(&user), "/api/log_details", "id=abc").await;
+    assert!(status.is_client_error(), "{status}");
+    let (status, _, _) = get_as(&router, Some(&user), "/logs/abc").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _, body) = post_text(&router, None, "/api/account_list", "").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+}
+
+/// Anyone changes their own password with the current one; an admin too (not through the
+/// accounts page, which needs no current password); other sessions end.
+#[tokio::test]
+async fn own_password_changes_need_the_current_one() {
+    let (store, _dir) = store().await;
+    let router = router(&store).await;
+    let first = sign_in_as(&router, &store, "dora", "user", Some(1001)).await;
+    let second = sign_in_as(&router, &store, "dora", "user", Some(1001)).await;
+    let (status, _, body) = post_text(
+        &router,
+        Some(&first),
+        "/api/change_own_password",
+        "current=not-my-password&new=a-brand-new-password",
+    )
+    .await;
+    assert!(
+        status.is_client_error() && body.contains("current password"),
+        "{body}"
+    );
+    let (status, headers, body) = post_text(
+        &router,
+        Some(&first),
+        "/api/change_own_password",
+        &format!("current={PASSWORD}&new=a-brand-new-password"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // The session got a new id (and the new epoch): the browser keeps the cookie it is sent.
+    let first = headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string())
+        .find(|c| c.starts_with("errscope_session="))
+        .expect("the session's new cookie");
+    let stored = store.account_by_username("dora").await.unwrap().unwrap();
+    assert!(errscope::server::auth::password::verify(
+        "a-brand-new-password",
+        &stored.password_hash
+    ));
+    let (_, _, still) = get_as(&router, Some(&first), "/account").await;
+    assert!(still.contains("dora"), "this session stays signed in");
+    let (status, headers, _) = get_as(&router, Some(&second), "/account").await;
+    assert!(
+        status == StatusCode::SEE_OTHER
+            || headers.get("location").is_some()
+            || status == StatusCode::UNAUTHORIZED,
+        "the other session ended: {status}"
+    );
+
+    let admin = sign_in_as(&router, &store, "root", "admin", None).await;
+    let id = store
+        .account_by_username("root")
+        .await
+        .unwrap()
+        .unwrap()
+        .account
+        .id;
+    let (status, _, body) = post_text(
+        &router,
+        Some(&admin),
+        "/api/change_account",
+        &format!("id={id}&action=password&value=another-long-password"),
+    )
+    .await;
+    assert!(
+        status.is_client_error() && body.contains("Account page"),
+        "{body}"
+    );
 }

@@ -223,7 +223,11 @@ async fn impact_scope_counts_the_same_failure_in_group_and_elsewhere() {
         .await
         .unwrap();
     let row = &rows[10];
-    let scope = store.impact_scope(row, 10).await.unwrap();
+    let scope = store
+        .impact_scope(row, 10, Visibility::All)
+        .await
+        .unwrap()
+        .shown;
     // 20 rows with 502 in 60 s; half are in each group.
     assert_eq!(scope.in_group + scope.other_group_failures, 20);
     assert_eq!(scope.other_groups, 1);
@@ -245,7 +249,13 @@ async fn impact_scopes_of_a_page_match_a_count_over_every_row() {
     .await;
     // Rows a second apart, windows of ±1 minute: the windows of the picked rows overlap.
     let page: Vec<_> = everything.iter().step_by(7).collect();
-    let scopes = store.impact_scopes(&page, 1).await.unwrap();
+    let scopes: Vec<_> = store
+        .impact_scopes(&page, 1, Visibility::All)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.shown)
+        .collect();
     assert_eq!(scopes.len(), page.len());
     for (row, scope) in page.iter().zip(&scopes) {
         let near: Vec<_> = everything
@@ -275,11 +285,69 @@ async fn impact_scopes_of_a_page_match_a_count_over_every_row() {
             other_group_failures: others.len() as u64,
             first_ms: mine.iter().map(|r| r.ts_ms).min().unwrap_or(0),
             last_ms: mine.iter().map(|r| r.ts_ms).max().unwrap_or(0),
+            ..Default::default()
         };
         assert!(expected.in_group >= 1 && expected.other_group_failures >= 1);
         assert_eq!(scope, &expected, "row {}", row.id);
-        assert_eq!(&store.impact_scope(row, 1).await.unwrap(), scope);
+        let one = store.impact_scope(row, 1, Visibility::All).await.unwrap();
+        assert_eq!(&one.shown, scope);
     }
+}
+
+#[tokio::test]
+async fn a_relay_user_is_given_scope_counts_of_their_own_rows_only() {
+    let (store, _dir) = store().await;
+    seed(&store, 300).await;
+    let everything = common::walk_pages(
+        &store,
+        LogFilter {
+            page_size: 100,
+            ..Default::default()
+        },
+        Visibility::All,
+    )
+    .await;
+    let mut checked = 0;
+    for row in everything.iter().step_by(5) {
+        let user = row.user_id;
+        let all = store.impact_scope(row, 1, Visibility::All).await.unwrap();
+        let own = store
+            .impact_scope(row, 1, Visibility::User(user))
+            .await
+            .unwrap();
+        let near = |r: &&LogRow| {
+            (r.ts_ms - row.ts_ms).abs() <= 60_000
+                && r.status_code == row.status_code
+                && r.entry_id == row.entry_id
+        };
+        let mine_in_group = everything
+            .iter()
+            .filter(near)
+            .filter(|r| r.group == row.group && r.user_id == user)
+            .count() as u64;
+        let others_in_group = everything
+            .iter()
+            .filter(near)
+            .any(|r| r.group == row.group && r.user_id != user);
+        assert!(own.shown.own_only && !all.shown.own_only);
+        assert_eq!(own.shown.in_group, mine_in_group, "row {}", row.id);
+        assert!(own.shown.users <= 1);
+        assert_eq!(own.shown.others_in_group, others_in_group);
+        // The attribution is decided on everyone's failures either way.
+        let e = errscope::domain::catalogue::Catalogue::builtin().explain(
+            &errscope::domain::signal::Signal {
+                status: row.status_code,
+                code: row.error_code.clone(),
+                message: row.content.clone(),
+            },
+        );
+        assert_eq!(own.resolve(&e), all.resolve(&e));
+        if others_in_group {
+            assert!(all.shown.in_group > own.shown.in_group);
+            checked += 1;
+        }
+    }
+    assert!(checked > 0, "the seed shares groups between users");
 }
 
 /// A page as an admin sees it.
@@ -317,27 +385,38 @@ async fn bad_input_is_a_message_not_a_500() {
         "/logs?attribution=x&size=7&cursor=zz",
         "/logs?from=yesterday",
         &format!("/logs?q={}", "x".repeat(5000)),
-        "/logs/notanumber",
     ] {
         let (status, html) = get(path).await;
         assert_eq!(status, StatusCode::OK, "{path}");
         assert!(html.contains("role=\"alert\""), "{path} explains itself");
     }
-    let (status, html) = get("/logs/424242").await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    assert!(html.contains("role=\"alert\""));
+    for path in ["/logs/424242", "/logs/notanumber"] {
+        let (status, html) = get(path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        assert!(html.contains("role=\"alert\""), "{path} explains itself");
+    }
 }
 
 #[tokio::test]
 async fn explain_api_and_health() {
     let (store, _dir) = store().await;
     let router = router(&store).await;
-    let req = Request::post("/api/v1/explain")
-        .body(Body::from(
-            r#"{"status":503,"message":"system disk overloaded"}"#,
-        ))
+    let explain = |body: &'static str, key: Option<&str>| {
+        let mut req = Request::post("/api/v1/explain");
+        if let Some(k) = key {
+            req = req.header("authorization", format!("Bearer {k}"));
+        }
+        req.body(Body::from(body)).unwrap()
+    };
+    let asked = r#"{"status":503,"message":"system disk overloaded"}"#;
+    let res = router.clone().oneshot(explain(asked, None)).await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "a key or a session");
+    let key = store.create_ingest_key("explain", 0).await.unwrap();
+    let res = router
+        .clone()
+        .oneshot(explain(asked, Some(&key)))
+        .await
         .unwrap();
-    let res = router.clone().oneshot(req).await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     let v: serde_json::Value =
         serde_json::from_slice(&to_bytes(res.into_body(), 1 << 20).await.unwrap()).unwrap();
@@ -345,11 +424,7 @@ async fn explain_api_and_health() {
     assert_eq!(v["entry"], "000-msg-503-disk-overloaded");
     let res = router
         .clone()
-        .oneshot(
-            Request::post("/api/v1/explain")
-                .body(Body::from("{"))
-                .unwrap(),
-        )
+        .oneshot(explain("{", Some(&key)))
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);

@@ -64,7 +64,8 @@ pub struct Account {
     pub time_zone: Option<String>,
 }
 
-/// One support or admin lookup of another user's request, as the audit page lists it.
+/// One audited event, as the audit page lists it: a support or admin read of another user's
+/// request, an export by support or an admin, or a failed sign-in.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Lookup {
     pub ts_ms: i64,
@@ -74,8 +75,10 @@ pub struct Lookup {
     pub request_id: String,
     /// Whose request it was.
     pub relay_user_id: i64,
-    /// How it was reached: the details page, or a request-id search.
+    /// How it was reached: the details page, a request-id search, an export.
     pub how: LookupKind,
+    /// An export's filter and row count; a failed sign-in's client address.
+    pub detail: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -83,20 +86,29 @@ pub struct Lookup {
 pub enum LookupKind {
     Details,
     RequestIdSearch,
+    Export,
+    FailedSignIn,
 }
 
 impl LookupKind {
+    pub const ALL: [LookupKind; 4] = [
+        LookupKind::Details,
+        LookupKind::RequestIdSearch,
+        LookupKind::Export,
+        LookupKind::FailedSignIn,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             LookupKind::Details => "details",
             LookupKind::RequestIdSearch => "request_id_search",
+            LookupKind::Export => "export",
+            LookupKind::FailedSignIn => "failed_sign_in",
         }
     }
 
     pub fn parse(s: &str) -> Option<LookupKind> {
-        [LookupKind::Details, LookupKind::RequestIdSearch]
-            .into_iter()
-            .find(|k| k.as_str() == s)
+        LookupKind::ALL.into_iter().find(|k| k.as_str() == s)
     }
 }
 

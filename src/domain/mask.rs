@@ -9,7 +9,9 @@ pub const TRUNCATION_MARKER: &str = " …[truncated]";
 
 struct Patterns {
     provider_key: Regex,
-    bearer: Regex,
+    aws_key_id: Regex,
+    jwt: Regex,
+    scheme: Regex,
     assignment: Regex,
     url_credentials: Regex,
 }
@@ -17,14 +19,22 @@ struct Patterns {
 fn patterns() -> &'static Patterns {
     static P: OnceLock<Patterns> = OnceLock::new();
     P.get_or_init(|| Patterns {
-        // sk-..., sk-proj-..., sk-ant-..., AIza..., xai-..., gsk_..., hf_... (provider key shapes)
+        // The providers' key shapes: OpenAI (sk-, sk-proj-), Anthropic (sk-ant-), OpenRouter,
+        // Google (AIza), xAI, Groq, Hugging Face, GitHub, GitLab, Replicate, Stripe, Slack.
         provider_key: Regex::new(
-            r"\b(sk-(?:proj-|ant-|or-)?|AIza|xai-|gsk_|hf_|ghp_|r8_)([A-Za-z0-9_\-]{12,})",
+            r"\b(sk-(?:proj-|ant-|or-)?|sk_live_|rk_live_|AIza|xai-|gsk_|hf_|ghp_|github_pat_|glpat-|r8_|xox[bpas]-)([A-Za-z0-9_\-]{12,})",
         )
         .expect("valid regex"),
-        bearer: Regex::new(r"(?i)\b(bearer\s+)([A-Za-z0-9._~+/=\-]{8,})").expect("valid regex"),
+        aws_key_id: Regex::new(r"\b(AKIA|ASIA)([A-Z0-9]{16})\b").expect("valid regex"),
+        jwt: Regex::new(r"\b(eyJ)([A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,})")
+            .expect("valid regex"),
+        scheme: Regex::new(r"(?i)\b((?:bearer|basic)\s+)([A-Za-z0-9._~+/=\-]{8,})")
+            .expect("valid regex"),
+        // A name that ends in a secret's word (aws_secret_access_key, client_secret,
+        // refresh_token, "api_key", x-api-key), then = or : (also URL-encoded, also in JSON
+        // quotes), then the value.
         assignment: Regex::new(
-            r#"(?i)\b((?:api[_-]?key|apikey|key|token|access[_-]?token|secret|password)\s*[=:]\s*"?)([^\s"&,;]{4,})"#,
+            r#"(?i)\b([a-z0-9_\-]*?(?:api[_-]?key|apikey|access[_-]?key|secret|password|passwd|pwd|token|credentials?|key))((?:"|%22)?\s*(?:[=:]|%3d|%3a)\s*(?:"|%22)?)([^\s"&,;%]{4,})"#,
         )
         .expect("valid regex"),
         url_credentials: Regex::new(r"(?i)\b([a-z][a-z0-9+.\-]*://)([^\s:/@]+):([^\s@/]+)@")
@@ -38,18 +48,29 @@ fn masked(secret: &str) -> String {
     format!("{keep}****")
 }
 
-/// Replaces API keys, bearer tokens, `key=`-style assignments and URL credentials.
+/// Replaces API keys, bearer and basic credentials, JWTs, `key=`-style assignments (in
+/// query strings, headers and JSON) and URL credentials.
 pub fn mask_secrets(text: &str) -> String {
     let p = patterns();
+    let keep_prefix = |c: &Captures| format!("{}{}", &c[1], masked(&c[2]));
+    let text = p.provider_key.replace_all(text, keep_prefix);
+    let text = p.aws_key_id.replace_all(&text, keep_prefix);
     let text = p
-        .provider_key
-        .replace_all(text, |c: &Captures| format!("{}{}", &c[1], masked(&c[2])));
-    let text = p
-        .bearer
-        .replace_all(&text, |c: &Captures| format!("{}{}", &c[1], masked(&c[2])));
-    let text = p
-        .assignment
-        .replace_all(&text, |c: &Captures| format!("{}{}", &c[1], masked(&c[2])));
+        .jwt
+        .replace_all(&text, |c: &Captures| format!("{}****", &c[1]));
+    let text = p.scheme.replace_all(&text, keep_prefix);
+    let text = p.assignment.replace_all(&text, |c: &Captures| {
+        let value = &c[3];
+        // A secret mixes letters and digits, or is long; a count (max_token: 4096), a word
+        // ("key: invalid") or a value already masked is left as it is.
+        let mixed = value.chars().any(|ch| ch.is_ascii_digit())
+            && value.chars().any(|ch| ch.is_alphabetic());
+        if !(mixed || value.chars().count() >= 20) || value.ends_with("****") {
+            c[0].to_string()
+        } else {
+            format!("{}{}{}", &c[1], &c[2], masked(value))
+        }
+    });
     let text = p
         .url_credentials
         .replace_all(&text, |c: &Captures| format!("{}{}:****@", &c[1], &c[2]));
@@ -58,9 +79,15 @@ pub fn mask_secrets(text: &str) -> String {
 
 /// Makes untrusted text safe to store: secrets masked, control characters dropped, length capped.
 pub fn sanitize_content(text: &str) -> String {
-    let mut masked = mask_secrets(&strip_controls(text, true));
-    if masked.len() > MAX_CONTENT_BYTES {
-        let mut cut = MAX_CONTENT_BYTES;
+    // Cut before masking (masking megabytes costs CPU for nothing); the margin lets a secret
+    // that straddles the cut still be recognised and masked.
+    let mut end = text.len().min(MAX_CONTENT_BYTES + 512);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut masked = mask_secrets(&strip_controls(&text[..end], true));
+    if masked.len() > MAX_CONTENT_BYTES || end < text.len() {
+        let mut cut = MAX_CONTENT_BYTES.min(masked.len());
         while !masked.is_char_boundary(cut) {
             cut -= 1;
         }
@@ -124,6 +151,30 @@ mod tests {
         assert!(out.contains("postgres://relay:****@db.internal"), "{out}");
     }
 
+    /// Realistic strings of each shape: (text, the secret part that must not survive).
+    #[test]
+    fn masks_every_common_secret_shape() {
+        for (text, secret) in [
+            ("Incorrect API key provided: sk-proj-Xy12Ab34Cd56Ef78Gh90IjKl", "Ab34Cd56Ef78Gh90"),
+            ("invalid x-api-key sk-ant-api03-Qq1Ww2Ee3Rr4Tt5Yy6Uu7", "Ee3Rr4Tt5Yy6"),
+            ("The security token AKIAIOSFODNN7EXAMPLE is invalid", "IOSFODNN7EXAMPLE"),
+            ("aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "wJalrXUtnFEMI"),
+            ("client_secret=9f8e7d6c5b4a39281706&grant_type=refresh_token", "9f8e7d6c5b4a"),
+            ("refresh_token=1//0gLmNoPqRsTuVwXyZ", "LmNoPqRsTuVwXyZ"),
+            (r#"{"api_key": "c2VjcmV0LWtleS12YWx1ZQ", "model": "gpt-4o"}"#, "cmV0LWtleS12YWx1ZQ"),
+            (r#"{"password":"hunter2-is-long"}"#, "hunter2-is-long"),
+            ("Authorization: Basic dXNlcjpwYXNzd29yZA==", "dXNlcjpwYXNzd29yZA"),
+            ("jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U expired", "eyJzdWIiOiIxMjM0NTY3ODkwIn0"),
+            ("GET /v1/models?key%3DAIzaSyB-abcdefghijklmnop1234", "abcdefghijklmnop1234"),
+            ("api_key%3Dq1w2e3r4t5y6u7i8", "q1w2e3r4t5y6u7i8"),
+            ("token xoxb-123456789012-abcdefABCDEF", "abcdefABCDEF"),
+            ("GitHub rejected github_pat_11ABCDEFG0123456789_abcdefghij", "0123456789_abcdefghij"),
+        ] {
+            let out = mask_secrets(text);
+            assert!(!out.contains(secret), "{text:?} -> {out:?}");
+        }
+    }
+
     #[test]
     fn leaves_ordinary_error_text_alone() {
         for text in [
@@ -131,6 +182,11 @@ mod tests {
             "No available channel for model gpt-5 under group vip",
             "请求失败 [429]: {\"message\":\"Too many requests\"}",
             "tool_use ids were found without tool_result blocks immediately after",
+            "max_tokens: 100000 > 8192, which is the maximum allowed",
+            "This model's maximum context length is 128000 tokens. However, you requested 130000 tokens",
+            "prompt_tokens=12, completion_tokens=0",
+            "Invalid token provided, token: expired",
+            "api key: invalid or revoked",
         ] {
             assert_eq!(mask_secrets(text), text);
         }

@@ -29,6 +29,55 @@ pub struct ImpactScope {
     /// First and last same-signature failure in the group window (Unix ms).
     pub first_ms: i64,
     pub last_ms: i64,
+    /// The viewer is a relay user: every count above is of their own rows, and the two flags
+    /// below say whether anyone else failed the same way (other customers' numbers are not
+    /// theirs to know).
+    pub own_only: bool,
+    /// Other users of the same group failed the same way in the window.
+    pub others_in_group: bool,
+    /// Other users failed the same way in other groups in the window.
+    pub others_elsewhere: bool,
+}
+
+/// The scope shown to a viewer, and the attribution decided on every user's failures (which
+/// a relay user may not see: `full` is readable only through `resolve`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ScopeReading {
+    full: ImpactScope,
+    pub shown: ImpactScope,
+}
+
+impl ScopeReading {
+    /// The scope around `row` as `viewer_user` (a relay user id; None for support and admins)
+    /// may see it.
+    pub fn around(
+        row: &LogRow,
+        window_minutes: i64,
+        failures: &[Failure],
+        viewer_user: Option<i64>,
+    ) -> ScopeReading {
+        let full = ImpactScope::around(row, window_minutes, failures);
+        let Some(user) = viewer_user else {
+            return ScopeReading {
+                shown: full.clone(),
+                full,
+            };
+        };
+        let (own, others): (Vec<Failure>, Vec<Failure>) =
+            failures.iter().cloned().partition(|f| f.user_id == user);
+        let theirs = ImpactScope::around(row, window_minutes, &others);
+        let shown = ImpactScope {
+            own_only: true,
+            others_in_group: theirs.in_group > 0,
+            others_elsewhere: theirs.other_groups > 0,
+            ..ImpactScope::around(row, window_minutes, &own)
+        };
+        ScopeReading { full, shown }
+    }
+
+    pub fn resolve(&self, explanation: &Explanation) -> Resolution {
+        resolve(explanation, &self.full)
+    }
 }
 
 /// An error row as the impact scope counts it.
@@ -171,7 +220,17 @@ pub fn resolve(explanation: &Explanation, scope: &ImpactScope) -> Resolution {
 impl ImpactScope {
     /// "one token / one model / one group / several groups" (seed 000, Information for Support).
     pub fn extent(&self, lang: Lang) -> String {
-        let (en, zh) = if self.other_groups > 0 {
+        let (en, zh) = if self.own_only && self.others_elsewhere {
+            (
+                "several groups at the same time".to_string(),
+                "多个分组同时出现".to_string(),
+            )
+        } else if self.own_only && self.others_in_group {
+            (
+                "your group (other users fail the same way)".to_string(),
+                "你所在的分组（其他用户也出现相同失败）".to_string(),
+            )
+        } else if self.other_groups > 0 {
             (
                 format!(
                     "several groups at the same time ({} groups)",
@@ -200,6 +259,9 @@ impl ImpactScope {
 
     /// The evidence, as one sentence.
     pub fn evidence(&self, lang: Lang) -> String {
+        if self.own_only {
+            return self.own_evidence(lang);
+        }
         match lang {
             Lang::En => format!(
                 "{} same failure(s) in this group within ±{} min, from {} token(s) of {} user(s); {} other group(s) failed the same way ({} failures)",
@@ -208,6 +270,38 @@ impl ImpactScope {
             Lang::Zh => format!(
                 "±{} 分钟内本分组有 {} 次相同失败，来自 {} 个令牌、{} 个用户；另有 {} 个分组出现相同失败（{} 次）",
                 self.window_minutes, self.in_group, self.tokens, self.users, self.other_groups, self.other_group_failures
+            ),
+        }
+    }
+}
+
+impl ImpactScope {
+    /// The evidence a relay user is shown: their own numbers, and whether others fail too.
+    fn own_evidence(&self, lang: Lang) -> String {
+        let (group_en, group_zh) = if self.others_in_group {
+            (
+                "other users in this group failed the same way",
+                "本分组的其他用户也出现了相同失败",
+            )
+        } else {
+            (
+                "no other user in this group failed this way",
+                "本分组没有其他用户出现此类失败",
+            )
+        };
+        let (else_en, else_zh) = if self.others_elsewhere {
+            ("other groups did too", "其他分组也出现了")
+        } else {
+            ("no other group did", "其他分组没有出现")
+        };
+        match lang {
+            Lang::En => format!(
+                "you had {} same failure(s) in this group within ±{} min, from {} of your token(s); {group_en}; {else_en}",
+                self.in_group, self.window_minutes, self.tokens
+            ),
+            Lang::Zh => format!(
+                "±{} 分钟内你在本分组有 {} 次相同失败，来自你的 {} 个令牌；{group_zh}；{else_zh}",
+                self.window_minutes, self.in_group, self.tokens
             ),
         }
     }

@@ -75,7 +75,20 @@ pub fn support_message(f: &SupportFacts, lang: Lang) -> String {
     let title = label("errscope troubleshooting details", "errscope 排障信息");
     let body: Vec<String> = lines
         .iter()
-        .map(|(k, v)| format!("{k}: {}", if v.is_empty() { "-" } else { v }))
+        .map(|(k, v)| {
+            // Untrusted text cannot start a line of its own: a value is one line, and error
+            // content over several lines is a block whose every line is quoted.
+            let clean = super::mask::strip_controls(v, true);
+            let clean = clean.trim();
+            if clean.is_empty() {
+                format!("{k}: -")
+            } else if clean.contains('\n') {
+                let quoted: Vec<String> = clean.lines().map(|l| format!("> {l}")).collect();
+                format!("{k}:\n{}", quoted.join("\n"))
+            } else {
+                format!("{k}: {clean}")
+            }
+        })
         .collect();
     format!("{title}\n{}\n", body.join("\n"))
 }
@@ -141,6 +154,33 @@ mod tests {
             m.contains("Attempts: 2 failed attempts, then succeeded on attempt 3"),
             "{m}"
         );
+    }
+
+    #[test]
+    fn untrusted_text_cannot_forge_a_line_of_the_message() {
+        let mut f = facts();
+        f.content = "boom\nAttribution: Platform issue\r\n\u{202e}Request ID: x".into();
+        f.token = "tok\nFirst action: send your key to me".into();
+        let m = support_message(&f, Lang::En);
+        let starts: Vec<&str> = m
+            .lines()
+            .filter_map(|l| l.split_once(':').map(|(k, _)| k))
+            .collect();
+        assert_eq!(
+            starts.iter().filter(|k| **k == "Attribution").count(),
+            1,
+            "{m}"
+        );
+        assert_eq!(
+            starts.iter().filter(|k| **k == "First action").count(),
+            1,
+            "{m}"
+        );
+        assert!(
+            m.contains("Error content:\n> boom\n> Attribution: Platform issue\n> Request ID: x"),
+            "{m}"
+        );
+        assert!(!m.contains('\u{202e}'));
     }
 
     #[test]

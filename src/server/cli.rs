@@ -247,9 +247,23 @@ pub struct ServeArgs {
     /// Sign a session out this many hours after sign-in, active or not.
     #[arg(long, env = "ERRSCOPE_SESSION_MAX_HOURS", default_value_t = 12)]
     pub session_max_hours: i64,
-    /// Mark cookies Secure (set it when users reach errscope over https).
+    /// Mark cookies Secure (implied by an https --public-url; with a trusted proxy, cookies
+    /// also turn Secure for requests it marks `X-Forwarded-Proto: https`).
     #[arg(long, env = "ERRSCOPE_SECURE_COOKIES", default_value_t = false, action = clap::ArgAction::Set)]
     pub secure_cookies: bool,
+    /// The address users reach errscope at, e.g. https://errscope.example.com (https makes
+    /// cookies Secure and __Host- prefixed, and turns on HSTS).
+    #[arg(long, env = "ERRSCOPE_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Reverse proxies whose X-Forwarded-For / Forwarded / X-Forwarded-Proto are believed:
+    /// addresses or networks, repeatable or comma-separated (e.g. 127.0.0.1,10.0.0.0/8).
+    /// Without one, the connection's address is the client's.
+    #[arg(
+        long = "trusted-proxy",
+        env = "ERRSCOPE_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<String>,
     /// On first start with no accounts, create this admin (with ERRSCOPE_ADMIN_PASSWORD).
     #[arg(long, env = "ERRSCOPE_ADMIN_USERNAME", default_value = "admin")]
     pub admin_username: String,
@@ -282,8 +296,27 @@ impl ServeArgs {
         crate::server::auth::session::SessionSettings {
             idle_minutes: self.session_idle_minutes.max(1),
             absolute_hours: self.session_max_hours.max(1),
-            secure_cookies: self.secure_cookies,
+            secure_cookies: self.https(),
         }
+    }
+
+    /// Browsers always reach errscope over https.
+    fn https(&self) -> bool {
+        self.secure_cookies
+            || self
+                .public_url
+                .as_deref()
+                .is_some_and(|u| u.trim().to_ascii_lowercase().starts_with("https://"))
+    }
+
+    pub fn network(&self) -> Result<crate::server::http::client::Network, String> {
+        Ok(crate::server::http::client::Network {
+            trusted_proxies: crate::server::http::client::Network::parse_proxies(
+                &self.trusted_proxies,
+            )
+            .map_err(|e| format!("--trusted-proxy: {e}"))?,
+            https: self.https(),
+        })
     }
 }
 
@@ -297,6 +330,8 @@ impl Default for ServeArgs {
             session_idle_minutes: 120,
             session_max_hours: 12,
             secure_cookies: false,
+            public_url: None,
+            trusted_proxies: Vec::new(),
             admin_username: "admin".into(),
             admin_password: None,
             retention_interval_minutes: 60,

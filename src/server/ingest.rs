@@ -5,6 +5,7 @@ use serde::Deserialize;
 use crate::domain::catalogue::Catalogue;
 use crate::domain::log::LogType;
 use crate::domain::mask::{sanitize_content, sanitize_field};
+use crate::domain::retention::MAX_DAYS;
 use crate::domain::signal::Signal;
 
 use super::store::NewLog;
@@ -106,6 +107,12 @@ pub fn prepare_value(v: serde_json::Value) -> Result<NewLog, Rejection> {
     prepare(rec)
 }
 
+/// How far ahead of the server's clock a record's time may be (clocks differ a little).
+const MAX_AHEAD_MS: i64 = 86_400_000;
+/// How old a record may be: the longest retention (older rows would only be purged, and on
+/// PostgreSQL each week of them is a partition).
+const MAX_AGE_MS: i64 = MAX_DAYS as i64 * 86_400_000;
+
 /// Validates, masks and classifies one record.
 pub fn prepare(rec: IngestRecord) -> Result<NewLog, Rejection> {
     let ts_ms = match &rec.time {
@@ -118,7 +125,21 @@ pub fn prepare(rec: IngestRecord) -> Result<NewLog, Rejection> {
         None => LogType::Error,
         Some(t) => LogType::parse(t).ok_or_else(|| reject("type", "must be error or consume"))?,
     };
+    let now = crate::server::time::now_ms();
+    if ts_ms > now + MAX_AHEAD_MS {
+        return Err(reject("time", "more than a day in the future"));
+    }
+    if ts_ms < now - MAX_AGE_MS {
+        return Err(reject(
+            "time",
+            format!("older than the longest retention ({MAX_DAYS} days)"),
+        ));
+    }
     let user_id = rec.user_id.ok_or_else(|| reject("user_id", "required"))?;
+    if user_id <= 0 {
+        // An account without a relay user id sees user -1: no stored row may match it.
+        return Err(reject("user_id", "must be a relay user id above 0"));
+    }
     let request_id = text("request_id", rec.request_id)?;
     if request_id.is_empty() {
         return Err(reject("request_id", "required"));
@@ -237,5 +258,30 @@ mod tests {
         let mut r = rec();
         r.time = None;
         assert_eq!(prepare(r).unwrap_err().field, "time");
+    }
+
+    #[test]
+    fn times_far_from_now_and_user_ids_that_no_account_can_hold_are_refused() {
+        let now = crate::server::time::now_ms();
+        for (t, ok) in [
+            (now, true),
+            (now + 3_600_000, true),
+            (now + 2 * 86_400_000, false),
+            (now - 365 * 86_400_000, true),
+            (now - 11 * 365 * 86_400_000, false),
+            (0, false),
+        ] {
+            let mut r = rec();
+            r.time = Some(serde_json::json!(t));
+            assert_eq!(prepare(r).is_ok(), ok, "{t}");
+        }
+        for (user, ok) in [(1, true), (0, false), (-1, false)] {
+            let mut r = rec();
+            r.user_id = Some(user);
+            assert_eq!(
+                prepare(r).map(|_| ()).map_err(|e| e.field),
+                if ok { Ok(()) } else { Err("user_id") }
+            );
+        }
     }
 }

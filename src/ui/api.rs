@@ -9,10 +9,13 @@ use crate::domain::log::LogRow;
 use crate::domain::scope::{ImpactScope, Rule};
 use crate::domain::signal::Inner;
 
+#[cfg(feature = "ssr")]
+use crate::server::http::fault::fail;
+
 /// The store, for server-function bodies.
 #[cfg(feature = "ssr")]
 fn server_store() -> Result<crate::server::store::Store, ServerFnError> {
-    crate::server::http::pages::store().map_err(|e| ServerFnError::new(e.to_string()))
+    crate::server::http::pages::store().map_err(fail)
 }
 
 /// One row of the Usage Logs table.
@@ -88,7 +91,7 @@ pub struct RequestDetails {
 pub async fn list_logs(query: LogQuery) -> Result<LogPage, ServerFnError> {
     crate::server::http::pages::list_logs(query)
         .await
-        .map_err(|e| ServerFnError::new(e.to_string()))
+        .map_err(fail)
 }
 
 #[server(endpoint = "log_details")]
@@ -99,7 +102,7 @@ pub async fn log_details(
 ) -> Result<Option<RequestDetails>, ServerFnError> {
     crate::server::http::pages::log_details(id, tz, lang)
         .await
-        .map_err(|e| ServerFnError::new(e.to_string()))
+        .map_err(fail)
 }
 
 /// The signed-in account (None when signed out).
@@ -121,8 +124,7 @@ pub struct OwnSettings {
 
 #[server(endpoint = "account_settings")]
 pub async fn account_settings() -> Result<OwnSettings, ServerFnError> {
-    let viewer =
-        crate::server::auth::Viewer::current().map_err(|e| ServerFnError::new(e.to_string()))?;
+    let viewer = crate::server::auth::Viewer::current().map_err(fail)?;
     let zone = crate::server::http::pages::viewer_zone(None).await;
     Ok(OwnSettings {
         account: viewer.account,
@@ -140,7 +142,31 @@ pub async fn set_time_zone(zone: String) -> Result<(), ServerFnError> {
     let store = server_store()?;
     crate::server::auth::accounts::set_own_time_zone(&store, &zone)
         .await
-        .map_err(|e| ServerFnError::new(e.to_string()))
+        .map_err(fail)
+}
+
+/// The signed-in account's new password (the current one proves it is theirs). Other
+/// sessions of the account end; this one stays signed in.
+#[server(endpoint = "change_own_password")]
+pub async fn change_own_password(current: String, new: String) -> Result<(), ServerFnError> {
+    let store = server_store()?;
+    let (account_id, epoch) =
+        crate::server::auth::accounts::change_own_password(&store, &current, &new)
+            .await
+            .map_err(fail)?;
+    let session: tower_sessions::Session = leptos_axum::extract().await?;
+    let auth = crate::server::auth::session::SessionAuth {
+        account_id,
+        epoch,
+        signed_in_ms: crate::server::time::now_ms(),
+    };
+    crate::server::auth::session::sign_in(&session, auth)
+        .await
+        .map_err(|e| {
+            fail(crate::server::http::fault::Fault::Unavailable(
+                e.to_string(),
+            ))
+        })
 }
 
 /// Every console account (admins only).
@@ -149,7 +175,7 @@ pub async fn account_list() -> Result<Vec<crate::domain::access::Account>, Serve
     let store = server_store()?;
     crate::server::auth::accounts::list(&store)
         .await
-        .map_err(|e| ServerFnError::new(e.to_string()))
+        .map_err(fail)
 }
 
 /// Creates an account (admins only). `relay_user_id` may be empty.
@@ -176,10 +202,7 @@ pub async fn add_account(
         role,
         relay_user_id,
     };
-    add(&store, &new)
-        .await
-        .map(|_| ())
-        .map_err(|e| ServerFnError::new(e.to_string()))
+    add(&store, &new).await.map(|_| ()).map_err(fail)
 }
 
 /// Changes one thing about an account (admins only): see `auth::accounts::change`.
@@ -188,7 +211,7 @@ pub async fn change_account(id: i64, action: String, value: String) -> Result<()
     let store = server_store()?;
     crate::server::auth::accounts::change(&store, id, &action, &value)
         .await
-        .map_err(|e| ServerFnError::new(e.to_string()))
+        .map_err(fail)
 }
 
 /// An ingest key as the Keys page lists it (never the key itself).
@@ -208,7 +231,7 @@ pub async fn ingest_key_list(tz: Option<String>) -> Result<Vec<KeyLine>, ServerF
     let zone = crate::server::http::pages::viewer_zone(tz.as_deref()).await;
     let keys = crate::server::auth::ingest_keys::list(&store)
         .await
-        .map_err(|e| ServerFnError::new(e.to_string()))?;
+        .map_err(fail)?;
     Ok(keys
         .into_iter()
         .map(|k| KeyLine {
@@ -227,7 +250,7 @@ pub async fn add_ingest_key(name: String) -> Result<String, ServerFnError> {
     let store = server_store()?;
     crate::server::auth::ingest_keys::create(&store, &name)
         .await
-        .map_err(|e| ServerFnError::new(e.to_string()))
+        .map_err(fail)
 }
 
 /// Revokes an ingest key (admins only): relays using it get 401 from then on.
@@ -236,7 +259,7 @@ pub async fn revoke_ingest_key(id: i64) -> Result<(), ServerFnError> {
     let store = server_store()?;
     crate::server::auth::ingest_keys::revoke(&store, id)
         .await
-        .map_err(|e| ServerFnError::new(e.to_string()))
+        .map_err(fail)
 }
 
 /// A followed new-api database as the Sources page lists it (never its URL's credentials).
@@ -266,7 +289,7 @@ pub async fn sync_source_list(tz: Option<String>) -> Result<Vec<SourceLine>, Ser
     let now = crate::server::time::now_ms();
     let sources = crate::server::sync::admin::list(&store)
         .await
-        .map_err(|e| ServerFnError::new(e.to_string()))?;
+        .map_err(fail)?;
     Ok(sources
         .into_iter()
         .map(|s| SourceLine {
@@ -297,7 +320,7 @@ pub async fn add_sync_source(url: String) -> Result<String, ServerFnError> {
     let store = server_store()?;
     crate::server::sync::admin::add(&store, &url)
         .await
-        .map_err(|e| ServerFnError::new(e.to_string()))
+        .map_err(fail)
 }
 
 /// Pauses, resumes or removes a followed source (admins only).
@@ -306,7 +329,7 @@ pub async fn change_sync_source(id: i64, action: String) -> Result<(), ServerFnE
     let store = server_store()?;
     crate::server::sync::admin::change(&store, id, &action)
         .await
-        .map_err(|e| ServerFnError::new(e.to_string()))
+        .map_err(fail)
 }
 
 /// One line of the lookup audit, its time in the viewer's zone.
@@ -323,7 +346,7 @@ pub async fn lookup_audit(tz: Option<String>) -> Result<Vec<AuditLine>, ServerFn
     let zone = crate::server::http::pages::viewer_zone(tz.as_deref()).await;
     let lookups = crate::server::auth::audit::recent(&store, 500)
         .await
-        .map_err(|e| ServerFnError::new(e.to_string()))?;
+        .map_err(fail)?;
     Ok(lookups
         .into_iter()
         .map(|lookup| AuditLine {
@@ -347,7 +370,7 @@ pub async fn retention_status(tz: Option<String>) -> Result<RetentionPage, Serve
     let zone = crate::server::http::pages::viewer_zone(tz.as_deref()).await;
     let (rules, purges) = crate::server::retention::status(&store)
         .await
-        .map_err(|e| ServerFnError::new(e.to_string()))?;
+        .map_err(fail)?;
     Ok(RetentionPage {
         rules,
         purges: purges
@@ -364,7 +387,7 @@ pub async fn set_retention(log_type: String, days: String) -> Result<(), ServerF
     crate::server::retention::set(&store, &log_type, &days)
         .await
         .map(|_| ())
-        .map_err(|e| ServerFnError::new(e.to_string()))
+        .map_err(fail)
 }
 
 /// Purges expired rows now (admins only); answers how many rows it removed.
@@ -374,7 +397,7 @@ pub async fn purge_now() -> Result<u64, ServerFnError> {
     crate::server::retention::run_now(&store)
         .await
         .map(|reports| reports.iter().map(|r| r.removed).sum())
-        .map_err(|e| ServerFnError::new(e.to_string()))
+        .map_err(fail)
 }
 
 #[server(endpoint = "catalogue_entries")]
@@ -393,6 +416,8 @@ pub struct GroupHealth {
     pub rate: f64,
     pub prev_rate: Option<f64>,
     pub status: crate::domain::health::GroupStatus,
+    /// For a relay user (whose numbers are their own): how the whole group is doing.
+    pub group_wide: Option<crate::domain::health::GroupStatus>,
     pub tokens: u64,
     pub users: u64,
     pub models: u64,
@@ -415,7 +440,8 @@ pub struct HealthSignal {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct HealthPage {
-    /// The viewer is a user: their groups only, rates and counts only.
+    /// The viewer is a relay user: their groups, their own rows' counts, and each group's
+    /// overall status in words.
     pub restricted: bool,
     pub window: String,
     pub bucket_minutes: i64,
@@ -431,5 +457,5 @@ pub async fn load_group_health(
 ) -> Result<HealthPage, ServerFnError> {
     crate::server::http::health::group_health(&window, tz.as_deref())
         .await
-        .map_err(|e| ServerFnError::new(e.to_string()))
+        .map_err(fail)
 }

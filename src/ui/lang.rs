@@ -110,8 +110,8 @@ mod tests {
 
     #[test]
     fn the_troubleshooting_guide_quotes_seed_000() {
-        let seed = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/seeds"))
-            .expect("../shared/seeds beside the repo")
+        let seed = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/seeds"))
+            .expect("the seed documents in tests/seeds")
             .filter_map(Result::ok)
             .find(|e| e.file_name().to_string_lossy().starts_with("000_"))
             .map(|e| std::fs::read_to_string(e.path()).expect("seed 000 is text"))

@@ -121,6 +121,11 @@ pub async fn change(store: &Store, id: i64, action: &str, value: &str) -> Result
         }
         "disable" => AccountChange::Disabled(true),
         "enable" => AccountChange::Disabled(false),
+        "password" if own => {
+            return Err(AccountError::Invalid(
+                "change your own password on your Account page: it asks for the current one".into(),
+            ))
+        }
         "password" => {
             let pw = value.to_string();
             let hash = tokio::task::spawn_blocking(move || password::hash(&pw))
@@ -137,6 +142,47 @@ pub async fn change(store: &Store, id: i64, action: &str, value: &str) -> Result
     } else {
         Err(AccountError::Invalid("no such account".into()))
     }
+}
+
+/// The signed-in account changes its own password, proving it knows the current one. Every
+/// session of the account ends; the caller signs this one in again with the answered epoch.
+pub async fn change_own_password(
+    store: &Store,
+    current: &str,
+    new: &str,
+) -> Result<(i64, i64), AccountError> {
+    let viewer = Viewer::current()?;
+    let id = viewer.account.id;
+    let stored = store
+        .account(id)
+        .await?
+        .ok_or(AccountError::Access(AccessError::SignedOut))?;
+    let (current, hash) = (current.to_string(), stored.password_hash.clone());
+    let known = tokio::task::spawn_blocking(move || password::verify(&current, &hash))
+        .await
+        .unwrap_or(false);
+    if !known {
+        tracing::warn!(
+            account = id,
+            "own password change with a wrong current password"
+        );
+        return Err(AccountError::Invalid(
+            "the current password is not right".into(),
+        ));
+    }
+    let pw = new.to_string();
+    let hash = tokio::task::spawn_blocking(move || password::hash(&pw))
+        .await
+        .map_err(|e| AccountError::Invalid(e.to_string()))??;
+    store
+        .change_account(id, &AccountChange::PasswordHash(hash))
+        .await?;
+    store
+        .change_account(id, &AccountChange::SignOutEverywhere)
+        .await?;
+    let epoch = store.account(id).await?.map_or(0, |s| s.session_epoch);
+    tracing::info!(account = id, "own password changed; other sessions ended");
+    Ok((id, epoch))
 }
 
 /// The signed-in account picks its own time zone (empty: follow the browser's).

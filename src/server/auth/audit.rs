@@ -27,8 +27,53 @@ pub async fn record_lookup(
         request_id: row.request_id.clone(),
         relay_user_id: row.user_id,
         how,
+        detail: String::new(),
     };
     store.record_lookup(&lookup, viewer.account.id).await
+}
+
+/// Records an export by support or an admin (a user's export holds only their own rows):
+/// the filter and how many rows were sent.
+pub async fn record_export(
+    store: &Store,
+    viewer: &Viewer,
+    filter: &str,
+    rows: u64,
+) -> Result<(), StoreError> {
+    if !viewer.role().sees_every_user() {
+        return Ok(());
+    }
+    let lookup = Lookup {
+        ts_ms: now_ms(),
+        username: viewer.account.username.clone(),
+        role: viewer.role(),
+        log_id: 0,
+        request_id: String::new(),
+        relay_user_id: 0,
+        how: LookupKind::Export,
+        detail: format!("{filter} · {rows} rows"),
+    };
+    store.record_lookup(&lookup, viewer.account.id).await
+}
+
+/// Records a failed sign-in: the name tried (already checked to be a possible account name)
+/// and the client's address.
+pub async fn record_failed_sign_in(
+    store: &Store,
+    username: &str,
+    address: &str,
+) -> Result<(), StoreError> {
+    let lookup = Lookup {
+        ts_ms: now_ms(),
+        username: username.to_string(),
+        role: Role::User,
+        log_id: 0,
+        request_id: String::new(),
+        relay_user_id: 0,
+        how: LookupKind::FailedSignIn,
+        detail: address.to_string(),
+    };
+    store.record_lookup(&lookup, 0).await
 }
 
 /// The newest lookups, for admins only.

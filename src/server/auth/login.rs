@@ -1,10 +1,10 @@
 //! `POST /login` and `POST /logout`: plain forms, so signing in works without JavaScript.
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
@@ -14,18 +14,23 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::accounts::valid_username;
+use super::audit::record_failed_sign_in;
 use super::password;
 use super::session::{safe_next, sign_in, SessionAuth};
 use crate::domain::filter::url_encode;
+use crate::server::http::client::Client;
 use crate::server::http::lang::lang_cookie;
 use crate::server::store::{AccountChange, Store};
 use crate::server::time::now_ms;
 
-/// Sign-in attempts allowed per account name and per client address.
+/// Sign-in attempts allowed per account name from one address, per address, and per account
+/// name from everywhere. Behind a proxy, the address is the client's (see `client::Network`):
+/// wrong passwords from one client slow that client down, not everyone else.
 #[derive(Clone)]
 pub struct LoginLimits {
-    per_account: Arc<DefaultKeyedRateLimiter<String>>,
+    per_account_address: Arc<DefaultKeyedRateLimiter<(String, Option<IpAddr>)>>,
     per_address: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+    per_account: Arc<DefaultKeyedRateLimiter<String>>,
 }
 
 impl Default for LoginLimits {
@@ -36,10 +41,13 @@ impl Default for LoginLimits {
                 .allow_burst(NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN))
         };
         LoginLimits {
-            // 5 tries at once, then one every 12 s (5 a minute) per account...
-            per_account: Arc::new(DefaultKeyedRateLimiter::keyed(quota(12, 5))),
-            // ...and 20 at once, then one every 3 s, per client address.
+            // 5 tries at once, then one every 12 s, per account and address...
+            per_account_address: Arc::new(DefaultKeyedRateLimiter::keyed(quota(12, 5))),
+            // ...20 at once, then one every 3 s, per client address...
             per_address: Arc::new(DefaultKeyedRateLimiter::keyed(quota(3, 20))),
+            // ...and, against guessing from many addresses, 100 at once, then one every 2 s,
+            // per account.
+            per_account: Arc::new(DefaultKeyedRateLimiter::keyed(quota(2, 100))),
         }
     }
 }
@@ -49,8 +57,8 @@ const MAX_KEYS: usize = 10_000;
 
 impl LoginLimits {
     /// Seconds to wait before the next attempt, or None when one may be made now. Only a
-    /// name that could be an account's is a key of the per-account limiter (anything else is
-    /// refused without one), and both limiters forget spent keys once they hold many, so
+    /// name that could be an account's is a key of the per-account limiters (anything else is
+    /// refused without one), and the limiters forget spent keys once they hold many, so
     /// anonymous attempts cannot grow them without bound.
     pub fn wait(&self, username: &str, addr: Option<IpAddr>) -> Option<u64> {
         self.prune();
@@ -59,32 +67,41 @@ impl LoginLimits {
             .and_then(|a| self.per_address.check_key(&a).err())
             .map(|n| n.wait_time_from(now));
         let username = username.trim();
-        let account = (address.is_none() && valid_username(username))
-            .then(|| self.per_account.check_key(&username.to_lowercase()).err())
-            .flatten()
+        let name = (address.is_none() && valid_username(username)).then(|| username.to_lowercase());
+        let pair = name
+            .clone()
+            .and_then(|n| self.per_account_address.check_key(&(n, addr)).err())
             .map(|n| n.wait_time_from(now));
-        account
+        let account = name
+            .filter(|_| pair.is_none())
+            .and_then(|n| self.per_account.check_key(&n).err())
+            .map(|n| n.wait_time_from(now));
+        [address, pair, account]
             .into_iter()
-            .chain(address)
+            .flatten()
             .max()
             .map(|d| d.as_secs().max(1))
     }
 
     fn prune(&self) {
-        if self.per_account.len() > MAX_KEYS {
-            self.per_account.retain_recent();
-            self.per_account.shrink_to_fit();
+        if self.per_account_address.len() > MAX_KEYS {
+            self.per_account_address.retain_recent();
+            self.per_account_address.shrink_to_fit();
         }
         if self.per_address.len() > MAX_KEYS {
             self.per_address.retain_recent();
             self.per_address.shrink_to_fit();
+        }
+        if self.per_account.len() > MAX_KEYS {
+            self.per_account.retain_recent();
+            self.per_account.shrink_to_fit();
         }
     }
 
     /// Keys held (for the tests).
     #[doc(hidden)]
     pub fn keys_held(&self) -> usize {
-        self.per_account.len() + self.per_address.len()
+        self.per_account_address.len() + self.per_address.len() + self.per_account.len()
     }
 }
 
@@ -105,11 +122,12 @@ fn back_to_login(error: &str, next: &str) -> String {
 pub async fn login(
     State(store): State<Store>,
     State(limits): State<LoginLimits>,
-    connect: Option<Extension<ConnectInfo<SocketAddr>>>,
+    client: Option<Extension<Client>>,
     session: Session,
     Form(form): Form<LoginForm>,
 ) -> Response {
-    if let Some(secs) = limits.wait(&form.username, connect.map(|c| c.0 .0.ip())) {
+    let client = client.map(|c| c.0).unwrap_or_default();
+    if let Some(secs) = limits.wait(&form.username, client.ip) {
         let to = format!(
             "{}&retry_after={secs}",
             back_to_login("rate_limited", &form.next)
@@ -143,7 +161,13 @@ pub async fn login(
         Some(s) if matches && s.account.disabled => {
             return Redirect::to(&back_to_login("disabled", &form.next)).into_response()
         }
-        _ => return Redirect::to(&back_to_login("invalid", &form.next)).into_response(),
+        _ => {
+            let name = form.username.trim();
+            if let Err(e) = record_failed_sign_in(&store, name, &client.address()).await {
+                tracing::error!("audit of a failed sign-in: {e}");
+            }
+            return Redirect::to(&back_to_login("invalid", &form.next)).into_response();
+        }
     };
     let auth = SessionAuth {
         account_id: account.account.id,
@@ -211,7 +235,11 @@ mod tests {
             assert_eq!(limits.wait("alice", None), None);
         }
         assert!(limits.wait("Alice", None).is_some());
-        assert_eq!(limits.keys_held(), 1);
+        assert_eq!(
+            limits.keys_held(),
+            2,
+            "the name, and the name from no address"
+        );
     }
 
     #[test]
@@ -224,6 +252,20 @@ mod tests {
         for i in 20..500 {
             assert!(limits.wait(&format!("user{i}"), addr).is_some());
         }
-        assert_eq!(limits.keys_held(), 21, "20 names and one address");
+        assert_eq!(limits.keys_held(), 41, "20 names, 20 pairs and one address");
+    }
+
+    #[test]
+    fn wrong_passwords_from_one_client_do_not_lock_the_account_for_others() {
+        let limits = LoginLimits::default();
+        let (attacker, admin) = (
+            Some(IpAddr::from([198, 51, 100, 66])),
+            Some(IpAddr::from([192, 0, 2, 10])),
+        );
+        for _ in 0..5 {
+            assert_eq!(limits.wait("admin", attacker), None);
+        }
+        assert!(limits.wait("admin", attacker).is_some());
+        assert_eq!(limits.wait("admin", admin), None);
     }
 }

@@ -17,6 +17,9 @@ use crate::server::store::{Pool, Store};
 use crate::server::time::now_ms;
 
 pub const COOKIE: &str = "errscope_session";
+/// The session cookie's name when every browser comes over https: the `__Host-` prefix makes
+/// browsers refuse it unless it is Secure, for this host only, on every path.
+pub const SECURE_COOKIE: &str = "__Host-errscope_session";
 pub(super) const KEY: &str = "auth";
 
 /// Session lifetimes and cookie flags (from the command line).
@@ -118,7 +121,11 @@ pub async fn session_layer(
         );
     }
     Ok(SessionManagerLayer::new(sessions)
-        .with_name(COOKIE)
+        .with_name(if settings.secure_cookies {
+            SECURE_COOKIE
+        } else {
+            COOKIE
+        })
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(settings.secure_cookies)

@@ -480,7 +480,7 @@ pub async fn run(args: &BenchArgs) -> Result<bool, BoxError> {
         let (store, row) = (&store, &sample[i]);
         async move {
             store
-                .impact_scope(row, 10)
+                .impact_scope(row, 10, crate::server::store::Visibility::All)
                 .await
                 .map(|_| ())
                 .map_err(Into::into)

@@ -13,6 +13,7 @@ use crate::server::csv_format::{header, record};
 use crate::server::store::{Store, Visibility};
 use crate::server::time::{now_ms, Zone};
 
+use crate::server::auth::audit::record_export;
 use crate::server::auth::Viewer;
 
 const PAGE: u32 = 1_000;
@@ -32,6 +33,22 @@ struct Export {
     vis: Visibility,
     viewer: Viewer,
     done: bool,
+    /// The query as asked, and the rows sent so far: the audit's record of the export.
+    query: String,
+    rows: u64,
+}
+
+/// An export is audited when it ends, finished or cut off, with the rows it sent.
+impl Drop for Export {
+    fn drop(&mut self) {
+        let (store, viewer) = (self.store.clone(), self.viewer.clone());
+        let (query, rows) = (std::mem::take(&mut self.query), self.rows);
+        tokio::spawn(async move {
+            if let Err(e) = record_export(&store, &viewer, &query, rows).await {
+                tracing::error!("audit of a csv export: {e}");
+            }
+        });
+    }
 }
 
 pub async fn logs_csv(
@@ -73,6 +90,8 @@ pub async fn logs_csv(
         filter,
         viewer,
         done: false,
+        query: query.to_query_string(),
+        rows: 0,
     };
     let pages = futures::stream::unfold(state, move |mut s| async move {
         if s.done {
@@ -82,6 +101,7 @@ pub async fn logs_csv(
             Ok(mut rows) => {
                 s.done = rows.len() <= PAGE as usize;
                 rows.truncate(PAGE as usize);
+                s.rows += rows.len() as u64;
                 if let Some(last) = rows.last() {
                     s.filter.cursor = Some(Cursor {
                         ts_ms: last.ts_ms,

@@ -70,10 +70,19 @@ pub async fn group_health(window: &str, tz: Option<&str>) -> Result<HealthPage, 
     let from = to - minutes * 60_000;
     let prev_from = from - minutes * 60_000;
 
-    let (counts, messages) = tokio::try_join!(
-        store.health_counts(prev_from, from, to, bucket_ms),
+    let vis = viewer.visibility();
+    let shared = async {
+        match vis.user() {
+            Some(u) => store.shared_group_status(from, to, bucket_ms, u).await,
+            None => Ok(Vec::new()),
+        }
+    };
+    let (counts, messages, shared) = tokio::try_join!(
+        store.health_counts(prev_from, from, to, bucket_ms, vis),
         store.signature_messages(),
+        shared,
     )?;
+    let shared: BTreeMap<String, GroupStatus> = shared.into_iter().collect();
     let WindowCounts {
         totals,
         cells,
@@ -153,6 +162,7 @@ pub async fn group_health(window: &str, tz: Option<&str>) -> Result<HealthPage, 
             other_group_failures: 0,
             first_ms: scope.first_ms,
             last_ms: scope.last_ms,
+            ..ImpactScope::default()
         };
         let attribution = resolve(&explanation, &impact).attribution;
         let status = sig
@@ -269,6 +279,7 @@ pub async fn group_health(window: &str, tz: Option<&str>) -> Result<HealthPage, 
                 rate: rate(t.errors, t.requests),
                 prev_rate: (t.prev_requests > 0).then(|| rate(t.prev_errors, t.prev_requests)),
                 status: GroupStatus::of(t.requests, t.errors),
+                group_wide: shared.get(&g).copied(),
                 tokens: touched.map_or(0, |a| a.tokens),
                 users: touched.map_or(0, |a| a.users),
                 models: touched.map_or(0, |a| a.models),
@@ -286,8 +297,7 @@ pub async fn group_health(window: &str, tz: Option<&str>) -> Result<HealthPage, 
         })
         .collect();
     if restricted {
-        let own = store.facets(viewer.visibility()).await?.groups;
-        groups.retain(|g| own.contains(&g.group));
+        // The samples are the newest message of a signature from anyone.
         for g in &mut groups {
             g.top_messages.clear();
         }

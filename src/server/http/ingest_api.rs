@@ -46,6 +46,16 @@ struct Answer {
     rejected: Vec<Rejected>,
 }
 
+/// The key of an `Authorization: Bearer <key>` header ("" without one).
+pub fn bearer_key(headers: &HeaderMap) -> &str {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .unwrap_or("")
+}
+
 pub fn api_error(
     status: StatusCode,
     message: impl Into<String>,
@@ -63,13 +73,7 @@ pub async fn post_logs(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let key = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
-        .unwrap_or("");
-    match store.check_ingest_key(key).await {
+    match store.check_ingest_key(bearer_key(&headers)).await {
         Ok(true) => {}
         Ok(false) => {
             return api_error(

@@ -1,5 +1,8 @@
 //! The HTTP app: Leptos pages and server functions, the JSON API, health and assets.
+pub mod client;
+pub mod explain_api;
 pub mod export;
+pub mod fault;
 pub mod health;
 pub mod ingest_api;
 pub mod lang;

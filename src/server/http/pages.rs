@@ -4,7 +4,7 @@ use crate::domain::catalogue::Catalogue;
 use crate::domain::filter::{LogQuery, COUNT_CAP};
 use crate::domain::lang::Lang;
 use crate::domain::log::{LogRow, LogType};
-use crate::domain::scope::{resolve, ImpactScope, SCOPE_WINDOW_MINUTES};
+use crate::domain::scope::{ScopeReading, SCOPE_WINDOW_MINUTES};
 use crate::domain::signal::Signal;
 use crate::domain::support::{support_message, SupportFacts};
 use crate::server::store::{Store, StoreError, Visibility};
@@ -89,9 +89,13 @@ async fn resolve_rows(
         }
     }
     let (keys, firsts): (Vec<&ScopeKey>, Vec<&LogRow>) = first_of.into_iter().unzip();
-    let scopes: std::collections::HashMap<&ScopeKey, ImpactScope> = keys
+    let scopes: std::collections::HashMap<&ScopeKey, ScopeReading> = keys
         .into_iter()
-        .zip(store.impact_scopes(&firsts, SCOPE_WINDOW_MINUTES).await?)
+        .zip(
+            store
+                .impact_scopes(&firsts, SCOPE_WINDOW_MINUTES, vis)
+                .await?,
+        )
         .collect();
     Ok(explained
         .iter()
@@ -102,7 +106,7 @@ async fn resolve_rows(
                         .as_ref()
                         .and_then(|k| scopes.get(k).cloned())
                         .unwrap_or_default();
-                    let r = resolve(e, &scope);
+                    let r = scope.resolve(e);
                     (Some(r.attribution), Some(r.rule))
                 }
                 None => (None, None),
@@ -207,8 +211,11 @@ pub async fn log_details(
         viewer.redact(a);
     }
     let e = explain(&row);
-    let scope = store.impact_scope(&row, SCOPE_WINDOW_MINUTES).await?;
-    let resolution = (row.log_type == LogType::Error).then(|| resolve(&e, &scope));
+    let reading = store
+        .impact_scope(&row, SCOPE_WINDOW_MINUTES, viewer.visibility())
+        .await?;
+    let resolution = (row.log_type == LogType::Error).then(|| reading.resolve(&e));
+    let scope = reading.shown;
     let lang = viewer_lang(lang.as_deref());
     let (meaning, action) = match (&e.entry, lang) {
         (Some(entry), _) => (

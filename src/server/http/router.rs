@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::http::{header, HeaderValue, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{
     generate_route_list, handle_server_fns_with_context, AxumRouteListing, LeptosRoutes,
@@ -16,8 +16,9 @@ use crate::server::auth::guard::{same_origin, DEFAULT_CSP};
 use crate::server::auth::login::{login, logout, LoginLimits};
 use crate::server::auth::session::{resolve_viewer, session_layer, SessionSettings, SessionState};
 use crate::server::cli::ServeArgs;
-use crate::server::explain::{explain, ExplainRequest};
-use crate::server::http::ingest_api::{api_error, post_logs, IngestGate};
+use crate::server::http::client::{client_layer, Network};
+use crate::server::http::explain_api::{explain_api, ExplainLimits};
+use crate::server::http::ingest_api::{post_logs, IngestGate};
 use crate::server::store::{Store, StoreError};
 use crate::ui::{shell, App};
 
@@ -30,6 +31,7 @@ pub struct AppState {
     pub store: Store,
     pub ingest_gate: IngestGate,
     pub login_limits: LoginLimits,
+    pub explain_limits: ExplainLimits,
 }
 
 pub fn leptos_options(args: &ServeArgs) -> LeptosOptions {
@@ -60,12 +62,23 @@ pub async fn app(
     leptos_options: LeptosOptions,
     sessions: SessionSettings,
 ) -> Result<Router, StoreError> {
+    app_on(store, leptos_options, sessions, Network::default()).await
+}
+
+/// The app as reached over `network` (its trusted proxies, https or not).
+pub async fn app_on(
+    store: Store,
+    leptos_options: LeptosOptions,
+    sessions: SessionSettings,
+    network: Network,
+) -> Result<Router, StoreError> {
     let routes = route_list();
     let state = AppState {
         leptos_options: leptos_options.clone(),
         store: store.clone(),
         ingest_gate: IngestGate::default(),
         login_limits: LoginLimits::default(),
+        explain_limits: ExplainLimits::default(),
     };
     let session_state = SessionState {
         store: store.clone(),
@@ -96,12 +109,19 @@ pub async fn app(
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::map_response(
+            arguments_are_the_clients_fault,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             session_state,
             resolve_viewer,
         ))
         .layer(session_layer)
         .layer(axum::middleware::from_fn(same_origin))
+        .layer(axum::middleware::from_fn_with_state(
+            std::sync::Arc::new(network),
+            client_layer,
+        ))
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
@@ -122,6 +142,26 @@ pub async fn app(
         .with_state(state))
 }
 
+/// A server function called with arguments it cannot read answers 400, not leptos' 500.
+async fn arguments_are_the_clients_fault(res: Response) -> Response {
+    if res.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !res.headers().contains_key("serverfnerror")
+    {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let bytes = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .unwrap_or_default();
+    if ["Args|", "Deserialization|", "MissingArg|"]
+        .iter()
+        .any(|p| bytes.starts_with(p.as_bytes()))
+    {
+        parts.status = StatusCode::BAD_REQUEST;
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
 async fn healthz(State(store): State<Store>) -> Response {
     match store.ping().await {
         Ok(()) => (StatusCode::OK, "ok").into_response(),
@@ -140,24 +180,10 @@ async fn css() -> Response {
         .into_response()
 }
 
-/// `POST /api/v1/explain` with `{"status", "code", "message", "lang"}`.
-async fn explain_api(body: axum::body::Bytes) -> Response {
-    match serde_json::from_slice::<ExplainRequest>(&body) {
-        Ok(req) => Json(explain(&req)).into_response(),
-        Err(e) => api_error(
-            StatusCode::BAD_REQUEST,
-            format!("invalid JSON body: {e}"),
-            "invalid_request_error",
-            "bad_request_body",
-            None,
-        ),
-    }
-}
-
 /// Serves until SIGINT or SIGTERM, then finishes the requests in flight.
 pub async fn serve(store: Store, args: &ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
     let options = leptos_options(args);
-    let app = app(store, options, args.session_settings()).await?;
+    let app = app_on(store, options, args.session_settings(), args.network()?).await?;
     let listener = tokio::net::TcpListener::bind(&args.addr).await?;
     tracing::info!("errscope listening on http://{}", listener.local_addr()?);
     axum::serve(

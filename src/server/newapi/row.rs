@@ -317,6 +317,7 @@ mod tests {
         let l = NewApiLog {
             id: 9,
             log_type: TYPE_CONSUME,
+            user_id: 7,
             created_at: 1_763_700_000,
             content: "模型倍率 2.5，分组倍率 1".into(),
             prompt_tokens: 120,

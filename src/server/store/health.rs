@@ -3,9 +3,9 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use super::health_cache::{by_bucket, BucketCache};
-use super::{rollup, DbRow, Sql, Store, StoreError};
+use super::{rollup, DbRow, Sql, Store, StoreError, Visibility};
 use crate::domain::attribution::Attribution;
-use crate::domain::health::{Count, Signature};
+use crate::domain::health::{aggregate, Count, GroupStatus, Signature};
 use crate::domain::log::LogType;
 
 /// Group Health's counts of a window: see `Store::health_counts`. The counts come in lists
@@ -124,16 +124,21 @@ impl Store {
     /// windows fall on quarter-hours: per bucket, from the rollups through the bucket caches
     /// (each count's time is its bucket's start). Else summed from the logs, the window before
     /// as one bucket at `prev_from`.
+    /// A relay user's counts are of their own rows only, always read from the logs (through
+    /// the index on user, type and time); everyone else's go through the rollups.
     pub async fn health_counts(
         &self,
         prev_from: i64,
         from: i64,
         to: i64,
         bucket_ms: i64,
+        vis: Visibility,
     ) -> Result<HealthCounts, StoreError> {
-        if !(rollup::aligned(prev_from, to, bucket_ms) && (from - prev_from) % bucket_ms == 0) {
+        let aligned =
+            rollup::aligned(prev_from, to, bucket_ms) && (from - prev_from) % bucket_ms == 0;
+        if !aligned || vis != Visibility::All {
             return self
-                .health_counts_from_logs(prev_from, from, to, bucket_ms)
+                .health_counts_from_logs(prev_from, from, to, bucket_ms, vis)
                 .await;
         }
         let stamps = self.bucket_stamps(prev_from, to, bucket_ms).await?;
@@ -216,17 +221,24 @@ impl Store {
         from: i64,
         to: i64,
         bucket_ms: i64,
+        vis: Visibility,
     ) -> Result<HealthCounts, StoreError> {
         let bucket = "CASE WHEN ts_ms < $1 THEN $2 ELSE $1 + (ts_ms - $1) / $3 * $3 END";
+        // A user id is a number: written into the SQL, it keeps the three reads' binds alike.
+        let whose = vis
+            .user()
+            .map(|u| format!(" AND user_id = {u}"))
+            .unwrap_or_default();
         let totals_sql = format!(
             "SELECT {bucket}, grp, log_type, CAST(NULL AS BIGINT), CAST(NULL AS TEXT), \
              CAST(NULL AS TEXT), CAST(count(*) AS BIGINT) FROM logs \
-             WHERE ts_ms >= {prev_from} AND ts_ms < {to} GROUP BY 1, 2, 3"
+             WHERE ts_ms >= {prev_from} AND ts_ms < {to}{whose} GROUP BY 1, 2, 3"
         );
         let errors_sql = format!(
             "SELECT {bucket}, grp, log_type, status_code, entry_id, attribution, \
              CAST(count(*) AS BIGINT) FROM logs \
-             WHERE log_type = 5 AND ts_ms >= {from} AND ts_ms < {to} GROUP BY 1, 2, 3, 4, 5, 6"
+             WHERE log_type = 5 AND ts_ms >= {from} AND ts_ms < {to}{whose} \
+             GROUP BY 1, 2, 3, 4, 5, 6"
         );
         let read = |sql: String| async move {
             let q = Sql::new(sql)
@@ -239,7 +251,7 @@ impl Store {
         let (totals, errors, affected) = tokio::try_join!(
             read(totals_sql),
             read(errors_sql),
-            self.affected_from_logs(from, to)
+            self.affected_from_logs(from, to, &whose)
         )?;
         Ok(HealthCounts {
             totals: vec![totals],
@@ -249,11 +261,16 @@ impl Store {
     }
 
     /// Distinct tokens, users and models that errors touched, per group, from the logs.
-    async fn affected_from_logs(&self, from: i64, to: i64) -> Result<Vec<Affected>, StoreError> {
-        let q = Sql::new(
+    async fn affected_from_logs(
+        &self,
+        from: i64,
+        to: i64,
+        whose: &str,
+    ) -> Result<Vec<Affected>, StoreError> {
+        let q = Sql::new(format!(
             "SELECT grp, count(DISTINCT token_name), count(DISTINCT user_id), count(DISTINCT model) \
-             FROM logs WHERE log_type = 5 AND ts_ms >= $1 AND ts_ms < $2 GROUP BY grp",
-        )
+             FROM logs WHERE log_type = 5 AND ts_ms >= $1 AND ts_ms < $2{whose} GROUP BY grp"
+        ))
         .bind(from)
         .bind(to);
         Ok(self
@@ -267,6 +284,35 @@ impl Store {
                 users: r.count(2),
                 models: r.count(3),
             })
+            .collect())
+    }
+
+    /// How each group the relay user `user` has rows in is doing as a whole, in words only
+    /// (other customers' numbers are not the user's to know).
+    pub async fn shared_group_status(
+        &self,
+        from: i64,
+        to: i64,
+        bucket_ms: i64,
+        user: i64,
+    ) -> Result<Vec<(String, GroupStatus)>, StoreError> {
+        let (counts, own) = tokio::try_join!(
+            self.health_counts(from, from, to, bucket_ms, Visibility::All),
+            self.facets(Visibility::User(user)),
+        )?;
+        let window = aggregate(
+            counts.totals(),
+            std::iter::empty(),
+            from,
+            from,
+            to,
+            bucket_ms,
+        );
+        Ok(window
+            .totals
+            .into_iter()
+            .filter(|(g, _)| own.groups.contains(g))
+            .map(|(g, t)| (g, GroupStatus::of(t.requests, t.errors)))
             .collect())
     }
 

@@ -5,7 +5,7 @@ use super::{Backend, DbRow, Facets, Sql, Store, StoreError, Visibility};
 use crate::domain::attribution::Attribution;
 use crate::domain::filter::{Cursor, LogFilter, COUNT_CAP};
 use crate::domain::log::{LogRow, LogType};
-use crate::domain::scope::{scope_window, Failure, ImpactScope};
+use crate::domain::scope::{scope_window, Failure, ScopeReading};
 use crate::domain::status::StatusRange;
 
 /// The most attempts of one request the details page lists.
@@ -343,13 +343,15 @@ impl Store {
     }
 
     /// Same-signature failures (status code and catalogue entry) around a row: in its group,
-    /// and in other groups. Counts only; rows of other users are never returned.
+    /// and in other groups. Counts only; rows of other users are never returned, and a relay
+    /// user is given counts of their own rows only (see `ScopeReading`).
     pub async fn impact_scope(
         &self,
         row: &LogRow,
         window_minutes: i64,
-    ) -> Result<ImpactScope, StoreError> {
-        let mut scopes = self.impact_scopes(&[row], window_minutes).await?;
+        vis: Visibility,
+    ) -> Result<ScopeReading, StoreError> {
+        let mut scopes = self.impact_scopes(&[row], window_minutes, vis).await?;
         Ok(scopes.pop().unwrap_or_default())
     }
 
@@ -360,7 +362,8 @@ impl Store {
         &self,
         rows: &[&LogRow],
         window_minutes: i64,
-    ) -> Result<Vec<ImpactScope>, StoreError> {
+        vis: Visibility,
+    ) -> Result<Vec<ScopeReading>, StoreError> {
         if rows.is_empty() {
             return Ok(Vec::new());
         }
@@ -398,7 +401,7 @@ impl Store {
             .collect();
         Ok(rows
             .iter()
-            .map(|row| ImpactScope::around(row, window_minutes, &failures))
+            .map(|row| ScopeReading::around(row, window_minutes, &failures, vis.user()))
             .collect())
     }
 

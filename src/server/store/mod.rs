@@ -70,6 +70,16 @@ pub enum Visibility {
     User(i64),
 }
 
+impl Visibility {
+    /// The relay user the rows are limited to.
+    pub fn user(self) -> Option<i64> {
+        match self {
+            Visibility::All => None,
+            Visibility::User(u) => Some(u),
+        }
+    }
+}
+
 /// A row ready to be written (validated, masked and classified by `ingest`); `id` is ignored.
 pub type NewLog = crate::domain::log::LogRow;
 

@@ -3,13 +3,14 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::i18n::{t, t_string, use_i18n};
-use crate::ui::api::{account_settings, SetTimeZone};
+use crate::ui::api::{account_settings, ChangeOwnPassword, SetTimeZone};
 use crate::ui::components::admin_form::{outcome, BUTTON, INPUT};
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let i18n = use_i18n();
     let set = ServerAction::<SetTimeZone>::new();
+    let change_password = ServerAction::<ChangeOwnPassword>::new();
     let settings = Resource::new(move || set.version().get(), |_| account_settings());
     view! {
         <Title text=t_string!(i18n, settings.title)/>
@@ -44,6 +45,19 @@ pub fn AccountPage() -> impl IntoView {
                                         </select>
                                     </label>
                                     <button type="submit" class=BUTTON>{t!(i18n, common.save)}</button>
+                                </ActionForm>
+                            </section>
+                            <section aria-labelledby="password-h" class="mb-4 p-3 rounded border border-slate-200 dark:border-slate-800">
+                                <h2 id="password-h" class="font-semibold mb-1">{t!(i18n, settings.password)}</h2>
+                                {move || outcome(change_password.value().get(), move |_| t_string!(i18n, settings.password_changed).into(), ("password-done", "password-error"))}
+                                <ActionForm action=change_password attr:class="flex flex-wrap items-end gap-2">
+                                    <label class="text-sm">{t!(i18n, settings.current_password)}<br/>
+                                        <input type="password" name="current" required autocomplete="current-password" class=INPUT/>
+                                    </label>
+                                    <label class="text-sm">{t!(i18n, settings.new_password)}<br/>
+                                        <input type="password" name="new" required minlength="10" autocomplete="new-password" class=INPUT/>
+                                    </label>
+                                    <button type="submit" class=BUTTON>{t!(i18n, settings.change_password)}</button>
                                 </ActionForm>
                             </section>
                             <p class="text-sm text-slate-600 dark:text-slate-400">{t!(i18n, settings.language_hint)}</p>

@@ -1,10 +1,12 @@
-//! Audit (admins): who looked at which other user's request, and when.
+//! Audit (admins): who looked at which other user's request, who exported what, and failed
+//! sign-ins.
 use leptos::prelude::*;
 
 use crate::i18n::{t, t_string, use_i18n};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use crate::domain::access::LookupKind;
 use crate::ui::api::lookup_audit;
 
 #[component]
@@ -42,13 +44,19 @@ pub fn AuditPage() -> impl IntoView {
                                         <td class="py-1 whitespace-nowrap">{l.time}</td>
                                         <td>{l.lookup.username}</td>
                                         <td>{l.lookup.role.as_str()}</td>
-                                        <td class="font-mono">
-                                            <a class="underline" href=format!("/logs/{}", l.lookup.log_id)>{l.lookup.request_id}</a>
+                                        <td class="font-mono break-all">
+                                            {if l.lookup.log_id > 0 {
+                                                view! { <a class="underline" href=format!("/logs/{}", l.lookup.log_id)>{l.lookup.request_id}</a> }.into_any()
+                                            } else {
+                                                view! { <span data-testid="audit-detail">{l.lookup.detail}</span> }.into_any()
+                                            }}
                                         </td>
-                                        <td>{l.lookup.relay_user_id}</td>
+                                        <td>{(l.lookup.relay_user_id > 0).then_some(l.lookup.relay_user_id)}</td>
                                         <td>{match l.lookup.how {
-                                            crate::domain::access::LookupKind::Details => t_string!(i18n, audit.how_details),
-                                            crate::domain::access::LookupKind::RequestIdSearch => t_string!(i18n, audit.how_search),
+                                            LookupKind::Details => t_string!(i18n, audit.how_details),
+                                            LookupKind::RequestIdSearch => t_string!(i18n, audit.how_search),
+                                            LookupKind::Export => t_string!(i18n, audit.how_export),
+                                            LookupKind::FailedSignIn => t_string!(i18n, audit.how_failed_sign_in),
                                         }}</td>
                                     </tr>
                                 }).collect_view()}

@@ -26,7 +26,14 @@ pub fn DetailsPage() -> impl IntoView {
         |(id, tz, lang)| async move {
             match id {
                 Some(id) => log_details(id, tz, lang).await,
-                None => Ok(None),
+                None => {
+                    // Not a row id at all: the same answer as a row that does not exist.
+                    #[cfg(feature = "ssr")]
+                    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+                        res.set_status(axum::http::StatusCode::NOT_FOUND);
+                    }
+                    Ok(None)
+                }
             }
         },
     );
@@ -118,11 +125,23 @@ fn Details(d: RequestDetails) -> impl IntoView {
                 </div>
                 <div class="rounded-lg border border-slate-200 dark:border-slate-800 bg-white dark:bg-slate-900 p-4">
                     <h2 class="font-semibold">{let minutes = s.window_minutes; t!(i18n, details.impact, minutes)}</h2>
-                    <ul class="text-sm mt-1 space-y-1" data-testid="scope">
-                        <li><a class="underline" href=group_href.clone()>{let (count, group) = (s.in_group, row.group.clone()); t!(i18n, details.in_group, count, group)}</a>
-                            {let (tokens, users, models) = (s.tokens, s.users, s.models); t!(i18n, details.spread, tokens, users, models)}</li>
-                        <li><a class="underline" href=format!("{group_href}&token={}", url_encode(&row.token_name))>{let count = s.same_token; t!(i18n, details.from_token, count)}</a></li>
-                        <li><a class="underline" href=all_href>{let (count, groups) = (s.other_group_failures, s.other_groups); t!(i18n, details.other_groups, count, groups)}</a></li>
+                    <ul class="text-sm mt-1 space-y-1" data-testid="scope" data-own-only=s.own_only.to_string()>
+                        {if s.own_only {
+                            view! {
+                                <li><a class="underline" href=group_href.clone()>{let (count, group) = (s.in_group, row.group.clone()); t!(i18n, details.in_group_own, count, group)}</a>
+                                    {let (tokens, models) = (s.tokens, s.models); t!(i18n, details.spread_own, tokens, models)}</li>
+                                <li><a class="underline" href=format!("{group_href}&token={}", url_encode(&row.token_name))>{let count = s.same_token; t!(i18n, details.from_token, count)}</a></li>
+                                <li data-testid="others-in-group">{if s.others_in_group { t_string!(i18n, details.others_in_group) } else { t_string!(i18n, details.no_others_in_group) }}</li>
+                                <li>{if s.others_elsewhere { t_string!(i18n, details.others_elsewhere) } else { t_string!(i18n, details.no_others_elsewhere) }}</li>
+                            }.into_any()
+                        } else {
+                            view! {
+                                <li><a class="underline" href=group_href.clone()>{let (count, group) = (s.in_group, row.group.clone()); t!(i18n, details.in_group, count, group)}</a>
+                                    {let (tokens, users, models) = (s.tokens, s.users, s.models); t!(i18n, details.spread, tokens, users, models)}</li>
+                                <li><a class="underline" href=format!("{group_href}&token={}", url_encode(&row.token_name))>{let count = s.same_token; t!(i18n, details.from_token, count)}</a></li>
+                                <li><a class="underline" href=all_href>{let (count, groups) = (s.other_group_failures, s.other_groups); t!(i18n, details.other_groups, count, groups)}</a></li>
+                            }.into_any()
+                        }}
                         <li>{t!(i18n, details.extent)}<span lang=lang.code()>{s.extent(lang)}</span></li>
                     </ul>
                 </div>

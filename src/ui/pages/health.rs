@@ -90,11 +90,13 @@ fn GroupCard(g: GroupHealth) -> impl IntoView {
         let delta = format!("{}{d:.1}", if d >= 0.0 { "+" } else { "" });
         t!(i18n, health.change, delta)
     });
-    let status = match g.status {
+    let word = move |s: GroupStatus| match s {
         GroupStatus::Healthy => t_string!(i18n, health.healthy),
         GroupStatus::Degraded => t_string!(i18n, health.degraded),
         GroupStatus::Failing => t_string!(i18n, health.failing),
     };
+    let status = word(g.status);
+    let group_wide = g.group_wide.map(word);
     let (errors_word, requests_word) = (
         t_string!(i18n, health.errors_word),
         t_string!(i18n, health.requests_word),
@@ -113,6 +115,9 @@ fn GroupCard(g: GroupHealth) -> impl IntoView {
                 <strong>{format!("{:.1}%", g.rate * 100.0)}</strong>
                 {change.map(|c| view! { <span class="text-xs text-slate-500 dark:text-slate-400">" ("{c}")"</span> })}
             </p>
+            {group_wide.map(|status| view! {
+                <p class="text-xs" data-testid="group-wide">{t!(i18n, health.group_wide, status)}</p>
+            })}
             <p class="text-xs text-slate-600 dark:text-slate-300">{let (tokens, users, models) = (g.tokens, g.users, g.models); t!(i18n, health.affected, tokens, users, models)}</p>
             <svg viewBox=format!("0 0 {width} 40") class="w-full h-12 my-2" role="group"
                 aria-label=format!("{} {}", t_string!(i18n, health.chart), g.group) preserveAspectRatio="none">
