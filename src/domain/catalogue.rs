@@ -10,12 +10,16 @@ use super::lang::Lang;
 use super::signal::{unwrap_message, Inner, Signal};
 use super::status::StatusRange;
 
-const SOURCES: [(&str, &str); 5] = [
+/// The seeds' tables (by seed number), then what real relays send beyond them: new-api's and
+/// one-api's own messages, and the providers' documented errors.
+const SOURCES: [(&str, &str); 7] = [
     ("000", include_str!("catalogue/seed_000.toml")),
     ("001", include_str!("catalogue/seed_001.toml")),
     ("002", include_str!("catalogue/seed_002.toml")),
     ("003", include_str!("catalogue/seed_003.toml")),
     ("004", include_str!("catalogue/seed_004.toml")),
+    ("newapi", include_str!("catalogue/newapi.toml")),
+    ("providers", include_str!("catalogue/providers.toml")),
 ];
 const ATTRIBUTIONS: &str = include_str!("catalogue/attributions.toml");
 
@@ -86,8 +90,17 @@ impl Entry {
         self.code.is_empty() && self.contains.is_empty() && self.regex.is_none()
     }
 
+    /// A row of a seed document (else new-api's source or a provider's documentation).
+    pub fn from_seed(&self) -> bool {
+        !self.seed.is_empty() && self.seed.chars().all(|c| c.is_ascii_digit())
+    }
+
     pub fn source(&self) -> String {
-        format!("seed {} · {}", self.seed, self.table)
+        if self.from_seed() {
+            format!("seed {} · {}", self.seed, self.table)
+        } else {
+            self.table.clone()
+        }
     }
 }
 

@@ -85,7 +85,7 @@ pub fn ReferencePage() -> impl IntoView {
                                     .into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" · ");
                                 view! {
                                     <tr class="border-t border-slate-100 dark:border-slate-800 align-top" id=e.id.clone()>
-                                        <td class="px-2 py-1 text-xs whitespace-nowrap">{let seed = e.seed.clone(); t!(i18n, reference.seed, seed)}<br/><span class="text-slate-500 dark:text-slate-400">{e.table.clone()}</span></td>
+                                        <td class="px-2 py-1 text-xs whitespace-nowrap">{let seed = e.seed.clone(); if e.from_seed() { t!(i18n, reference.seed, seed).into_any() } else if seed == "newapi" { t!(i18n, reference.from_newapi).into_any() } else { t!(i18n, reference.from_providers).into_any() }}<br/><span class="text-slate-500 dark:text-slate-400">{e.table.clone()}</span></td>
                                         <td class="px-2 py-1 font-mono text-xs"><a class="underline" href=href>{matches}</a></td>
                                         <td class="px-2 py-1">
                                             {e.base().map(|a: Attribution| view! { <AttributionBadge attribution=a/> })}
