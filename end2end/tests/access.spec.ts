@@ -73,12 +73,16 @@ test('a user sees only their own requests, tokens and groups', async ({ browser 
   await page.locator('[data-testid="logs-table"] tbody tr a').first().click();
   await expect(page.getByTestId('support-message')).toBeVisible();
   await expect(page.getByText('Channel (admin)')).toHaveCount(0);
-  // Group Health shows her group's numbers, no messages; Users is not hers.
+  // Her impact scope counts her own rows; other customers are a yes or no, never a number.
+  await expect(page.getByTestId('scope')).toHaveAttribute('data-own-only', 'true');
+  await expect(page.getByTestId('scope')).toContainText('of your requests failed the same way');
+  // Group Health shows her own numbers and, in words, how the group does; Users is not hers.
   await expect(page.getByRole('link', { name: 'Users' })).toHaveCount(0);
   await page.goto('/health?window=7d');
   await expect(page.getByTestId('restricted-note')).toBeVisible();
   await expect(page.locator('[data-group]')).toHaveCount(1);
   await expect(page.locator('[data-group="vip"]')).toBeVisible();
+  await expect(page.locator('[data-group="vip"]').getByTestId('group-wide')).toContainText('The group as a whole');
   await context.close();
 });
 
