@@ -234,19 +234,24 @@ async fn impact_scope_counts_the_same_failure_in_group_and_elsewhere() {
     assert!(scope.tokens >= 1 && scope.first_ms <= row.ts_ms && scope.last_ms >= row.ts_ms);
 }
 
-#[tokio::test]
-async fn impact_scopes_of_a_page_match_a_count_over_every_row() {
-    let (store, _dir) = store().await;
-    seed(&store, 300).await;
-    let everything = common::walk_pages(
-        &store,
+/// Seeds `n` rows and reads every one back, newest first.
+async fn seeded_rows(store: &errscope::server::store::Store, n: i64) -> Vec<LogRow> {
+    seed(store, n).await;
+    common::walk_pages(
+        store,
         LogFilter {
             page_size: 100,
             ..Default::default()
         },
         Visibility::All,
     )
-    .await;
+    .await
+}
+
+#[tokio::test]
+async fn impact_scopes_of_a_page_match_a_count_over_every_row() {
+    let (store, _dir) = store().await;
+    let everything = seeded_rows(&store, 300).await;
     // Rows a second apart, windows of ±1 minute: the windows of the picked rows overlap.
     let page: Vec<_> = everything.iter().step_by(7).collect();
     let scopes: Vec<_> = store
@@ -297,16 +302,7 @@ async fn impact_scopes_of_a_page_match_a_count_over_every_row() {
 #[tokio::test]
 async fn a_relay_user_is_given_scope_counts_of_their_own_rows_only() {
     let (store, _dir) = store().await;
-    seed(&store, 300).await;
-    let everything = common::walk_pages(
-        &store,
-        LogFilter {
-            page_size: 100,
-            ..Default::default()
-        },
-        Visibility::All,
-    )
-    .await;
+    let everything = seeded_rows(&store, 300).await;
     let mut checked = 0;
     for row in everything.iter().step_by(5) {
         let user = row.user_id;

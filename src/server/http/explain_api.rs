@@ -13,7 +13,7 @@ use axum::{Extension, Json};
 use governor::{DefaultKeyedRateLimiter, Quota};
 
 use super::client::Client;
-use super::ingest_api::{api_error, bearer_key};
+use super::ingest_api::{api_error, refuse_without_key};
 use crate::server::auth::Viewer;
 use crate::server::explain::{explain, ExplainRequest};
 use crate::server::store::Store;
@@ -44,27 +44,9 @@ pub async fn explain_api(
     body: Body,
 ) -> Response {
     if viewer.is_none() {
-        match store.check_ingest_key(bearer_key(&headers)).await {
-            Ok(true) => {}
-            Ok(false) => {
-                return api_error(
-                    StatusCode::UNAUTHORIZED,
-                    "sign in, or send an API key: Authorization: Bearer <key>",
-                    "authentication_error",
-                    "invalid_api_key",
-                    None,
-                )
-            }
-            Err(e) => {
-                tracing::error!("explain: key check failed: {e}");
-                return api_error(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "the database is not answering; retry shortly",
-                    "server_error",
-                    "service_unavailable",
-                    None,
-                );
-            }
+        let refused = "sign in, or send an API key: Authorization: Bearer <key>";
+        if let Some(refusal) = refuse_without_key(&store, &headers, refused, unavailable).await {
+            return refusal;
         }
     }
     if limits.0.len() > MAX_KEYS {
@@ -120,4 +102,16 @@ pub async fn explain_api(
             )
         }
     }
+}
+
+/// The keys could not be read: logged, and a plain 503.
+fn unavailable(detail: &str) -> Response {
+    tracing::error!("explain: key check failed: {detail}");
+    api_error(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "the database is not answering; retry shortly",
+        "server_error",
+        "service_unavailable",
+        None,
+    )
 }

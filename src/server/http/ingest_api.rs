@@ -56,6 +56,27 @@ pub fn bearer_key(headers: &HeaderMap) -> &str {
         .unwrap_or("")
 }
 
+/// None when the request carries a live API key; else the answer: 401 saying `refused`, or
+/// `unavailable(detail)` when the keys cannot be read.
+pub async fn refuse_without_key(
+    store: &Store,
+    headers: &HeaderMap,
+    refused: &str,
+    unavailable: fn(&str) -> Response,
+) -> Option<Response> {
+    match store.check_ingest_key(bearer_key(headers)).await {
+        Ok(true) => None,
+        Ok(false) => Some(api_error(
+            StatusCode::UNAUTHORIZED,
+            refused,
+            "authentication_error",
+            "invalid_api_key",
+            None,
+        )),
+        Err(e) => Some(unavailable(&e.to_string())),
+    }
+}
+
 pub fn api_error(
     status: StatusCode,
     message: impl Into<String>,
@@ -73,18 +94,15 @@ pub async fn post_logs(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    match store.check_ingest_key(bearer_key(&headers)).await {
-        Ok(true) => {}
-        Ok(false) => {
-            return api_error(
-                StatusCode::UNAUTHORIZED,
-                "missing, unknown or revoked ingest key: send Authorization: Bearer <key>",
-                "authentication_error",
-                "invalid_api_key",
-                None,
-            )
-        }
-        Err(e) => return unavailable(&e.to_string()),
+    if let Some(refusal) = refuse_without_key(
+        &store,
+        &headers,
+        "missing, unknown or revoked ingest key: send Authorization: Bearer <key>",
+        unavailable,
+    )
+    .await
+    {
+        return refusal;
     }
     let Ok(_permit) = gate.0.clone().try_acquire_owned() else {
         let mut r = api_error(
