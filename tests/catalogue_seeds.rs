@@ -370,3 +370,51 @@ fn scope_rules_resolve_ambiguous_errors() {
     );
     assert_eq!((r.attribution, r.rule), (NeedsContext, Rule::Unrecognised));
 }
+
+#[test]
+fn the_seeds_two_way_answers_stay_two_way_until_the_scope_narrows_them() {
+    use errscope::domain::attribution::TwoWay::*;
+    let c = Catalogue::builtin();
+    let one = |status, message: &str| {
+        resolve(
+            &c.explain(&sig(Some(status), None, message)),
+            &scope(1, 1, 1, 0),
+        )
+    };
+    // Seed 000's single-row answers, written from its tables.
+    for (status, message, pair) in [
+        (
+            500,
+            "upstream error: do request failed: EOF",
+            UpstreamOrNetwork,
+        ),
+        (520, "bad response status code 520", UpstreamOrNetwork),
+        (524, "", UpstreamOrNetwork),
+        (403, "", UsageOrUpstream),
+        (403, "bad response status code 403", UsageOrUpstream),
+        (429, "Account RPM limit exceeded", UsageOrUpstream),
+        (
+            503,
+            "No available channel for model gpt-5 under group vip",
+            UsageOrPlatform,
+        ),
+        (500, "not implemented", UsageOrPlatform),
+    ] {
+        let r = one(status, message);
+        assert_eq!(
+            (r.attribution, r.rule, r.two_way),
+            (NeedsContext, Rule::LoneFailure, Some(pair)),
+            "{status} {message:?}"
+        );
+    }
+    // A lone 502 or 503 is never blamed on anyone, not even on a pair.
+    for status in [502, 503] {
+        assert_eq!(one(status, "").two_way, None, "{status}");
+    }
+    // The scope narrows a pair to one side, and then the pair is gone.
+    let do_request = c.explain(&sig(Some(500), None, "upstream error: do request failed"));
+    let r = resolve(&do_request, &scope(20, 8, 6, 4));
+    assert_eq!((r.attribution, r.two_way), (Platform, None));
+    let r = resolve(&c.explain(&sig(Some(403), None, "")), &scope(30, 1, 1, 0));
+    assert_eq!((r.attribution, r.two_way), (Usage, None));
+}

@@ -43,4 +43,15 @@ test('a request that failed twice and then succeeded shows every attempt on one 
   await attempts.nth(2).getByRole('link').click();
   await expect(page.getByTestId('details-request-id')).toHaveText(rid);
   await expect(page.locator('[data-testid="attempts"] li[aria-current="true"]')).toHaveAttribute('data-attempt', '3');
+
+  // The list collapses the request's attempts into one row, at its newest failure.
+  await page.goto(`/logs?range=7d&request_id=${rid}`);
+  await expect(page.locator('[data-testid="logs-table"] tbody tr')).toHaveCount(2);
+  await page.waitForSelector('body[data-hydrated]');
+  await page.locator('#f-collapse').check();
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(page).toHaveURL(/collapse=1/);
+  await expect(page.locator('[data-testid="logs-table"] tbody tr')).toHaveCount(1);
+  await expect(page.getByTestId('attempt-count').first()).toHaveText('×3 attempts');
+  await expect(page.getByTestId('result-count')).toHaveText('1 result');
 });

@@ -20,12 +20,21 @@ test('details show meaning, evidence and scope, and copy the support message', a
   }
   // The copied text is exactly what the details show.
   expect(text.trim()).toBe((await page.getByTestId('support-message').innerText()).trim());
+
+  // How long it has gone on: each count opens exactly the rows it counts.
+  const today = page.locator('[data-testid="persisting"] a[data-dimension="group"][data-span="today"]');
+  const shown = (await today.innerText()).trim();
+  await today.click();
+  await expect(page).toHaveURL(/range=custom/);
+  await expect(page.getByTestId('result-count')).toBeVisible();
+  expect((await page.getByTestId('result-count').innerText()).trim().split(' ')[0]).toBe(shown);
 });
 
 test('a lone 502 is not blamed on anyone', async ({ page }) => {
   await page.goto('/logs?status=502&attribution=needs_context&range=30d');
   await page.locator('[data-testid="logs-table"] tbody tr td:first-child a').first().click();
-  await expect(page.getByTestId('evidence')).toContainText(/single|Many tokens|several groups|does not single out/);
+  await expect(page.getByTestId('evidence')).toContainText(/no one is blamed yet|too few to tell|the cause is shared|compare the groups/);
+  await expect(page.getByTestId('evidence')).not.toContainText('(s)');
 });
 
 test('an unknown id is a plain not-found page', async ({ page }) => {

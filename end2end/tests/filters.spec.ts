@@ -78,3 +78,13 @@ test('filters combined through the hydrated form, then removed one chip at a tim
   const wider = parseInt((await page.getByTestId('result-count').innerText()).replace(/[,+]/g, ''));
   expect(wider).toBeGreaterThanOrEqual(combined);
 });
+
+test('"Today" lists the rows since midnight in the viewer\'s zone', async ({ page }) => {
+  await page.goto('/logs?range=today&tz=UTC');
+  await expect(page.locator('#f-range')).toHaveValue('today');
+  await expect(page.locator('[data-error-for="range"]')).toHaveCount(0);
+  const midnight = new Date().toISOString().slice(0, 10);
+  const times = await column(page, COL.time);
+  expect(times.length).toBeGreaterThan(0);
+  for (const t of times) expect(t.slice(0, 10) >= midnight, t).toBe(true);
+});

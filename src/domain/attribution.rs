@@ -58,3 +58,57 @@ impl Attribution {
         }
     }
 }
+
+/// The seeds' two-way answers for a single row ("Usage or upstream issue"): the engine keeps
+/// the pair while the impact scope cannot settle it, instead of "needs group context".
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TwoWay {
+    UsageOrUpstream,
+    UsageOrPlatform,
+    UpstreamOrPlatform,
+    /// The link between the relay and the provider: counted as upstream or platform.
+    UpstreamOrNetwork,
+}
+
+impl TwoWay {
+    pub const ALL: [TwoWay; 4] = [
+        TwoWay::UsageOrUpstream,
+        TwoWay::UsageOrPlatform,
+        TwoWay::UpstreamOrPlatform,
+        TwoWay::UpstreamOrNetwork,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TwoWay::UsageOrUpstream => "usage_or_upstream",
+            TwoWay::UsageOrPlatform => "usage_or_platform",
+            TwoWay::UpstreamOrPlatform => "upstream_or_platform",
+            TwoWay::UpstreamOrNetwork => "upstream_or_network",
+        }
+    }
+
+    /// The attributions the impact scope may narrow the pair to.
+    pub fn candidates(self) -> [Attribution; 2] {
+        match self {
+            TwoWay::UsageOrUpstream => [Attribution::Usage, Attribution::Upstream],
+            TwoWay::UsageOrPlatform => [Attribution::Usage, Attribution::Platform],
+            TwoWay::UpstreamOrPlatform | TwoWay::UpstreamOrNetwork => {
+                [Attribution::Upstream, Attribution::Platform]
+            }
+        }
+    }
+
+    pub fn name(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (TwoWay::UsageOrUpstream, Lang::En) => "Usage or upstream issue",
+            (TwoWay::UsageOrPlatform, Lang::En) => "Usage or platform issue",
+            (TwoWay::UpstreamOrPlatform, Lang::En) => "Upstream or platform issue",
+            (TwoWay::UpstreamOrNetwork, Lang::En) => "Upstream or network issue",
+            (TwoWay::UsageOrUpstream, Lang::Zh) => "使用或上游问题",
+            (TwoWay::UsageOrPlatform, Lang::Zh) => "使用或平台问题",
+            (TwoWay::UpstreamOrPlatform, Lang::Zh) => "上游或平台问题",
+            (TwoWay::UpstreamOrNetwork, Lang::Zh) => "上游或网络问题",
+        }
+    }
+}

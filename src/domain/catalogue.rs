@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use super::attribution::Attribution;
+use super::attribution::{Attribution, TwoWay};
 use super::lang::Lang;
 use super::signal::{unwrap_message, Inner, Signal};
 use super::status::StatusRange;
@@ -48,6 +48,9 @@ pub struct Entry {
     pub attribution: String,
     #[serde(default)]
     pub candidates: Vec<Attribution>,
+    /// The seed's two-way answer for one row, when it gives one (then `candidates` are its pair).
+    #[serde(default)]
+    pub two_way: Option<TwoWay>,
     /// The seed's own wording of the attribution, where it has one ("Usage or upstream issue").
     #[serde(default)]
     pub seed_label: Option<String>,
@@ -217,6 +220,17 @@ impl Catalogue {
                 };
                 if entry.base().is_none() && entry.attribution != "none" {
                     return Err(bad(format!("unknown attribution {}", entry.attribution)));
+                }
+                if let Some(pair) = entry.two_way {
+                    let mut possible = entry.possible();
+                    possible.sort();
+                    if possible != pair.candidates() {
+                        return Err(bad(format!(
+                            "two_way {} needs the candidates {:?}",
+                            pair.as_str(),
+                            pair.candidates()
+                        )));
+                    }
                 }
                 let status = entry
                     .status

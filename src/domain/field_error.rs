@@ -34,4 +34,6 @@ pub enum FieldProblem {
     BadPageSize,
     #[error("contains control characters: type the text without them")]
     ControlCharacters,
+    #[error("one row per request is turned on with 1")]
+    BadCollapse,
 }

@@ -22,6 +22,9 @@ pub const RANGE_PRESETS: [(&str, i64); 5] = [
     ("30d", 30 * 24 * 60),
 ];
 
+/// The time preset from the viewer's midnight.
+pub const TODAY: &str = "today";
+
 /// The filter exactly as it appears in the URL query string.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LogQuery {
@@ -52,6 +55,9 @@ pub struct LogQuery {
     /// A catalogue entry id: the failures of one signature (Group Health drill-down).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entry: Option<String>,
+    /// `1`: one row per request (its newest attempt), with the attempt count.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collapse: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -98,6 +104,8 @@ pub struct LogFilter {
     pub attribution: Option<Attribution>,
     pub user_id: Option<i64>,
     pub entry_id: Option<String>,
+    /// One row per request id: only the newest matching row of each request.
+    pub collapse: bool,
     pub cursor: Option<Cursor>,
     pub page_size: u32,
 }
@@ -117,6 +125,7 @@ impl Default for LogFilter {
             attribution: None,
             user_id: None,
             entry_id: None,
+            collapse: false,
             cursor: None,
             page_size: DEFAULT_PAGE_SIZE,
         }
@@ -183,6 +192,20 @@ impl LogQuery {
     pub fn validate(
         &self,
         now_ms: i64,
+        local_to_utc_ms: impl Fn(&str) -> Option<i64>,
+    ) -> (LogFilter, Vec<FieldError>) {
+        self.validate_on(
+            now_ms,
+            now_ms - now_ms.rem_euclid(86_400_000),
+            local_to_utc_ms,
+        )
+    }
+
+    /// `validate`, with the start of the viewer's day for the `today` range.
+    pub fn validate_on(
+        &self,
+        now_ms: i64,
+        today_start_ms: i64,
         local_to_utc_ms: impl Fn(&str) -> Option<i64>,
     ) -> (LogFilter, Vec<FieldError>) {
         let mut errors = Vec::new();
@@ -265,10 +288,16 @@ impl LogQuery {
                 }
             }
             None | Some("custom") | Some("all") => {}
+            Some(TODAY) => f.from_ms = Some(today_start_ms),
             Some(preset) => match RANGE_PRESETS.iter().find(|(name, _)| *name == preset) {
                 Some((_, minutes)) => f.from_ms = Some(now_ms - minutes * 60_000),
                 None => err("range", FieldProblem::UnknownRange(preset.to_string())),
             },
+        }
+        match clean(&self.collapse).as_deref() {
+            None | Some("0") => {}
+            Some("1") => f.collapse = true,
+            Some(_) => err("collapse", FieldProblem::BadCollapse),
         }
         if let Some(c) = clean(&self.cursor) {
             match Cursor::decode(&c) {
@@ -300,6 +329,7 @@ impl LogQuery {
             ("attribution", &self.attribution),
             ("user", &self.user),
             ("entry", &self.entry),
+            ("collapse", &self.collapse),
         ]
         .into_iter()
         .filter_map(|(k, v)| clean(v).map(|v| (k, v)))
@@ -323,6 +353,7 @@ impl LogQuery {
             "attribution" => &mut q.attribution,
             "user" => &mut q.user,
             "entry" => &mut q.entry,
+            "collapse" => &mut q.collapse,
             _ => return q,
         };
         *slot = None;
@@ -410,6 +441,26 @@ mod tests {
             .collect();
         assert!(fields.contains(&("q", &FieldProblem::ControlCharacters)));
         assert!(fields.contains(&("token", &FieldProblem::ControlCharacters)));
+    }
+
+    #[test]
+    fn today_starts_at_the_viewers_midnight_and_collapse_takes_1() {
+        let q = LogQuery {
+            range: Some("today".into()),
+            collapse: Some("1".into()),
+            ..Default::default()
+        };
+        let (f, errors) = q.validate_on(50_000_000, 28_800_000, utc);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(f.from_ms, Some(28_800_000));
+        assert!(f.collapse);
+        let q = LogQuery {
+            collapse: Some("yes".into()),
+            ..Default::default()
+        };
+        let (f, errors) = q.validate(0, utc);
+        assert!(!f.collapse);
+        assert_eq!(errors[0].problem, FieldProblem::BadCollapse);
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod health;
 pub mod lang;
 pub mod log;
 pub mod mask;
+pub mod plain_words;
 pub mod retention;
 pub mod scope;
 pub mod signal;

@@ -2,10 +2,11 @@
 //! The same `ImpactScope` feeds the row details, the copy-for-support message and Group Health.
 use serde::{Deserialize, Serialize};
 
-use super::attribution::Attribution;
+use super::attribution::{Attribution, TwoWay};
 use super::catalogue::{Explanation, MatchKind};
 use super::lang::Lang;
 use super::log::LogRow;
+use super::plain_words::count;
 
 /// Default half-width of the window around a failure, in minutes.
 pub const SCOPE_WINDOW_MINUTES: i64 = 10;
@@ -92,10 +93,13 @@ pub struct Failure {
     pub entry_id: Option<String>,
 }
 
-/// The times `[lo, hi]` (ms, inclusive) that the impact scope of a row at `ts_ms` counts.
+/// The times `[lo, hi]` (ms, inclusive) that the impact scope of a row at `ts_ms` counts:
+/// ±`window_minutes`, cut at whole seconds, so that a Usage Logs link (whose times are
+/// whole seconds) opens exactly the rows counted.
 pub fn scope_window(ts_ms: i64, window_minutes: i64) -> (i64, i64) {
     let w = window_minutes * 60_000;
-    (ts_ms - w, ts_ms + w)
+    let second = |ms: i64| ms.div_euclid(1000) * 1000;
+    (second(ts_ms - w), second(ts_ms + w))
 }
 
 impl ImpactScope {
@@ -173,6 +177,25 @@ pub enum Rule {
 pub struct Resolution {
     pub attribution: Attribution,
     pub rule: Rule,
+    /// While the attribution is "needs group context": the seed's two-way answer, if it has one.
+    pub two_way: Option<TwoWay>,
+}
+
+impl Resolution {
+    pub fn label(&self, lang: Lang) -> &'static str {
+        match self.two_way {
+            Some(pair) => pair.name(lang),
+            None => self.attribution.name(lang),
+        }
+    }
+
+    /// The answer's key in exports and the API: the attribution, or the two-way pair.
+    pub fn key(&self) -> &'static str {
+        match self.two_way {
+            Some(pair) => pair.as_str(),
+            None => self.attribution.as_str(),
+        }
+    }
 }
 
 /// Resolves an explanation with the scope around the request. Rules, in order:
@@ -183,8 +206,15 @@ pub struct Resolution {
 /// 5. one token of one user: usage, when the entry allows it;
 /// 6. several tokens or users in one group: upstream, else platform, when the entry allows it;
 /// 7. otherwise: "needs group context".
+///
+/// An undecided row keeps its entry's two-way answer ("usage or upstream"), if it has one.
 pub fn resolve(explanation: &Explanation, scope: &ImpactScope) -> Resolution {
-    let done = |attribution, rule| Resolution { attribution, rule };
+    let two_way = explanation.entry.as_ref().and_then(|e| e.two_way);
+    let done = |attribution, rule| Resolution {
+        attribution,
+        rule,
+        two_way: two_way.filter(|_| attribution == Attribution::NeedsContext),
+    };
     let base = explanation.base();
     if explanation.kind != MatchKind::Unrecognised && base != Attribution::NeedsContext {
         return done(base, Rule::Definite);
@@ -242,12 +272,16 @@ impl ImpactScope {
             ("one token".to_string(), "单个令牌".to_string())
         } else if self.models <= 1 {
             (
-                format!("one model ({} tokens)", self.tokens),
+                format!("one model ({})", count(self.tokens, "token", "tokens")),
                 format!("单个模型（{} 个令牌）", self.tokens),
             )
         } else {
             (
-                format!("one group ({} tokens, {} models)", self.tokens, self.models),
+                format!(
+                    "one group ({}, {})",
+                    count(self.tokens, "token", "tokens"),
+                    count(self.models, "model", "models")
+                ),
                 format!("单个分组（{} 个令牌，{} 个模型）", self.tokens, self.models),
             )
         };
@@ -264,8 +298,13 @@ impl ImpactScope {
         }
         match lang {
             Lang::En => format!(
-                "{} same failure(s) in this group within ±{} min, from {} token(s) of {} user(s); {} other group(s) failed the same way ({} failures)",
-                self.in_group, self.window_minutes, self.tokens, self.users, self.other_groups, self.other_group_failures
+                "{} in this group within ±{} min, from {} of {}; {} failed the same way ({})",
+                count(self.in_group, "same failure", "same failures"),
+                self.window_minutes,
+                count(self.tokens, "token", "tokens"),
+                count(self.users, "user", "users"),
+                count(self.other_groups, "other group", "other groups"),
+                count(self.other_group_failures, "failure", "failures"),
             ),
             Lang::Zh => format!(
                 "±{} 分钟内本分组有 {} 次相同失败，来自 {} 个令牌、{} 个用户；另有 {} 个分组出现相同失败（{} 次）",
@@ -296,34 +335,15 @@ impl ImpactScope {
         };
         match lang {
             Lang::En => format!(
-                "you had {} same failure(s) in this group within ±{} min, from {} of your token(s); {group_en}; {else_en}",
-                self.in_group, self.window_minutes, self.tokens
+                "you had {} in this group within ±{} min, from {} of yours; {group_en}; {else_en}",
+                count(self.in_group, "same failure", "same failures"),
+                self.window_minutes,
+                count(self.tokens, "token", "tokens")
             ),
             Lang::Zh => format!(
                 "±{} 分钟内你在本分组有 {} 次相同失败，来自你的 {} 个令牌；{group_zh}；{else_zh}",
                 self.window_minutes, self.in_group, self.tokens
             ),
-        }
-    }
-}
-
-impl Rule {
-    pub fn describe(self, lang: Lang) -> &'static str {
-        match (self, lang) {
-            (Rule::Definite, Lang::En) => "The catalogue entry names the cause.",
-            (Rule::LoneFailure, Lang::En) => "Only a single failure like this: do not assign responsibility from a single 502 or 503; it may be a transient upstream fluctuation.",
-            (Rule::ManyGroups, Lang::En) => "Several groups failed the same way at the same time.",
-            (Rule::OneToken, Lang::En) => "Only one token fails this way.",
-            (Rule::OneGroupManyTokens, Lang::En) => "Many tokens of this group fail the same way in the same window.",
-            (Rule::Inconclusive, Lang::En) => "The impact scope does not single out a cause; check Group Health.",
-            (Rule::Unrecognised, Lang::En) => "The error is not in the catalogue; read the error message.",
-            (Rule::Definite, Lang::Zh) => "目录条目已指明原因。",
-            (Rule::LoneFailure, Lang::Zh) => "仅有单次此类失败：不要凭单次 502 或 503 判断责任，可能只是上游的短暂波动。",
-            (Rule::ManyGroups, Lang::Zh) => "多个分组在同一时间出现相同失败。",
-            (Rule::OneToken, Lang::Zh) => "只有一个令牌出现此类失败。",
-            (Rule::OneGroupManyTokens, Lang::Zh) => "本分组的多个令牌在同一时间窗口内出现相同失败。",
-            (Rule::Inconclusive, Lang::Zh) => "影响范围无法确定原因，请查看分组健康。",
-            (Rule::Unrecognised, Lang::Zh) => "目录中没有此错误，请阅读错误信息。",
         }
     }
 }

@@ -1,9 +1,8 @@
 //! The copy-for-support message of seed 000's "Information for Support".
 use serde::{Deserialize, Serialize};
 
-use super::attribution::Attribution;
 use super::lang::Lang;
-use super::scope::{ImpactScope, Rule};
+use super::scope::{ImpactScope, Resolution};
 
 /// Everything the message says, already formatted for the viewer (times in their zone).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -22,8 +21,11 @@ pub struct SupportFacts {
     /// How the request's attempts ended, when it had more than one row (retries).
     pub attempts: Option<String>,
     pub scope: ImpactScope,
-    pub attribution: Option<Attribution>,
-    pub rule: Option<Rule>,
+    /// The same failure over today and this week, already described ("240 failures today from this token").
+    pub persisting: Vec<String>,
+    pub attribution: Option<Resolution>,
+    /// Why, in plain words (`plain_words::why`).
+    pub why: String,
     pub first_action: String,
 }
 
@@ -37,10 +39,10 @@ pub fn support_message(f: &SupportFacts, lang: Lang) -> String {
         (None, Some(c)) => c.clone(),
         (None, None) => "-".into(),
     };
-    let attribution = match (f.attribution, f.rule) {
-        (Some(a), Some(r)) => format!("{} — {}", a.name(lang), r.describe(lang)),
-        (Some(a), None) => a.name(lang).to_string(),
-        _ => "-".into(),
+    let attribution = match &f.attribution {
+        Some(r) if f.why.is_empty() => r.label(lang).to_string(),
+        Some(r) => format!("{} — {}", r.label(lang), f.why),
+        None => "-".into(),
     };
     let mut lines = vec![
         (label("User ID", "用户 ID"), f.user_id.to_string()),
@@ -64,11 +66,15 @@ pub fn support_message(f: &SupportFacts, lang: Lang) -> String {
     if let Some(attempts) = &f.attempts {
         lines.push((label("Attempts", "尝试"), attempts.clone()));
     }
+    lines.extend([(
+        label("Impact scope", "影响范围"),
+        format!("{} — {}", f.scope.extent(lang), f.scope.evidence(lang)),
+    )]);
+    if !f.persisting.is_empty() {
+        let sep = if zh { "；" } else { "; " };
+        lines.push((label("Going on", "持续情况"), f.persisting.join(sep)));
+    }
     lines.extend([
-        (
-            label("Impact scope", "影响范围"),
-            format!("{} — {}", f.scope.extent(lang), f.scope.evidence(lang)),
-        ),
         (label("Attribution", "归因"), attribution),
         (label("First action", "建议操作"), f.first_action.clone()),
     ]);
@@ -96,6 +102,8 @@ pub fn support_message(f: &SupportFacts, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::attribution::{Attribution, TwoWay};
+    use crate::domain::scope::Rule;
 
     fn facts() -> SupportFacts {
         SupportFacts {
@@ -119,8 +127,13 @@ mod tests {
                 models: 1,
                 ..Default::default()
             },
-            attribution: Some(Attribution::Upstream),
-            rule: Some(Rule::OneGroupManyTokens),
+            persisting: vec![],
+            attribution: Some(Resolution {
+                attribution: Attribution::Upstream,
+                rule: Rule::OneGroupManyTokens,
+                two_way: None,
+            }),
+            why: "14 tokens of 9 users in this group failed the same way".into(),
             first_action: "Retry later".into(),
         }
     }
@@ -137,7 +150,7 @@ mod tests {
             "Error content: bad response status code 502",
             "Request ID: req_0123456789abcdef",
             "Impact scope: one model (14 tokens)",
-            "Attribution: Upstream issue — Many tokens",
+            "Attribution: Upstream issue — 14 tokens of 9 users",
             "First action: Retry later",
         ] {
             assert!(m.contains(needle), "missing {needle:?} in\n{m}");
@@ -194,5 +207,30 @@ mod tests {
             "{m}"
         );
         assert!(m.contains("归因: 上游问题"), "{m}");
+    }
+
+    #[test]
+    fn a_two_way_answer_and_how_long_it_has_gone_on_reach_support() {
+        let mut f = facts();
+        f.attribution = Some(Resolution {
+            attribution: Attribution::NeedsContext,
+            rule: Rule::LoneFailure,
+            two_way: Some(TwoWay::UpstreamOrNetwork),
+        });
+        f.persisting = vec![
+            "3 failures today from this token".into(),
+            "1 failure this week in this group".into(),
+        ];
+        let m = support_message(&f, Lang::En);
+        assert!(
+            m.contains("Attribution: Upstream or network issue — "),
+            "{m}"
+        );
+        assert!(
+            m.contains(
+                "Going on: 3 failures today from this token; 1 failure this week in this group"
+            ),
+            "{m}"
+        );
     }
 }

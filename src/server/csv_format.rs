@@ -2,6 +2,8 @@
 //! an export can be imported again. The columns are the ingest record's fields.
 use serde_json::{Map, Value};
 
+use crate::domain::attribution::Attribution;
+use crate::domain::catalogue::Catalogue;
 use crate::domain::log::LogRow;
 use crate::server::ingest::Rejection;
 
@@ -95,14 +97,28 @@ pub fn record(row: &LogRow, admin: bool) -> Vec<String> {
         row.prompt_tokens.to_string(),
         row.completion_tokens.to_string(),
         row.quota.to_string(),
-        row.attribution
-            .map(|a| a.as_str().to_string())
-            .unwrap_or_default(),
+        one_row_answer(row),
     ];
     if admin {
         r.extend([opt(&row.channel), opt(&row.retries), opt(&row.client_ip)]);
     }
     r
+}
+
+/// The attribution one row gets without its impact scope: the stored one, or the seed's
+/// two-way pair ("usage_or_upstream") when its catalogue entry has one.
+fn one_row_answer(row: &LogRow) -> String {
+    let pair = row
+        .entry_id
+        .as_deref()
+        .filter(|_| row.attribution == Some(Attribution::NeedsContext))
+        .and_then(|id| Catalogue::builtin().entry(id))
+        .and_then(|e| e.two_way);
+    match (pair, row.attribution) {
+        (Some(p), _) => p.as_str().to_string(),
+        (None, Some(a)) => a.as_str().to_string(),
+        (None, None) => String::new(),
+    }
 }
 
 /// Checks a CSV header: every column must be one errscope reads (in any order).

@@ -3,6 +3,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::catalogue::{Catalogue, Explanation, MatchKind};
 use crate::domain::lang::Lang;
+use crate::domain::plain_words::why;
+use crate::domain::scope::{resolve, ImpactScope};
 use crate::domain::signal::Signal;
 
 #[derive(Debug, Default, Deserialize)]
@@ -18,8 +20,14 @@ pub struct ExplainRequest {
 #[derive(Debug, Serialize)]
 pub struct ExplainResponse {
     pub recognised: MatchKind,
+    /// The catalogue entry's attribution (`needs_context` when the impact scope decides).
     pub attribution: String,
+    /// One row's answer: the attribution, or the seed's two-way pair while undecided.
+    pub answer: String,
+    pub two_way: Option<String>,
     pub attribution_label: String,
+    /// Why, in plain words.
+    pub why: String,
     pub possible: Vec<String>,
     pub meaning: String,
     pub first_action: String,
@@ -40,7 +48,9 @@ pub fn explain(req: &ExplainRequest) -> ExplainResponse {
     };
     let e: Explanation = Catalogue::builtin().explain(&signal);
     let base = e.base();
-    let (meaning, action, entry, source, label) = match &e.entry {
+    // One message, no impact scope.
+    let single = resolve(&e, &ImpactScope::default());
+    let (meaning, action, entry, source) = match &e.entry {
         Some(entry) => {
             let t = entry.texts(lang);
             (
@@ -48,7 +58,6 @@ pub fn explain(req: &ExplainRequest) -> ExplainResponse {
                 t.action.clone(),
                 Some(entry.id.clone()),
                 Some(entry.source()),
-                entry.seed_label.clone().unwrap_or_else(|| base.name(lang).to_string()),
             )
         }
         None => (
@@ -62,7 +71,6 @@ pub fn explain(req: &ExplainRequest) -> ExplainResponse {
             },
             None,
             None,
-            base.name(lang).to_string(),
         ),
     };
     let note = match e.kind {
@@ -82,7 +90,10 @@ pub fn explain(req: &ExplainRequest) -> ExplainResponse {
     ExplainResponse {
         recognised: e.kind,
         attribution: base.as_str().into(),
-        attribution_label: label,
+        answer: single.key().into(),
+        two_way: single.two_way.map(|p| p.as_str().into()),
+        attribution_label: single.label(lang).into(),
+        why: why(&single, &ImpactScope::default(), &[], lang),
         possible: e
             .possible()
             .iter()
@@ -102,8 +113,8 @@ pub fn explain(req: &ExplainRequest) -> ExplainResponse {
 /// The text `errscope explain` prints.
 pub fn to_text(r: &ExplainResponse) -> String {
     let mut out = format!(
-        "attribution:  {} ({})\nmeaning:      {}\nfirst action: {}\n",
-        r.attribution_label, r.attribution, r.meaning, r.first_action
+        "attribution:  {} ({})\nmeaning:      {}\nfirst action: {}\nwhy:          {}\n",
+        r.attribution_label, r.answer, r.meaning, r.first_action, r.why
     );
     if r.possible.len() > 1 {
         out.push_str(&format!(
@@ -112,8 +123,8 @@ pub fn to_text(r: &ExplainResponse) -> String {
         ));
     }
     match (&r.entry, &r.source) {
-        (Some(id), Some(src)) => out.push_str(&format!("matched:      {id} ({src})\n")),
-        _ => out.push_str("matched:      nothing\n"),
+        (Some(id), Some(src)) => out.push_str(&format!("documented by: {src} ({id})\n")),
+        _ => out.push_str("documented by: nothing in the catalogue\n"),
     }
     if r.via_inner_status {
         out.push_str("note:         matched on the status code wrapped inside the message\n");

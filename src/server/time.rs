@@ -72,6 +72,36 @@ impl Zone {
             .to_string()
     }
 
+    /// `YYYY-MM-DDTHH:MM:SS` in this zone: a link's exact bound (the form reads seconds too).
+    pub fn input_value_seconds(&self, ms: i64) -> String {
+        utc(ms)
+            .with_timezone(&self.0)
+            .format("%Y-%m-%dT%H:%M:%S")
+            .to_string()
+    }
+
+    /// Midnight of the day of `ms` in this zone (1 am where the clocks skip midnight).
+    pub fn today_start(&self, ms: i64) -> i64 {
+        let midnight = self.span_start(ms, crate::domain::plain_words::Span::Today);
+        self.parse_local(&midnight)
+            .or_else(|| self.parse_local(&midnight.replace("T00:00", "T01:00")))
+            .unwrap_or(ms)
+    }
+
+    /// Midnight of the day of `ms` (`Span::Today`) or of the Monday of its week
+    /// (`Span::Week`), in this zone, as `input_value` writes it.
+    pub fn span_start(&self, ms: i64, span: crate::domain::plain_words::Span) -> String {
+        use chrono::Datelike;
+        let day = utc(ms).with_timezone(&self.0).date_naive();
+        let day = match span {
+            crate::domain::plain_words::Span::Today => day,
+            crate::domain::plain_words::Span::Week => {
+                day - chrono::Days::new(u64::from(day.weekday().num_days_from_monday()))
+            }
+        };
+        format!("{}T00:00", day.format("%Y-%m-%d"))
+    }
+
     /// Reads `YYYY-MM-DDTHH:MM[:SS]` or `YYYY-MM-DD` in this zone. A time that falls in a
     /// daylight-saving gap does not exist and is refused; one that occurs twice reads as the earlier.
     pub fn parse_local(&self, s: &str) -> Option<i64> {
@@ -119,6 +149,21 @@ mod tests {
         let t = ny.parse_local("2026-11-01T01:30").unwrap();
         assert_eq!(ny.label(t), "America/New_York (UTC-04:00)");
         assert_eq!(ny.label(t + 3_600_000), "America/New_York (UTC-05:00)");
+    }
+
+    #[test]
+    fn today_and_this_week_start_at_local_midnight() {
+        use crate::domain::plain_words::Span;
+        let z = Zone::pick([Some("Asia/Shanghai")]);
+        let ms = 1_795_256_403_000; // Saturday 2026-11-21 18:20:03 in Shanghai
+        assert_eq!(z.span_start(ms, Span::Today), "2026-11-21T00:00");
+        assert_eq!(z.span_start(ms, Span::Week), "2026-11-16T00:00");
+        // 02:20 on Saturday in Shanghai is still Friday the 20th in New York.
+        let ny = Zone::pick([Some("America/New_York")]);
+        assert_eq!(
+            ny.span_start(ms - 16 * 3_600_000, Span::Today),
+            "2026-11-20T00:00"
+        );
     }
 
     #[test]

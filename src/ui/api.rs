@@ -6,7 +6,8 @@ use crate::domain::attribution::Attribution;
 use crate::domain::catalogue::Entry;
 use crate::domain::filter::{Facets, FieldError, LogQuery};
 use crate::domain::log::LogRow;
-use crate::domain::scope::{ImpactScope, Rule};
+use crate::domain::plain_words::{Persisting, ScopeTexts};
+use crate::domain::scope::{ImpactScope, Resolution};
 use crate::domain::signal::Inner;
 
 #[cfg(feature = "ssr")]
@@ -25,8 +26,8 @@ pub struct RowView {
     /// Rows sharing the request id (its attempts) the viewer may see.
     pub attempts: u64,
     pub time: String,
-    pub attribution: Option<Attribution>,
-    pub rule: Option<Rule>,
+    /// Error rows: the attribution after the impact scope, with why.
+    pub resolution: Option<Resolution>,
 }
 
 /// One page of the Usage Logs table.
@@ -42,6 +43,8 @@ pub struct LogPage {
     pub zone: String,
     /// Set when a request ID typed in the keyword box found that request.
     pub jump_to: Option<i64>,
+    /// The viewer is a relay user: every row is their own (no user filter to offer).
+    pub own_only: bool,
 }
 
 /// One attempt of a request on the details page's timeline.
@@ -71,9 +74,13 @@ pub struct RequestDetails {
     pub entry: Option<Entry>,
     pub recognised: crate::domain::catalogue::MatchKind,
     pub inner: Inner,
-    pub attribution: Option<Attribution>,
-    pub rule: Option<Rule>,
+    pub resolution: Option<Resolution>,
+    /// Why, in plain words, in `lang`.
+    pub why: String,
     pub scope: ImpactScope,
+    pub scope_texts: ScopeTexts,
+    /// The same failure today and this week, for this token, model and group.
+    pub persisting: Vec<Persisting>,
     pub first_seen: String,
     pub last_seen: String,
     pub support_message: String,

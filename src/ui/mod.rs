@@ -78,6 +78,7 @@ fn Shell() -> impl IntoView {
     let account = Resource::new(|| (), |_| crate::ui::api::current_account());
     view! {
         <Link rel="stylesheet" href="/app.css"/>
+        <Link rel="icon" href="/favicon.svg"/>
         <Meta name="description" content=t_string!(i18n, nav.description)/>
         <Title formatter=|t: String| if t.is_empty() { "errscope".to_string() } else { format!("{t} · errscope") }/>
         <Router>

@@ -138,7 +138,7 @@ impl Client {
 const HSTS: &str = "max-age=31536000";
 
 fn is_static_asset(path: &str) -> bool {
-    path.starts_with("/pkg/") || path == "/app.css" || path == "/favicon.ico"
+    path.starts_with("/pkg/") || path == "/app.css" || path.starts_with("/favicon")
 }
 
 /// Sets the `Client` extension, then marks the response for it.

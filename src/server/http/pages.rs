@@ -4,6 +4,7 @@ use crate::domain::catalogue::Catalogue;
 use crate::domain::filter::{LogQuery, COUNT_CAP};
 use crate::domain::lang::Lang;
 use crate::domain::log::{LogRow, LogType};
+use crate::domain::plain_words::{why, Dimension, Persisting, ScopeTexts, Span};
 use crate::domain::scope::{ScopeReading, SCOPE_WINDOW_MINUTES};
 use crate::domain::signal::Signal;
 use crate::domain::support::{support_message, SupportFacts};
@@ -100,23 +101,17 @@ async fn resolve_rows(
     Ok(explained
         .iter()
         .map(|(row, e, key)| {
-            let (attribution, rule) = match e {
-                Some(e) => {
-                    let scope = key
-                        .as_ref()
-                        .and_then(|k| scopes.get(k).cloned())
-                        .unwrap_or_default();
-                    let r = scope.resolve(e);
-                    (Some(r.attribution), Some(r.rule))
-                }
-                None => (None, None),
-            };
+            let resolution = e.as_ref().map(|e| {
+                key.as_ref()
+                    .and_then(|k| scopes.get(k).cloned())
+                    .unwrap_or_default()
+                    .resolve(e)
+            });
             RowView {
                 attempts: attempts.get(&row.request_id).copied().unwrap_or(1),
                 row: (*row).clone(),
                 time: zone.format_ms(row.ts_ms),
-                attribution,
-                rule,
+                resolution,
             }
         })
         .collect())
@@ -127,7 +122,9 @@ pub async fn list_logs(query: LogQuery) -> Result<LogPage, PageError> {
     let store = store()?;
     let vis = viewer.visibility();
     let zone = viewer_zone(query.tz.as_deref()).await;
-    let (mut filter, errors) = query.validate(now_ms(), |s| zone.parse_local(s));
+    let (mut filter, errors) = query.validate_on(now_ms(), zone.today_start(now_ms()), |s| {
+        zone.parse_local(s)
+    });
 
     // A request ID pasted into the keyword box goes straight to that request.
     let mut jump_to = None;
@@ -173,6 +170,7 @@ pub async fn list_logs(query: LogQuery) -> Result<LogPage, PageError> {
         facets,
         zone: zone.label(now_ms()),
         jump_to,
+        own_only: vis.user().is_some(),
     })
 }
 
@@ -217,6 +215,15 @@ pub async fn log_details(
     let resolution = (row.log_type == LogType::Error).then(|| reading.resolve(&e));
     let scope = reading.shown;
     let lang = viewer_lang(lang.as_deref());
+    let persisting = if row.log_type == LogType::Error {
+        persisting(&store, &row, &zone, viewer.visibility()).await?
+    } else {
+        vec![]
+    };
+    let why = resolution
+        .as_ref()
+        .map(|r| why(r, &scope, &persisting, lang))
+        .unwrap_or_default();
     let (meaning, action) = match (&e.entry, lang) {
         (Some(entry), _) => (
             entry.texts(lang).meaning.clone(),
@@ -254,8 +261,9 @@ pub async fn log_details(
         request_id: row.request_id.clone(),
         attempts: outcome.clone(),
         scope: scope.clone(),
-        attribution: resolution.as_ref().map(|r| r.attribution),
-        rule: resolution.as_ref().map(|r| r.rule),
+        persisting: persisting.iter().map(|p| p.describe(lang)).collect(),
+        attribution: resolution.clone(),
+        why: why.clone(),
         first_action: action.clone(),
     };
     Ok(Some(RequestDetails {
@@ -266,8 +274,10 @@ pub async fn log_details(
         entry: e.entry.clone(),
         recognised: e.kind,
         inner: e.inner.clone(),
-        attribution: resolution.as_ref().map(|r| r.attribution),
-        rule: resolution.as_ref().map(|r| r.rule),
+        resolution,
+        why,
+        scope_texts: ScopeTexts::of(&scope, &row.group, lang),
+        persisting,
         support_message: support_message(&facts, lang),
         attempts: attempts
             .iter()
@@ -294,6 +304,55 @@ pub async fn log_details(
     }))
 }
 
+/// How long the same failure (status and catalogue entry) has been going on for the row's
+/// token, model and group: today and this week in the viewer's zone. Each count is the
+/// Usage Logs filter it links to, counted by the store, so the number and its rows agree.
+async fn persisting(
+    store: &Store,
+    row: &LogRow,
+    zone: &Zone,
+    vis: Visibility,
+) -> Result<Vec<Persisting>, StoreError> {
+    let now = now_ms();
+    let mut queries = Vec::new();
+    for span in [Span::Today, Span::Week] {
+        for dimension in Dimension::ALL {
+            let mut q = LogQuery {
+                range: Some("custom".into()),
+                from: Some(zone.span_start(now, span)),
+                // The form reads whole minutes and ends before `to`.
+                to: Some(zone.input_value(now + 60_000)),
+                status: row.status_code.map(|s| s.to_string()),
+                entry: row.entry_id.clone(),
+                tz: Some(zone.name().into()),
+                ..LogQuery::default()
+            };
+            match dimension {
+                Dimension::Token => q.token = Some(row.token_name.clone()),
+                Dimension::Model => q.model = Some(row.model.clone()),
+                Dimension::Group => q.group = Some(row.group.clone()),
+            }
+            queries.push((span, dimension, q));
+        }
+    }
+    let counts = futures::future::try_join_all(queries.iter().map(|(_, _, q)| {
+        let (filter, _) = q.validate(now, |s| zone.parse_local(s));
+        async move { store.count(&filter, vis).await }
+    }))
+    .await?;
+    Ok(queries
+        .into_iter()
+        .zip(counts)
+        .map(|((span, dimension, q), n)| Persisting {
+            dimension,
+            span,
+            count: n.min(COUNT_CAP),
+            capped: n > COUNT_CAP,
+            href: format!("/logs{}", q.to_query_string()),
+        })
+        .collect())
+}
+
 /// A details page for a row that does not exist, or is not the viewer's (the same answer),
 /// is a 404. Server-function calls keep their 200: the empty answer says it.
 fn not_found_page() {
@@ -305,22 +364,19 @@ fn not_found_page() {
     }
 }
 
-/// The logs around a row (±window), in the viewer's zone, in its group or in every group.
+/// The logs around a row (±window), in the viewer's zone, of its signature (status and
+/// catalogue entry), in its group or in every group: the rows the impact scope counts.
 fn window_href(row: &LogRow, zone: &Zone, window_minutes: i64, same_group: bool) -> String {
-    use crate::domain::filter::url_encode;
-    // The logs form reads minutes and ends before `to`: one minute more reaches `hi`.
     let (lo, hi) = crate::domain::scope::scope_window(row.ts_ms, window_minutes);
-    let mut href = format!(
-        "/logs?range=custom&from={}&to={}&tz={}",
-        url_encode(&zone.input_value(lo)),
-        url_encode(&zone.input_value(hi + 60_000)),
-        url_encode(zone.name())
-    );
-    if let Some(s) = row.status_code {
-        href.push_str(&format!("&status={s}"));
-    }
-    if same_group {
-        href.push_str(&format!("&group={}", url_encode(&row.group)));
-    }
-    href
+    let q = LogQuery {
+        range: Some("custom".into()),
+        from: Some(zone.input_value_seconds(lo)),
+        to: Some(zone.input_value_seconds(hi)),
+        tz: Some(zone.name().into()),
+        status: row.status_code.map(|s| s.to_string()),
+        entry: row.entry_id.clone(),
+        group: same_group.then(|| row.group.clone()),
+        ..LogQuery::default()
+    };
+    format!("/logs{}", q.to_query_string())
 }

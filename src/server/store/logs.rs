@@ -162,6 +162,7 @@ impl Store {
             || f.request_id.is_some()
             || f.entry_id.is_some()
             || f.attribution.is_some()
+            || f.collapse
             || !f.status.is_empty();
         if narrowed {
             return Ok(KeywordPlan::ByMatches);
@@ -551,6 +552,9 @@ fn push_where(
     if let Some(k) = &f.keyword {
         push_keyword(q, backend, k, plan);
     }
+    if f.collapse {
+        push_newest_of_request(q, f, vis);
+    }
     if with_cursor {
         if let Some(c) = f.cursor {
             // The bare `ts_ms <=` is what an index range can end at: without it neither
@@ -566,6 +570,23 @@ fn push_where(
                 .push("))");
         }
     }
+}
+
+/// One row per request: no newer row of the same request id (of the filter's log type, that
+/// the viewer may see) exists.
+fn push_newest_of_request(q: &mut Sql, f: &LogFilter, vis: Visibility) {
+    q.push(
+        " AND NOT EXISTS (SELECT 1 FROM logs newer \
+         WHERE newer.request_id = logs.request_id \
+         AND (newer.ts_ms > logs.ts_ms OR (newer.ts_ms = logs.ts_ms AND newer.id > logs.id))",
+    );
+    if let Some(t) = f.log_type {
+        q.push(&format!(" AND newer.log_type = {}", t.as_i64()));
+    }
+    if let Visibility::User(u) = vis {
+        q.push(" AND newer.user_id = ").push_bind(u);
+    }
+    q.push(")");
 }
 
 /// A case-insensitive substring of the content, through each backend's trigram index.

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 
 use crate::ui::lang::use_lang;
 
-use crate::domain::attribution::Attribution;
+use crate::domain::attribution::{Attribution, TwoWay};
 use crate::domain::status::status_class;
 
 /// A status code coloured by class (the code itself is the label, so colour is not the only cue).
@@ -21,9 +21,15 @@ pub fn StatusBadge(code: Option<u16>) -> impl IntoView {
     }
 }
 
-/// An attribution with a shape and a label, not colour alone.
+/// An attribution with a shape and a label, not colour alone; an undecided row with the
+/// seed's two-way answer shows the pair ("Usage or upstream issue").
 #[component]
-pub fn AttributionBadge(attribution: Attribution) -> impl IntoView {
+pub fn AttributionBadge(
+    attribution: Attribution,
+    #[prop(optional_no_strip)] two_way: Option<TwoWay>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let label = two_way.map_or(attribution.name(lang), |p| p.name(lang));
     let class = match attribution {
         Attribution::Usage => "text-sky-800 border-sky-300 dark:text-sky-200 dark:border-sky-700",
         Attribution::Upstream => {
@@ -38,9 +44,9 @@ pub fn AttributionBadge(attribution: Attribution) -> impl IntoView {
     };
     view! {
         <span class=format!("inline-flex items-center gap-1 whitespace-nowrap rounded border px-1.5 py-0.5 text-xs {class}")
-            data-attribution=attribution.as_str()>
+            data-attribution=attribution.as_str() data-two-way=two_way.map(TwoWay::as_str)>
             <span aria-hidden="true">{attribution.glyph()}</span>
-            {attribution.name(use_lang())}
+            {label}
         </span>
     }
 }

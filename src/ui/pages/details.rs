@@ -9,9 +9,11 @@ use leptos_router::hooks::use_params_map;
 use crate::domain::catalogue::MatchKind;
 use crate::domain::filter::url_encode;
 use crate::domain::lang::Lang;
+use crate::domain::plain_words::{persisting as persisting_of, Dimension, Persisting, Span};
 use crate::ui::api::{log_details, AttemptView, RequestDetails};
 use crate::ui::components::badges::{AttributionBadge, StatusBadge};
 use crate::ui::components::copy_button::CopyButton;
+use crate::ui::format::group_digits;
 
 #[component]
 pub fn DetailsPage() -> impl IntoView {
@@ -78,7 +80,7 @@ fn Details(d: RequestDetails) -> impl IntoView {
     let entry_source = d
         .entry
         .as_ref()
-        .map(|e| format!("{} ({})", e.id, e.source()));
+        .map(|e| format!("{} ({})", e.source(), e.id));
     let recognised = match d.recognised {
         MatchKind::Recognised => t_string!(i18n, details.recognised),
         MatchKind::CategoryFallback => t_string!(i18n, details.category_fallback),
@@ -87,6 +89,7 @@ fn Details(d: RequestDetails) -> impl IntoView {
     let group_href = d.group_window_href.clone();
     let all_href = d.all_window_href.clone();
     let s = d.scope.clone();
+    let texts = d.scope_texts.clone();
     let inner = d.inner.clone();
     let has_inner = !inner.is_empty();
     view! {
@@ -114,36 +117,31 @@ fn Details(d: RequestDetails) -> impl IntoView {
                 </div>
                 <div class="rounded-lg border border-slate-200 dark:border-slate-800 bg-white dark:bg-slate-900 p-4 space-y-2">
                     <h2 class="font-semibold flex items-center gap-2">{t!(i18n, details.what_it_means)}" "
-                        {d.attribution.map(|a| view! { <AttributionBadge attribution=a/> })}
+                        {d.resolution.clone().map(|r| view! { <AttributionBadge attribution=r.attribution two_way=r.two_way/> })}
                     </h2>
                     <p class="text-sm" data-testid="meaning" lang=lang.code()>{d.meaning.clone()}</p>
                     <p class="text-sm"><span class="font-medium">{t!(i18n, details.first_action)}</span><span data-testid="first-action" lang=lang.code()>{d.action.clone()}</span></p>
-                    <p class="text-xs text-slate-500 dark:text-slate-400">{recognised}{entry_source.map(|s| format!(" · {s}"))}</p>
-                    <p class="text-sm" data-testid="evidence"><span class="font-medium">{t!(i18n, details.why)}</span>
-                        {d.rule.map(|r| r.describe(lang).to_string())}" "{s.evidence(lang)}
-                    </p>
+                    {(!d.why.is_empty()).then(|| view! {
+                        <p class="text-sm" data-testid="evidence"><span class="font-medium">{t!(i18n, details.why)}</span><span lang=lang.code()>{d.why.clone()}</span></p>
+                    })}
+                    <p class="text-xs text-slate-500 dark:text-slate-400" data-testid="documented-by">{recognised}{entry_source.map(|s| view! { " · "{t!(i18n, details.documented_by)}<span class="font-mono">{s}</span> })}</p>
                 </div>
                 <div class="rounded-lg border border-slate-200 dark:border-slate-800 bg-white dark:bg-slate-900 p-4">
                     <h2 class="font-semibold">{let minutes = s.window_minutes; t!(i18n, details.impact, minutes)}</h2>
-                    <ul class="text-sm mt-1 space-y-1" data-testid="scope" data-own-only=s.own_only.to_string()>
+                    <ul class="text-sm mt-1 space-y-1" data-testid="scope" data-own-only=s.own_only.to_string() lang=lang.code()>
+                        <li><a class="underline" href=group_href.clone()>{texts.in_group.clone()}</a>{texts.spread.clone()}</li>
+                        <li><a class="underline" href=format!("{group_href}&token={}", url_encode(&row.token_name))>{texts.from_token.clone()}</a></li>
                         {if s.own_only {
                             view! {
-                                <li><a class="underline" href=group_href.clone()>{let (count, group) = (s.in_group, row.group.clone()); t!(i18n, details.in_group_own, count, group)}</a>
-                                    {let (tokens, models) = (s.tokens, s.models); t!(i18n, details.spread_own, tokens, models)}</li>
-                                <li><a class="underline" href=format!("{group_href}&token={}", url_encode(&row.token_name))>{let count = s.same_token; t!(i18n, details.from_token, count)}</a></li>
                                 <li data-testid="others-in-group">{if s.others_in_group { t_string!(i18n, details.others_in_group) } else { t_string!(i18n, details.no_others_in_group) }}</li>
                                 <li>{if s.others_elsewhere { t_string!(i18n, details.others_elsewhere) } else { t_string!(i18n, details.no_others_elsewhere) }}</li>
                             }.into_any()
                         } else {
-                            view! {
-                                <li><a class="underline" href=group_href.clone()>{let (count, group) = (s.in_group, row.group.clone()); t!(i18n, details.in_group, count, group)}</a>
-                                    {let (tokens, users, models) = (s.tokens, s.users, s.models); t!(i18n, details.spread, tokens, users, models)}</li>
-                                <li><a class="underline" href=format!("{group_href}&token={}", url_encode(&row.token_name))>{let count = s.same_token; t!(i18n, details.from_token, count)}</a></li>
-                                <li><a class="underline" href=all_href>{let (count, groups) = (s.other_group_failures, s.other_groups); t!(i18n, details.other_groups, count, groups)}</a></li>
-                            }.into_any()
+                            view! { <li><a class="underline" href=all_href>{texts.other_groups.clone()}</a></li> }.into_any()
                         }}
-                        <li>{t!(i18n, details.extent)}<span lang=lang.code()>{s.extent(lang)}</span></li>
+                        <li>{t!(i18n, details.extent)}<span>{s.extent(lang)}</span></li>
                     </ul>
+                    {(!d.persisting.is_empty()).then(|| view! { <Persistence persisting=d.persisting.clone() lang/> })}
                 </div>
                 {(!d.attempts.is_empty()).then(|| view! { <AttemptTimeline attempts=d.attempts.clone() outcome=d.outcome.clone() lang/> })}
             </section>
@@ -182,6 +180,49 @@ fn Details(d: RequestDetails) -> impl IntoView {
                 </dl>
             </aside>
         </div>
+    }
+}
+
+/// How long the same failure has gone on: today and this week, for this token, model and
+/// group; every count opens exactly the rows it counts.
+#[component]
+fn Persistence(persisting: Vec<Persisting>, lang: Lang) -> impl IntoView {
+    let i18n = use_i18n();
+    let cell = move |dimension: Dimension, span: Span| {
+        persisting_of(&persisting, dimension, span).map(|p| {
+            let n = if p.capped { format!("{}+", group_digits(p.count)) } else { group_digits(p.count) };
+            view! {
+                <td class="px-2 py-1 text-right tabular-nums">
+                    <a class="underline" href=p.href.clone() title=p.describe(lang)
+                        data-dimension=format!("{dimension:?}").to_lowercase() data-span=format!("{span:?}").to_lowercase()>{n}</a>
+                </td>
+            }
+        })
+    };
+    view! {
+        <table class="mt-3 text-sm" data-testid="persisting">
+            <caption class="text-left font-medium">{t!(i18n, details.going_on)}</caption>
+            <thead>
+                <tr>
+                    <th scope="col"></th>
+                    <th scope="col" class="px-2 py-1 text-right font-medium">{t!(i18n, details.today)}</th>
+                    <th scope="col" class="px-2 py-1 text-right font-medium">{t!(i18n, details.this_week)}</th>
+                </tr>
+            </thead>
+            <tbody>
+                {Dimension::ALL.into_iter().map(|dimension| view! {
+                    <tr>
+                        <th scope="row" class="text-left font-normal pr-2">{match dimension {
+                            Dimension::Token => t_string!(i18n, details.this_token),
+                            Dimension::Model => t_string!(i18n, details.this_model),
+                            Dimension::Group => t_string!(i18n, details.this_group),
+                        }}</th>
+                        {cell(dimension, Span::Today)}
+                        {cell(dimension, Span::Week)}
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
     }
 }
 

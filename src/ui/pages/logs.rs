@@ -10,7 +10,7 @@ use leptos_router::params::ParamsMap;
 
 use crate::domain::attribution::Attribution;
 use crate::domain::filter::{
-    highlight, FieldError, FieldProblem, LogQuery, COUNT_CAP, RANGE_PRESETS,
+    highlight, FieldError, FieldProblem, LogQuery, COUNT_CAP, RANGE_PRESETS, TODAY,
 };
 use crate::domain::status::StatusParseError;
 use crate::ui::api::{list_logs, LogPage, RowView};
@@ -38,6 +38,7 @@ pub fn query_from_map(m: &ParamsMap) -> LogQuery {
         attribution: g("attribution"),
         user: g("user"),
         entry: g("entry"),
+        collapse: g("collapse"),
         cursor: g("cursor"),
         size: g("size"),
         tz: g("tz"),
@@ -125,6 +126,7 @@ fn error_for(errors: &[FieldError], field: &str) -> Option<AnyView> {
         FieldProblem::BadCursor => t!(i18n, invalid.bad_cursor).into_any(),
         FieldProblem::BadPageSize => t!(i18n, invalid.bad_page_size).into_any(),
         FieldProblem::ControlCharacters => t!(i18n, invalid.control_characters).into_any(),
+        FieldProblem::BadCollapse => t!(i18n, invalid.bad_collapse).into_any(),
     })
 }
 
@@ -230,6 +232,7 @@ fn FilterForm(
                 <label for="f-range" class=label>{t!(i18n, logs.range)}</label>
                 <select id="f-range" name="range" class=input>
                     <option value="" selected=range.is_empty()>{t!(i18n, logs.any_time)}</option>
+                    <option value=TODAY selected=range == TODAY>{t!(i18n, logs.today)}</option>
                     {RANGE_PRESETS.iter().map(|(k, _)| {
                         let text = match *k {
                             "15m" => t_string!(i18n, logs.last_15m),
@@ -292,11 +295,13 @@ fn FilterForm(
                 {datalist("groups", page.facets.groups.clone())}
                 {field_error("group")}
             </div>
-            <div>
-                <label for="f-user" class=label>{t!(i18n, logs.user_id)}</label>
-                <input id="f-user" name="user" inputmode="numeric" class=input value=v(&query.user)/>
-                {field_error("user")}
-            </div>
+            {(!page.own_only).then(|| view! {
+                <div>
+                    <label for="f-user" class=label>{t!(i18n, logs.user_id)}</label>
+                    <input id="f-user" name="user" inputmode="numeric" class=input value=v(&query.user)/>
+                    {field_error("user")}
+                </div>
+            })}
             <div>
                 <label for="f-size" class=label>{t!(i18n, logs.rows_per_page)}</label>
                 <select id="f-size" name="size" class=input>
@@ -305,6 +310,13 @@ fn FilterForm(
                     }).collect_view()}
                 </select>
                 {field_error("size")}
+            </div>
+            <div class="pt-4">
+                <label class="inline-flex items-center gap-1 text-sm" title=move || t_string!(i18n, logs.collapse_hint)>
+                    <input id="f-collapse" type="checkbox" name="collapse" value="1" checked=query.collapse.as_deref() == Some("1")/>
+                    {t!(i18n, logs.collapse)}
+                </label>
+                {field_error("collapse")}
             </div>
             <div class="flex items-end gap-2 pt-4">
                 <button type="submit" class="rounded bg-sky-700 text-white px-3 py-1 text-sm hover:bg-sky-800 focus:outline-none focus:ring-2 focus:ring-sky-500">{t!(i18n, logs.apply)}</button>
@@ -399,7 +411,7 @@ fn Row(r: RowView, show_consume: bool, keyword: String, tz: String) -> impl Into
                 }}
             </td>
             <td class=td data-label=t_string!(i18n, logs.status)><StatusBadge code=row.status_code/></td>
-            <td class=td data-label=t_string!(i18n, logs.attribution)>{r.attribution.map(|a| view! { <AttributionBadge attribution=a/> })}</td>
+            <td class=td data-label=t_string!(i18n, logs.attribution)>{r.resolution.map(|r| view! { <AttributionBadge attribution=r.attribution two_way=r.two_way/> })}</td>
             {show_consume.then(|| view! {
                 <td class=format!("{td} font-mono text-xs") data-label=t_string!(i18n, logs.tokens_in_out)>{format!("{}/{}", row.prompt_tokens, row.completion_tokens)}</td>
                 <td class=format!("{td} font-mono text-xs") data-label=t_string!(i18n, logs.quota)>{row.quota}</td>
