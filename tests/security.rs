@@ -159,7 +159,7 @@ async fn a_user_is_told_their_own_numbers_and_only_in_words_about_others() {
     let (_, _, details) = get_as(&router, Some(&user), &path).await;
     let details = details.replace("<!>", "");
     assert!(details.contains("data-own-only=\"true\""), "{details}");
-    assert!(details.contains("4 of your requests failed the same way in group vip"));
+    assert!(details.contains("4 requests of yours failed the same way in group vip"));
     assert!(details.contains("Other users of this group are failing the same way."));
     assert!(!details.contains("40 same failures"));
     let (_, _, as_admin) = get_as(&router, Some(&admin), &path).await;
@@ -169,7 +169,7 @@ async fn a_user_is_told_their_own_numbers_and_only_in_words_about_others() {
         "{as_admin}"
     );
     // The copied message says the same as the page.
-    assert!(details.contains("you had 4 same failure(s) in this group"));
+    assert!(details.contains("you had 4 same failures in this group"));
 
     let (_, _, health) = get_as(&router, Some(&user), "/health?window=24h").await;
     let health = health.replace("<!>", "");
