@@ -375,6 +375,15 @@ async fn the_home_page_leads_to_the_logs() {
 }
 
 #[tokio::test]
+async fn the_favicon_is_found_without_signing_in() {
+    let (store, _dir) = store().await;
+    let router = router(&store).await;
+    let (status, headers, _) = get_as(&router, None, "/favicon.ico").await;
+    assert_eq!(status, StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(headers["location"], "/favicon.svg");
+}
+
+#[tokio::test]
 async fn bad_input_is_a_message_not_a_500() {
     for path in [
         "/logs?status=abc",

@@ -93,6 +93,11 @@ pub async fn app_on(
         .route("/prefs/theme", post(crate::server::http::prefs::set_theme))
         .route("/prefs/lang", post(crate::server::http::lang::set_lang))
         .route("/healthz", get(healthz))
+        // Browsers and crawlers ask for it whatever the page links to.
+        .route(
+            "/favicon.ico",
+            get(|| async { axum::response::Redirect::permanent("/favicon.svg") }),
+        )
         .route("/app.css", get(css))
         .route("/logs.csv", get(crate::server::http::export::logs_csv))
         .route("/api/v1/explain", post(explain_api))
