@@ -88,3 +88,11 @@ test('"Today" lists the rows since midnight in the viewer\'s zone', async ({ pag
   expect(times.length).toBeGreaterThan(0);
   for (const t of times) expect(t.slice(0, 10) >= midnight, t).toBe(true);
 });
+
+test('active filters are named in the page language', async ({ page }) => {
+  await page.goto('/logs?range=24h&group=vip&attribution=upstream&collapse=1');
+  await expect(page.locator('[data-chip="range"]')).toContainText('Time range: Last 24 h');
+  await expect(page.locator('[data-chip="group"]')).toContainText('Group: vip');
+  await expect(page.locator('[data-chip="attribution"]')).toContainText('Attribution: Upstream issue');
+  await expect(page.locator('[data-chip="collapse"]')).toContainText('One row per request: on');
+});

@@ -130,6 +130,48 @@ fn error_for(errors: &[FieldError], field: &str) -> Option<AnyView> {
     })
 }
 
+/// An active filter's name and value in the page language ("时间范围: 最近 24 小时").
+fn chip_text(key: &str, value: String) -> (String, String) {
+    let i18n = use_i18n();
+    let preset = |v: &str| -> Option<&'static str> {
+        Some(match v {
+            TODAY => t_string!(i18n, logs.today),
+            "15m" => t_string!(i18n, logs.last_15m),
+            "1h" => t_string!(i18n, logs.last_1h),
+            "24h" => t_string!(i18n, logs.last_24h),
+            "7d" => t_string!(i18n, logs.last_7d),
+            "30d" => t_string!(i18n, logs.last_30d),
+            "custom" => t_string!(i18n, logs.custom),
+            _ => return None,
+        })
+    };
+    let name = match key {
+        "range" => t_string!(i18n, logs.range),
+        "from" => t_string!(i18n, logs.chip_from),
+        "to" => t_string!(i18n, logs.chip_to),
+        "model" => t_string!(i18n, logs.model),
+        "token" => t_string!(i18n, logs.token),
+        "group" => t_string!(i18n, logs.group),
+        "request_id" => t_string!(i18n, logs.request_id),
+        "q" => t_string!(i18n, logs.chip_keyword),
+        "status" => t_string!(i18n, logs.status),
+        "attribution" => t_string!(i18n, logs.attribution),
+        "user" => t_string!(i18n, logs.user_id),
+        "entry" => t_string!(i18n, logs.chip_entry),
+        "collapse" => t_string!(i18n, logs.collapse),
+        other => return (other.to_string(), value),
+    };
+    let value = match key {
+        "range" => preset(&value).map(str::to_string).unwrap_or(value),
+        "attribution" => Attribution::parse(&value)
+            .map(|a| a.name(use_lang()).to_string())
+            .unwrap_or(value),
+        "collapse" if value == "1" => t_string!(i18n, logs.chip_on).to_string(),
+        _ => value,
+    };
+    (name.to_string(), value)
+}
+
 #[component]
 fn LogsView(query: LogQuery, page: LogPage) -> impl IntoView {
     let i18n = use_i18n();
@@ -165,10 +207,11 @@ fn LogsView(query: LogQuery, page: LogPage) -> impl IntoView {
             <div class="flex flex-wrap items-center gap-2 my-2 text-xs" aria-label=move || t_string!(i18n, logs.active_filters)>
                 {chips.into_iter().map(|(k, v)| {
                     let href = format!("/logs{}", query.without(k).to_query_string());
+                    let (name, v) = chip_text(k, v);
                     view! {
                         <a href=href class="inline-flex items-center gap-1 rounded-full bg-sky-100 dark:bg-sky-900 px-2 py-0.5 hover:line-through"
-                            aria-label=format!("{} {k}: {v}", t_string!(i18n, logs.remove_filter)) data-chip=k>
-                            <span class="font-medium">{k}</span>": "{v.clone()}<span aria-hidden="true">" ×"</span>
+                            aria-label=format!("{} {name}: {v}", t_string!(i18n, logs.remove_filter)) data-chip=k>
+                            <span class="font-medium">{name.clone()}</span>": "{v.clone()}<span aria-hidden="true">" ×"</span>
                         </a>
                     }
                 }).collect_view()}
