@@ -46,7 +46,7 @@ fn remember_browser_zone() {
         .ok()
         .and_then(|z| z.as_string())
     {
-        use ui::cookie::{cookie_value, ZONE_COOKIE};
+        use domain::prefs::{cookie_value, ZONE_COOKIE};
         let value = zone.replace('/', "%2F");
         let known = doc.cookie().ok();
         if known.as_deref().and_then(|c| cookie_value(c, ZONE_COOKIE)) != Some(value.as_str()) {

@@ -143,22 +143,36 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         Command::Key(cmd) => {
             let store = open(&cli.db).await?;
             match cmd {
-                KeyCommand::Create { name } => {
-                    let key = store.create_ingest_key(&name, now_ms()).await?;
+                KeyCommand::Create { name, scope, user } => {
+                    let user = user.map(|u| u.to_string()).unwrap_or_default();
+                    let (scope, user) =
+                        errscope::server::auth::ingest_keys::valid_scope(&scope, &user)?;
+                    let key = store.create_key(&name, scope, user, now_ms()).await?;
                     println!("{key}\n(shown once: store it now; errscope keeps only its hash)");
                 }
                 KeyCommand::List => {
-                    for k in store.list_ingest_keys().await? {
+                    for k in store.list_keys().await? {
                         let state = if k.revoked_ms.is_some() {
                             "revoked"
                         } else {
                             "active"
                         };
-                        println!("{}\t{}\t{}…\t{}", k.id, k.name, k.prefix, state);
+                        let user = k
+                            .relay_user_id
+                            .map(|u| format!(" (user {u})"))
+                            .unwrap_or_default();
+                        println!(
+                            "{}\t{}\t{}…\t{}{user}\t{}",
+                            k.id,
+                            k.name,
+                            k.prefix,
+                            k.scope.as_str(),
+                            state
+                        );
                     }
                 }
                 KeyCommand::Revoke { id } => {
-                    if store.revoke_ingest_key(id, now_ms()).await? {
+                    if store.revoke_key(id, now_ms()).await? {
                         println!("revoked key {id}");
                     } else {
                         return Err(format!("no active key with id {id}").into());

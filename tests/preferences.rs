@@ -142,3 +142,33 @@ async fn the_language_follows_the_switch_then_the_account_then_the_browser() {
         "refused switches change nothing"
     );
 }
+
+#[tokio::test]
+async fn the_theme_follows_the_switch_then_the_account() {
+    let (store, _db) = store().await;
+    seed(&store, 5).await;
+    let router = router(&store).await;
+    let session = sign_in_as(&router, &store, "tao", "user", Some(1000)).await;
+    let dark =
+        |body: &str| body.contains(r#"class="dark""#) && body.contains(r#"data-theme="dark""#);
+    assert!(!dark(&page(&router, &session, "", "/logs").await));
+
+    let (status, _, set) = post(&router, &session, "/prefs/theme", "theme=dark&back=%2Flogs").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(set.contains(&"errscope_theme=dark".to_string()), "{set:?}");
+    // Another browser of the same account (no theme cookie) gets the account's theme.
+    assert!(dark(&page(&router, &session, "", "/health").await));
+    // This browser's own pick beats the account's.
+    let here = format!("{session}; errscope_theme=light");
+    assert!(!dark(&page(&router, &here, "", "/logs").await));
+
+    // "System" forgets the account's pick and is kept as this browser's choice.
+    let (_, _, set) = post(&router, &session, "/prefs/theme", "theme=system").await;
+    assert!(
+        set.contains(&"errscope_theme=system".to_string()),
+        "{set:?}"
+    );
+    assert!(!dark(&page(&router, &session, "", "/logs").await));
+    let (status, _, _) = post(&router, &session, "/prefs/theme", "theme=neon").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}

@@ -18,15 +18,69 @@ test('group health names each planted incident and links to exactly its rows', a
   expect(new Set(groups.map((g) => g.trim()))).toEqual(new Set(['vip']));
 });
 
-test('every group card links its numbers to the logs', async ({ page }) => {
-  await page.goto('/health?window=24h');
+async function shownCount(page: import('./fixtures').Page): Promise<number> {
+  const text = await page.getByTestId('result-count').innerText();
+  if (/^1 result$/.test(text)) return 1;
+  if (/^No results/.test(text)) return 0;
+  expect(text, 'an exact count').toMatch(/^[\d,]+ results$/);
+  return parseInt(text.replace(/,/g, ''));
+}
+
+test('every number on a group card opens exactly the rows it counts', async ({ page }) => {
+  for (const window of ['24h', '7d']) {
+    await page.goto(`/health?window=${window}`);
+    const card = page.locator('article[data-group="vip"]');
+    await expect(card).toBeVisible();
+    const links = await card.locator('a[data-count]').evaluateAll((els) =>
+      els.map((e) => ({
+        kind: e.getAttribute('data-testid'),
+        count: Number(e.getAttribute('data-count')),
+        href: e.getAttribute('href')!,
+      })));
+    const kinds = new Set(links.map((l) => l.kind));
+    for (const k of ['group-errors', 'group-requests', 'top-status', 'top-message', 'mix', 'bucket']) {
+      expect(kinds.has(k), `${window}: a ${k} link`).toBe(true);
+    }
+    // Every kind, and of the buckets the three fullest (a storm's edges included).
+    const buckets = links.filter((l) => l.kind === 'bucket').sort((a, b) => b.count - a.count).slice(0, 3);
+    const checked = [...links.filter((l) => l.kind !== 'bucket'), ...buckets];
+    for (const l of checked) {
+      await page.goto(l.href);
+      expect(await shownCount(page), `${window} ${l.kind} ${l.href}`).toBe(l.count);
+    }
+  }
+});
+
+test('charts draw every bucket after in-app navigation and a window switch', async ({ page }) => {
+  await page.goto('/logs');
+  await page.waitForSelector('body[data-hydrated]');
+  await page.getByRole('link', { name: 'Group Health', exact: true }).click();
+  await expect(page).toHaveURL(/\/health/);
   const card = page.locator('article[data-group="vip"]');
-  await expect(card).toBeVisible();
-  const errors = parseInt(await card.getByTestId('group-errors').innerText());
-  await card.getByTestId('group-errors').click();
-  await expect(page).toHaveURL(/group=vip/);
-  // The logs view counts the same errors (its window is one minute wider at the end).
-  const count = parseInt((await page.getByTestId('result-count').innerText()).replace(/,/g, ''));
-  expect(count).toBeGreaterThanOrEqual(errors);
-  expect(count).toBeLessThanOrEqual(errors + 5);
+  await expect(card.getByTestId('bucket')).toHaveCount(96);
+  const drawn = async () => card.locator('[data-testid="bucket"] rect').evaluateAll((rects) =>
+    rects.filter((r) => (r as SVGGraphicsElement).getBoundingClientRect().height > 0).length);
+  expect(await drawn()).toBeGreaterThan(10);
+
+  await page.locator('a[data-window="7d"]').click();
+  await expect(page).toHaveURL(/window=7d/);
+  await expect(card.getByTestId('bucket')).toHaveCount(168);
+  expect(await drawn()).toBeGreaterThan(10);
+  // The newest bucket (where an incident is) is on screen, inside its card.
+  const last = await card.getByTestId('bucket').last().boundingBox();
+  const box = await card.boundingBox();
+  expect(last!.width).toBeGreaterThan(0);
+  expect(last!.x + last!.width).toBeLessThanOrEqual(box!.x + box!.width);
+});
+
+test('Group Health speaks Chinese: windows, headings and the attribution legend', async ({ browser }) => {
+  const zh = await browser.newContext({ storageState: '.auth/admin.json', locale: 'zh-CN' });
+  const page = await zh.newPage();
+  await page.goto('/health?window=7d');
+  await expect(page.locator('a[data-window="7d"]')).toHaveText('7 天');
+  await expect(page.locator('#signals-h')).toContainText('最近 7 天');
+  await expect(page.locator('#signals-h')).not.toContainText('7d');
+  const legend = page.locator('article[data-group="vip"] [data-testid="mix"]').first();
+  await expect(legend).toHaveText(/[●▲■◆] (使用问题|上游问题|平台问题|需要分组上下文|需结合分组判断)\s*\d+/);
+  await zh.close();
 });

@@ -77,3 +77,39 @@ test('an admin creates an ingest key; paging stays correct while pushed rows arr
   expect(refused.status()).toBe(401);
   expect((await refused.json()).error.code).toBe('invalid_api_key');
 });
+
+test('live tail shows a pushed row within its interval, and a read key reads it back', async ({ page, request }) => {
+  const model = 'e2e-live-probe';
+  await page.goto('/admin/keys');
+  await page.waitForSelector('body[data-hydrated]');
+  await page.fill('input[name=name]', 'e2e live relay');
+  await page.getByRole('button', { name: 'Create' }).click();
+  const ingestKey = (await page.getByTestId('new-key').innerText()).trim();
+  await page.fill('input[name=name]', 'e2e reader');
+  await page.selectOption('select[name=scope]', 'read');
+  await page.getByRole('button', { name: 'Create' }).click();
+  await expect(page.getByTestId('new-key')).not.toHaveText(ingestKey);
+  const readKey = (await page.getByTestId('new-key').innerText()).trim();
+  await expect(page.locator('tr[data-key-name="e2e reader"] [data-testid="key-scope"]')).toHaveText('read (every user\'s logs)');
+
+  const row = (id: string) => ({ ...probe(id, 0, 0), model, request_id: id });
+  expect((await push(request, ingestKey, [row('e2e-live-first')])).status()).toBe(200);
+  await page.goto(`/logs?model=${model}`);
+  await page.waitForSelector('body[data-hydrated]');
+  await expect(page.getByTestId('result-count')).toHaveText('1 result');
+  await page.getByTestId('live').check();
+
+  expect((await push(request, ingestKey, [row('e2e-live-second')])).status()).toBe(200);
+  const arrived = page.locator('tr[data-new]');
+  await expect(arrived).toHaveCount(1, { timeout: 15_000 });
+  await expect(arrived.getByTestId('request-id')).toHaveText('e2e-live-second');
+  await expect(page.getByTestId('result-count')).toHaveText('2 results');
+
+  // An ingest key does not read; the read key does, with the same query as the page.
+  expect((await request.get(`/api/v1/logs?model=${model}`, { headers: { Authorization: `Bearer ${ingestKey}` } })).status()).toBe(403);
+  const read = await request.get(`/api/v1/logs?model=${model}`, { headers: { Authorization: `Bearer ${readKey}` } });
+  expect(read.status()).toBe(200);
+  const body = await read.json();
+  expect(body.count).toBe(2);
+  expect(body.rows.map((r: { request_id: string }) => r.request_id)).toEqual(['e2e-live-second', 'e2e-live-first']);
+});

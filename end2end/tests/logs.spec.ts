@@ -26,13 +26,42 @@ test.describe('without JavaScript', () => {
     expect(parseInt(count.replace(/,/g, ''))).toBeGreaterThanOrEqual(320);
   });
 
-  test('bad input is explained beside its field and the page still works', async ({ page }) => {
+  test('bad input is explained beside its field and no unfiltered rows pass for the answer', async ({ page }) => {
     const res = await page.goto('/logs?status=4o4&attribution=aliens&from=2026-11-02T10:00&to=2026-11-01T10:00');
     expect(res?.status()).toBe(200);
     await expect(page.locator('[data-error-for="status"]')).toContainText('not a status code');
     await expect(page.locator('[data-error-for="attribution"]')).toContainText('unknown attribution');
     await expect(page.locator('[data-error-for="to"]')).toContainText('before its start');
+    await expect(page.getByTestId('result-count')).toHaveText('No results shown: fix the filter marked below first.');
+    await expect(page.locator('[data-testid="logs-table"]')).toHaveCount(0);
+    await expect(page.getByRole('link', { name: 'Export CSV' })).toHaveCount(0);
+
+    await page.goto('/logs?status=abc');
+    await expect(page.locator('[data-testid="logs-table"]')).toHaveCount(0);
+    await page.goto('/logs?request_id=' + encodeURIComponent('2026 1206'));
+    await expect(page.locator('[data-error-for="request_id"]')).toContainText('no spaces inside');
+    await expect(page.locator('[data-testid="logs-table"]')).toHaveCount(0);
+  });
+
+  test('what the page ignored is said: an unknown zone, a stale page position, a log type without a field', async ({ page }) => {
+    await page.goto('/logs?tz=Mars%2FBase&cursor=garbage');
+    const notices = page.getByTestId('notices');
+    await expect(notices).toContainText('the page position is invalid; showing the first page');
+    await expect(notices).toContainText('Unknown time zone “Mars/Base”: times are shown in UTC.');
+    // A stale position still answers the filters: their first page.
     await expect(page.locator('[data-testid="logs-table"] tbody tr').first()).toBeVisible();
+
+    await page.goto('/logs?type=nonsense');
+    await expect(page.getByTestId('notices')).toContainText('unknown log type “nonsense”');
+    await expect(page.locator('[data-testid="logs-table"]')).toHaveCount(0);
+
+    const health = await page.goto('/health?window=99y&tz=Nowhere');
+    expect(health?.status()).toBe(200);
+    await expect(page.getByTestId('notices')).toContainText('Unknown window “99y”: showing the last 24 hours.');
+    await expect(page.getByTestId('notices')).toContainText('Unknown time zone “Nowhere”');
+
+    const missing = await page.goto('/logs/abc');
+    expect(missing?.status()).toBe(404);
   });
 
   test('bad input is explained in Chinese for a Chinese browser', async ({ browser }) => {

@@ -6,7 +6,11 @@ async function bodyBackground(page: import('@playwright/test').Page) {
   return page.evaluate(() => getComputedStyle(document.body).backgroundColor);
 }
 
-test('the colour theme follows the system until the user picks one, and stays picked', async ({ page }) => {
+test.describe('as a relay user', () => {
+// A user of their own: the pick is saved on the account, which other tests' admin must not see.
+test.use({ storageState: '.auth/grace.json' });
+
+test('the colour theme follows the system until the user picks one, stays picked, and follows the account', async ({ page, browser }) => {
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.goto('/logs?status=502');
   await expect(page.locator('html')).toHaveClass(/dark/);
@@ -27,8 +31,19 @@ test('the colour theme follows the system until the user picks one, and stays pi
   await expect(page.locator('html')).toHaveClass(/dark/);
   expect(await bodyBackground(page)).toBe(DARK_BG);
 
+  // Another browser signed in to the same account (no theme cookie there) gets the dark theme,
+  // and its switch shows it picked after hydration too.
+  const other = await browser.newContext({ storageState: '.auth/grace.json', colorScheme: 'light' });
+  const elsewhere = await other.newPage();
+  await elsewhere.goto('/logs');
+  await expect(elsewhere.locator('html')).toHaveClass(/dark/);
+  await elsewhere.waitForSelector('body[data-hydrated]');
+  await expect(elsewhere.locator('form[action="/prefs/theme"] button[value="dark"]')).toHaveAttribute('aria-pressed', 'true');
+  await other.close();
+
   await page.locator('form[action="/prefs/theme"] button[value="system"]').click();
   await expect(page.locator('html')).not.toHaveClass(/dark/);
+});
 });
 
 test.describe('in Tokyo', () => {

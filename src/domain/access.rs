@@ -43,6 +43,30 @@ impl Role {
     }
 }
 
+/// What an API key may do: push logs (`ingest`) or read them (`read`, as support staff would,
+/// or as one relay user when the key is limited to one). Both may call `explain`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum KeyScope {
+    Ingest,
+    Read,
+}
+
+impl KeyScope {
+    pub const ALL: [KeyScope; 2] = [KeyScope::Ingest, KeyScope::Read];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeyScope::Ingest => "ingest",
+            KeyScope::Read => "read",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<KeyScope> {
+        KeyScope::ALL.into_iter().find(|k| k.as_str() == s.trim())
+    }
+}
+
 impl std::fmt::Display for Role {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -62,6 +86,8 @@ pub struct Account {
     pub lang: Option<crate::domain::lang::Lang>,
     /// The IANA time zone the account picked (None: the browser's).
     pub time_zone: Option<String>,
+    /// The colour theme the account picked (None: the system's).
+    pub theme: Option<crate::domain::prefs::Theme>,
 }
 
 /// One audited event, as the audit page lists it: a support or admin read of another user's

@@ -58,6 +58,18 @@ pub struct Entry {
     pub example: Option<String>,
     pub en: Texts,
     pub zh: Texts,
+    /// The table's title in the other language, from the seed file's `[titles]`.
+    #[serde(default)]
+    pub titles: Titles,
+}
+
+/// A table title in English and Chinese, where the seed's own title is in the other language.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Titles {
+    #[serde(default)]
+    pub en: Option<String>,
+    #[serde(default)]
+    pub zh: Option<String>,
 }
 
 impl Entry {
@@ -98,11 +110,22 @@ impl Entry {
         !self.seed.is_empty() && self.seed.chars().all(|c| c.is_ascii_digit())
     }
 
-    pub fn source(&self) -> String {
-        if self.from_seed() {
-            format!("seed {} · {}", self.seed, self.table)
-        } else {
-            self.table.clone()
+    /// The title of the entry's table in `lang` (the seed's own title when it has no other).
+    pub fn table_in(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => self.titles.en.as_deref(),
+            Lang::Zh => self.titles.zh.as_deref(),
+        }
+        .unwrap_or(&self.table)
+    }
+
+    /// Where the entry is documented: "seed 000 · Common Error Messages", "文档 000 · 常见错误信息".
+    pub fn source(&self, lang: Lang) -> String {
+        let table = self.table_in(lang);
+        match (self.from_seed(), lang) {
+            (true, Lang::En) => format!("seed {} · {table}", self.seed),
+            (true, Lang::Zh) => format!("文档 {} · {table}", self.seed),
+            (false, _) => table.to_string(),
         }
     }
 }
@@ -142,6 +165,8 @@ struct Matcher {
 
 pub struct Catalogue {
     entries: Vec<Entry>,
+    /// Entry id -> index in `entries`: a CSV export looks up one per row.
+    by_id: BTreeMap<String, usize>,
     matchers: Vec<Matcher>,
     classes: BTreeMap<String, ClassInfo>,
 }
@@ -204,6 +229,8 @@ impl Catalogue {
         #[derive(Deserialize)]
         struct File {
             entry: Vec<Entry>,
+            #[serde(default)]
+            titles: BTreeMap<String, Titles>,
         }
         let mut entries = Vec::new();
         let mut matchers = Vec::new();
@@ -214,6 +241,7 @@ impl Catalogue {
             })?;
             for mut entry in file.entry {
                 entry.seed = seed.to_string();
+                entry.titles = file.titles.get(&entry.table).cloned().unwrap_or_default();
                 let bad = |reason: String| CatalogueError::Entry {
                     id: entry.id.clone(),
                     reason,
@@ -257,8 +285,14 @@ impl Catalogue {
             seed: "attributions".into(),
             source,
         })?;
+        let by_id = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.clone(), i))
+            .collect();
         Ok(Catalogue {
             entries,
+            by_id,
             matchers,
             classes,
         })
@@ -269,7 +303,7 @@ impl Catalogue {
     }
 
     pub fn entry(&self, id: &str) -> Option<&Entry> {
-        self.entries.iter().find(|e| e.id == id)
+        self.by_id.get(id).map(|&i| &self.entries[i])
     }
 
     pub fn class(&self, attribution: Attribution) -> Option<&ClassInfo> {

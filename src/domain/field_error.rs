@@ -10,6 +10,14 @@ pub struct FieldError {
     pub problem: FieldProblem,
 }
 
+impl FieldError {
+    /// A problem that stops the list: everything but a stale page position, after which the
+    /// first page is still the answer to the filters.
+    pub fn blocks_results(&self) -> bool {
+        self.problem != FieldProblem::BadCursor
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum FieldProblem {
     #[error("unknown log type “{0}”: use error or all")]
@@ -36,4 +44,6 @@ pub enum FieldProblem {
     ControlCharacters,
     #[error("one row per request is turned on with 1")]
     BadCollapse,
+    #[error("a request ID has no spaces inside: paste it without them")]
+    SpaceInside,
 }

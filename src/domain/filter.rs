@@ -234,6 +234,8 @@ impl LogQuery {
                     err(field, FieldProblem::TooLong(MAX_VALUE_CHARS));
                 } else if v.chars().any(char::is_control) {
                     err(field, FieldProblem::ControlCharacters);
+                } else if field == "request_id" && v.contains(char::is_whitespace) {
+                    err(field, FieldProblem::SpaceInside);
                 } else {
                     *slot = Some(v);
                 }
@@ -336,27 +338,63 @@ impl LogQuery {
         .collect()
     }
 
+    /// Every URL key of the query.
+    pub const KEYS: [&'static str; 17] = [
+        "type",
+        "range",
+        "from",
+        "to",
+        "model",
+        "token",
+        "group",
+        "request_id",
+        "q",
+        "status",
+        "attribution",
+        "user",
+        "entry",
+        "collapse",
+        "cursor",
+        "size",
+        "tz",
+    ];
+
+    /// The field behind a URL key.
+    fn slot(&mut self, key: &str) -> Option<&mut Option<String>> {
+        Some(match key {
+            "type" => &mut self.log_type,
+            "range" => &mut self.range,
+            "from" => &mut self.from,
+            "to" => &mut self.to,
+            "model" => &mut self.model,
+            "token" => &mut self.token,
+            "group" => &mut self.group,
+            "request_id" => &mut self.request_id,
+            "q" => &mut self.q,
+            "status" => &mut self.status,
+            "attribution" => &mut self.attribution,
+            "user" => &mut self.user,
+            "entry" => &mut self.entry,
+            "collapse" => &mut self.collapse,
+            "cursor" => &mut self.cursor,
+            "size" => &mut self.size,
+            "tz" => &mut self.tz,
+            _ => return None,
+        })
+    }
+
+    /// Sets the field behind a URL key (an unknown key changes nothing).
+    pub fn set(&mut self, key: &str, value: Option<String>) {
+        if let Some(slot) = self.slot(key) {
+            *slot = value;
+        }
+    }
+
     /// The same query without one field, and back on the first page.
     pub fn without(&self, key: &str) -> LogQuery {
         let mut q = self.clone();
         q.cursor = None;
-        let slot = match key {
-            "range" => &mut q.range,
-            "from" => &mut q.from,
-            "to" => &mut q.to,
-            "model" => &mut q.model,
-            "token" => &mut q.token,
-            "group" => &mut q.group,
-            "request_id" => &mut q.request_id,
-            "q" => &mut q.q,
-            "status" => &mut q.status,
-            "attribution" => &mut q.attribution,
-            "user" => &mut q.user,
-            "entry" => &mut q.entry,
-            "collapse" => &mut q.collapse,
-            _ => return q,
-        };
-        *slot = None;
+        q.set(key, None);
         q
     }
 
@@ -397,6 +435,16 @@ pub fn url_encode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_url_key_names_its_own_field() {
+        for key in LogQuery::KEYS {
+            let mut q = LogQuery::default();
+            q.set(key, Some("v".into()));
+            assert_eq!(q.to_query_string(), format!("?{key}=v"), "{key}");
+            assert_eq!(q.without(key), LogQuery::default(), "{key}");
+        }
+    }
 
     fn utc(s: &str) -> Option<i64> {
         chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M")
@@ -461,6 +509,36 @@ mod tests {
         let (f, errors) = q.validate(0, utc);
         assert!(!f.collapse);
         assert_eq!(errors[0].problem, FieldProblem::BadCollapse);
+    }
+
+    #[test]
+    fn a_request_id_with_a_space_inside_is_refused_and_only_a_stale_cursor_lets_rows_through() {
+        let q = LogQuery {
+            request_id: Some(" 2026120611 0000 ".into()),
+            cursor: Some("garbage".into()),
+            ..Default::default()
+        };
+        let (f, errors) = q.validate(0, utc);
+        assert_eq!(f.request_id, None);
+        let problems: Vec<_> = errors
+            .iter()
+            .map(|e| (&e.problem, e.blocks_results()))
+            .collect();
+        assert_eq!(
+            problems,
+            [
+                (&FieldProblem::SpaceInside, true),
+                (&FieldProblem::BadCursor, false)
+            ]
+        );
+        let trimmed = LogQuery {
+            request_id: Some(" 20261206110000 ".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            trimmed.validate(0, utc).0.request_id.as_deref(),
+            Some("20261206110000")
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@ use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
 
 use super::attribution::Attribution;
+use super::lang::Lang;
 
 /// Windows of the page: (name, minutes, bucket minutes).
 pub const WINDOWS: [(&str, i64, i64); 4] = [
@@ -16,6 +17,20 @@ pub const WINDOWS: [(&str, i64, i64); 4] = [
     ("24h", 1440, 15),
     ("7d", 10080, 60),
 ];
+
+/// A window's name in words: "24 hours", "7 天".
+pub fn window_label(name: &str, lang: Lang) -> String {
+    let (n, unit) = name.split_at(name.len().saturating_sub(1));
+    match (unit, lang) {
+        ("h", Lang::En) if n == "1" => "1 hour".into(),
+        ("h", Lang::En) => format!("{n} hours"),
+        ("h", Lang::Zh) => format!("{n} 小时"),
+        ("d", Lang::En) if n == "1" => "1 day".into(),
+        ("d", Lang::En) => format!("{n} days"),
+        ("d", Lang::Zh) => format!("{n} 天"),
+        _ => name.to_string(),
+    }
+}
 
 /// Error rate at or above which a group is degraded, and failing.
 pub const DEGRADED_RATE: f64 = 0.05;
@@ -374,6 +389,27 @@ fn widen(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_window_has_words_in_both_languages() {
+        let words: Vec<String> = WINDOWS
+            .iter()
+            .flat_map(|w| [window_label(w.0, Lang::En), window_label(w.0, Lang::Zh)])
+            .collect();
+        assert_eq!(
+            words,
+            [
+                "1 hour",
+                "1 小时",
+                "6 hours",
+                "6 小时",
+                "24 hours",
+                "24 小时",
+                "7 days",
+                "7 天"
+            ]
+        );
+    }
 
     fn sig(status: u16, entry: &str) -> Signature {
         Signature {

@@ -32,6 +32,23 @@ pub enum Dimension {
 
 impl Dimension {
     pub const ALL: [Dimension; 3] = [Dimension::Token, Dimension::Model, Dimension::Group];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Dimension::Token => "token",
+            Dimension::Model => "model",
+            Dimension::Group => "group",
+        }
+    }
+}
+
+impl Span {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Span::Today => "today",
+            Span::Week => "week",
+        }
+    }
 }
 
 /// Same-signature failures of this token, model or group over today or this week, with the

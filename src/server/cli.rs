@@ -87,7 +87,7 @@ pub enum Command {
     DemoNewapi(DemoNewApiArgs),
     /// Ask the attribution engine about an error.
     Explain(ExplainArgs),
-    /// Manage the ingest keys relays use to push logs.
+    /// Manage API keys: relays push logs with ingest keys, tools read them with read keys.
     #[command(subcommand)]
     Key(KeyCommand),
     /// Manage console accounts.
@@ -219,6 +219,12 @@ pub enum KeyCommand {
     Create {
         #[arg(long)]
         name: String,
+        /// `ingest` (a relay pushes logs) or `read` (a tool reads them through /api/v1).
+        #[arg(long, default_value = "ingest")]
+        scope: String,
+        /// A read key limited to this relay user's rows (what that user's account would see).
+        #[arg(long)]
+        user: Option<i64>,
     },
     /// List keys (prefix only).
     List,

@@ -57,7 +57,7 @@ pub fn explain(req: &ExplainRequest) -> ExplainResponse {
                 t.meaning.clone(),
                 t.action.clone(),
                 Some(entry.id.clone()),
-                Some(entry.source()),
+                Some(entry.source(lang)),
             )
         }
         None => (

@@ -4,7 +4,7 @@
 use chrono::{DateTime, LocalResult, NaiveDateTime, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
 
-use crate::ui::cookie::ZONE_COOKIE;
+use crate::domain::prefs::ZONE_COOKIE;
 
 pub fn now_ms() -> i64 {
     Utc::now().timestamp_millis()
@@ -31,9 +31,14 @@ impl Zone {
             .unwrap_or_default()
     }
 
+    /// Whether `name` is an IANA zone this server knows.
+    pub fn is_known(name: &str) -> bool {
+        name.trim().parse::<Tz>().is_ok()
+    }
+
     /// The zone named in a `Cookie` header, if any.
     pub fn from_cookie_header(header: &str) -> Option<String> {
-        crate::ui::cookie::cookie_value(header, ZONE_COOKIE).map(|v| v.replace("%2F", "/"))
+        crate::domain::prefs::cookie_value(header, ZONE_COOKIE).map(|v| v.replace("%2F", "/"))
     }
 
     pub fn name(&self) -> &'static str {
@@ -80,6 +85,15 @@ impl Zone {
             .to_string()
     }
 
+    /// `YYYY-MM-DDTHH:MM:SS.mmm`: the last millisecond before an exclusive end, so a link's
+    /// inclusive `to` covers exactly a half-open window.
+    pub fn input_value_before(&self, end_ms: i64) -> String {
+        utc(end_ms - 1)
+            .with_timezone(&self.0)
+            .format("%Y-%m-%dT%H:%M:%S%.3f")
+            .to_string()
+    }
+
     /// Midnight of the day of `ms` in this zone (1 am where the clocks skip midnight).
     pub fn today_start(&self, ms: i64) -> i64 {
         let midnight = self.span_start(ms, crate::domain::plain_words::Span::Today);
@@ -106,14 +120,18 @@ impl Zone {
     /// daylight-saving gap does not exist and is refused; one that occurs twice reads as the earlier.
     pub fn parse_local(&self, s: &str) -> Option<i64> {
         let s = s.trim().replace('T', " ");
-        let naive = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
-            .iter()
-            .find_map(|f| NaiveDateTime::parse_from_str(&s, f).ok())
-            .or_else(|| {
-                chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d")
-                    .ok()
-                    .and_then(|d| d.and_hms_opt(0, 0, 0))
-            })?;
+        let naive = [
+            "%Y-%m-%d %H:%M:%S%.f",
+            "%Y-%m-%d %H:%M:%S",
+            "%Y-%m-%d %H:%M",
+        ]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(&s, f).ok())
+        .or_else(|| {
+            chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d")
+                .ok()
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+        })?;
         match self.0.from_local_datetime(&naive) {
             LocalResult::Single(t) => Some(t.timestamp_millis()),
             LocalResult::Ambiguous(earlier, _) => Some(earlier.timestamp_millis()),
@@ -138,6 +156,16 @@ mod tests {
         assert_eq!(z.label(ms), "Asia/Shanghai (UTC+08:00)");
         assert_eq!(z.parse_local("2026-11-21T18:20"), Some(ms - 3_000));
         assert_eq!(Zone::pick([None, Some("")]).name(), "UTC");
+    }
+
+    #[test]
+    fn a_half_open_window_reads_back_exactly() {
+        let z = Zone::pick([Some("Asia/Shanghai")]);
+        let end = 1_795_256_400_000; // 2026-11-21T10:20:00Z
+        assert_eq!(z.input_value_before(end), "2026-11-21T18:19:59.999");
+        assert_eq!(z.parse_local(&z.input_value_before(end)), Some(end - 1));
+        assert_eq!(z.parse_local("2026-11-21T18:20:00"), Some(end));
+        assert!(Zone::is_known(" Asia/Shanghai") && !Zone::is_known("Mars/Base"));
     }
 
     #[test]

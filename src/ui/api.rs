@@ -45,6 +45,8 @@ pub struct LogPage {
     pub jump_to: Option<i64>,
     /// The viewer is a relay user: every row is their own (no user filter to offer).
     pub own_only: bool,
+    /// What of the URL was replaced by a default (an unknown time zone).
+    pub notices: Vec<crate::domain::notice::Notice>,
 }
 
 /// One attempt of a request on the details page's timeline.
@@ -227,11 +229,13 @@ pub struct KeyLine {
     pub id: i64,
     pub name: String,
     pub prefix: String,
+    pub scope: crate::domain::access::KeyScope,
+    pub relay_user_id: Option<i64>,
     pub created: String,
     pub revoked: Option<String>,
 }
 
-/// Every ingest key (admins only), times in the viewer's zone.
+/// Every API key (admins only), times in the viewer's zone.
 #[server(endpoint = "ingest_key_list")]
 pub async fn ingest_key_list(tz: Option<String>) -> Result<Vec<KeyLine>, ServerFnError> {
     let store = server_store()?;
@@ -245,19 +249,31 @@ pub async fn ingest_key_list(tz: Option<String>) -> Result<Vec<KeyLine>, ServerF
             id: k.id,
             name: k.name,
             prefix: k.prefix,
+            scope: k.scope,
+            relay_user_id: k.relay_user_id,
             created: zone.format_ms(k.created_ms),
             revoked: k.revoked_ms.map(|ms| zone.format_ms(ms)),
         })
         .collect())
 }
 
-/// Creates an ingest key (admins only) and answers it in plain text, this once.
+/// Creates an API key (admins only) and answers it in plain text, this once: `scope` is
+/// `ingest` or `read`; a read key may be limited to one relay user.
 #[server(endpoint = "add_ingest_key")]
-pub async fn add_ingest_key(name: String) -> Result<String, ServerFnError> {
+pub async fn add_ingest_key(
+    name: String,
+    #[server(default)] scope: Option<String>,
+    #[server(default)] relay_user_id: Option<String>,
+) -> Result<String, ServerFnError> {
     let store = server_store()?;
-    crate::server::auth::ingest_keys::create(&store, &name)
-        .await
-        .map_err(fail)
+    crate::server::auth::ingest_keys::create(
+        &store,
+        &name,
+        scope.as_deref().unwrap_or("ingest"),
+        relay_user_id.as_deref().unwrap_or(""),
+    )
+    .await
+    .map_err(fail)
 }
 
 /// Revokes an ingest key (admins only): relays using it get 401 from then on.
@@ -430,11 +446,26 @@ pub struct GroupHealth {
     pub models: u64,
     /// (label, count, logs link)
     pub top_status: Vec<(String, u64, String)>,
-    pub top_messages: Vec<(String, u64, String)>,
-    pub attribution_mix: Vec<(Attribution, u64)>,
+    pub top_messages: Vec<TopMessage>,
+    /// (attribution, count, logs link)
+    pub attribution_mix: Vec<(Attribution, u64, String)>,
     /// (bucket label, requests, errors, logs link)
     pub series: Vec<(String, u64, u64, String)>,
+    /// The group's errors in the window.
     pub logs_href: String,
+    /// Every row of the group in the window (the requests count).
+    pub requests_href: String,
+}
+
+/// A frequent failure of a group: what its rows share (the catalogue entry's meaning, else
+/// the message), one of its messages, and the link to exactly those rows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TopMessage {
+    pub status: Option<u16>,
+    pub label: String,
+    pub sample: String,
+    pub count: u64,
+    pub href: String,
 }
 
 /// A concentration, as a sentence with a link to exactly those rows.
@@ -451,6 +482,9 @@ pub struct HealthPage {
     /// overall status in words.
     pub restricted: bool,
     pub window: String,
+    /// The window in words, in the page language.
+    pub window_label: String,
+    pub notices: Vec<crate::domain::notice::Notice>,
     pub bucket_minutes: i64,
     pub zone: String,
     pub groups: Vec<GroupHealth>,

@@ -1,7 +1,6 @@
 //! The UI: the app shell and routes, pages, components, and the server functions they call.
 pub mod api;
 pub mod components;
-pub mod cookie;
 pub mod format;
 pub mod lang;
 pub mod pages;
@@ -35,13 +34,13 @@ fn content_security_policy() {
 
 /// The HTML document around the app (server only).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    use components::theme_switch::{Theme, SYSTEM_THEME_SCRIPT};
+    use components::theme_switch::{current_theme, Theme, SYSTEM_THEME_SCRIPT};
     content_security_policy();
-    let theme = Theme::current();
+    let theme = current_theme();
     let nonce = leptos::nonce::use_nonce();
     view! {
         <!DOCTYPE html>
-        <html lang=lang::page_lang().code() class=(theme == Theme::Dark).then_some("dark")>
+        <html lang=lang::page_lang().code() class=(theme == Theme::Dark).then_some("dark") data-theme=theme.as_str()>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
@@ -85,7 +84,7 @@ fn Shell() -> impl IntoView {
             <components::keyboard::KeyboardShortcuts/>
             <a href="#main" class="sr-only focus:not-sr-only">{t!(i18n, nav.skip)}</a>
             <header class="border-b border-slate-200 dark:border-slate-800 bg-white dark:bg-slate-900">
-                <nav class="max-w-screen-2xl mx-auto px-4 min-h-12 py-2 flex flex-wrap items-center gap-x-6 gap-y-2 text-sm" aria-label=move || t_string!(i18n, nav.main)>
+                <nav class="max-w-screen-2xl mx-auto px-4 min-h-12 py-2 flex flex-wrap items-center gap-x-4 gap-y-2 text-sm whitespace-nowrap" aria-label=move || t_string!(i18n, nav.main)>
                     <a href="/logs" class="font-semibold text-base tracking-tight">"errscope"</a>
                     <A href="/logs" attr:class="hover:underline">{t!(i18n, nav.usage_logs)}</A>
                     <A href="/health" attr:class="hover:underline">{t!(i18n, nav.group_health)}</A>
@@ -102,9 +101,11 @@ fn Shell() -> impl IntoView {
                                     <A href="/admin/keys" attr:class="hover:underline">{t!(i18n, nav.keys)}</A>
                                     <A href="/admin/sources" attr:class="hover:underline">{t!(i18n, nav.sources)}</A>
                                 </Show>
-                                <components::account_menu::AccountMenu account=a/>
-                                <lang::LanguageSwitch/>
-                                <components::theme_switch::ThemeSwitch/>
+                                <div class="ml-auto flex items-center gap-3 whitespace-nowrap" data-testid="header-tools">
+                                    <components::account_menu::AccountMenu account=a/>
+                                    <lang::LanguageSwitch/>
+                                    <components::theme_switch::ThemeSwitch/>
+                                </div>
                             }
                         })}
                     </Suspense>

@@ -1,8 +1,8 @@
-//! Ingest keys as admins manage them on the Keys page (the CLI calls the store directly).
+//! API keys as admins manage them on the Keys page (the CLI calls the store directly).
 use super::viewer::Viewer;
 use super::AdminError;
-use crate::domain::access::Role;
-use crate::server::store::{IngestKey, Store};
+use crate::domain::access::{KeyScope, Role};
+use crate::server::store::{ApiKey, Store};
 use crate::server::time::now_ms;
 
 /// A key's name says which relay uses it: 1 to 64 visible characters.
@@ -17,24 +17,55 @@ fn valid_name(name: &str) -> Result<&str, AdminError> {
     }
 }
 
-pub async fn list(store: &Store) -> Result<Vec<IngestKey>, AdminError> {
+pub async fn list(store: &Store) -> Result<Vec<ApiKey>, AdminError> {
     Viewer::current_with(Role::manages_accounts)?;
-    Ok(store.list_ingest_keys().await?)
+    Ok(store.list_keys().await?)
+}
+
+/// A key's scope and, for a read key, the relay user it is limited to (empty: none), as typed
+/// on the Keys page or the command line.
+pub fn valid_scope(
+    scope: &str,
+    relay_user_id: &str,
+) -> Result<(KeyScope, Option<i64>), AdminError> {
+    let scope = KeyScope::parse(scope)
+        .ok_or_else(|| AdminError::Invalid("a key's scope is ingest or read".into()))?;
+    let user = match relay_user_id.trim() {
+        "" => None,
+        id => Some(
+            id.parse::<i64>()
+                .ok()
+                .filter(|id| *id >= 0)
+                .ok_or_else(|| AdminError::Invalid("the relay user id is a number".into()))?,
+        ),
+    };
+    if user.is_some() && scope != KeyScope::Read {
+        return Err(AdminError::Invalid(
+            "only a read key is limited to one relay user".into(),
+        ));
+    }
+    Ok((scope, user))
 }
 
 /// Creates a key and returns it in plain text, the only time anyone sees it.
-pub async fn create(store: &Store, name: &str) -> Result<String, AdminError> {
+pub async fn create(
+    store: &Store,
+    name: &str,
+    scope: &str,
+    relay_user_id: &str,
+) -> Result<String, AdminError> {
     let admin = Viewer::current_with(Role::manages_accounts)?;
     let name = valid_name(name)?;
-    let key = store.create_ingest_key(name, now_ms()).await?;
-    tracing::info!(by = %admin.account.username, name, "ingest key created");
+    let (scope, user) = valid_scope(scope, relay_user_id)?;
+    let key = store.create_key(name, scope, user, now_ms()).await?;
+    tracing::info!(by = %admin.account.username, name, scope = scope.as_str(), "API key created");
     Ok(key)
 }
 
 pub async fn revoke(store: &Store, id: i64) -> Result<(), AdminError> {
     let admin = Viewer::current_with(Role::manages_accounts)?;
-    if store.revoke_ingest_key(id, now_ms()).await? {
-        tracing::info!(by = %admin.account.username, key = id, "ingest key revoked");
+    if store.revoke_key(id, now_ms()).await? {
+        tracing::info!(by = %admin.account.username, key = id, "API key revoked");
         Ok(())
     } else {
         Err(AdminError::Invalid("no active key with that id".into()))

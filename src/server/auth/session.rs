@@ -193,6 +193,7 @@ pub async fn resolve_viewer(
         _ => None,
     };
     crate::server::http::lang::settle_lang(&mut req, viewer.as_ref().map(|v| &v.account));
+    crate::server::http::prefs::settle_theme(&mut req, viewer.as_ref().map(|v| &v.account));
     match viewer {
         Some(v) => {
             req.extensions_mut().insert(v);

@@ -45,7 +45,9 @@ pub async fn explain_api(
 ) -> Response {
     if viewer.is_none() {
         let refused = "sign in, or send an API key: Authorization: Bearer <key>";
-        if let Some(refusal) = refuse_without_key(&store, &headers, refused, unavailable).await {
+        if let Some(refusal) =
+            refuse_without_key(&store, &headers, None, refused, unavailable).await
+        {
             return refusal;
         }
     }

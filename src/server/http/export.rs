@@ -66,9 +66,9 @@ pub async fn logs_csv(
         .and_then(|v| v.to_str().ok())
         .and_then(Zone::from_cookie_header);
     let zone = Zone::pick([query.tz.as_deref(), cookie.as_deref()]);
-    let (mut filter, errors) = query.validate_on(now_ms(), zone.today_start(now_ms()), |s| {
-        zone.parse_local(s)
-    });
+    let now = now_ms();
+    let (mut filter, errors) =
+        query.validate_on(now, zone.today_start(now), |s| zone.parse_local(s));
     if let Some(e) = errors.first() {
         return (
             StatusCode::BAD_REQUEST,

@@ -5,30 +5,34 @@ use std::collections::BTreeMap;
 use super::pages::PageError;
 use crate::domain::attribution::Attribution;
 use crate::domain::catalogue::Catalogue;
-use crate::domain::filter::url_encode;
+use crate::domain::filter::LogQuery;
 use crate::domain::health::{
-    aggregate, concentrations, Concentration, GroupStatus, Signature, WindowCounts,
+    aggregate, concentrations, window_label, Concentration, GroupStatus, Signature, WindowCounts,
     ONE_TOKEN_SHARE, WINDOWS,
 };
 use crate::domain::lang::Lang;
+use crate::domain::notice::Notice;
 use crate::domain::scope::{resolve, ImpactScope};
 use crate::domain::signal::Signal;
 use crate::server::auth::Viewer;
+use crate::server::store::Store;
 use crate::server::time::{now_ms, Zone};
-use crate::ui::api::{GroupHealth, HealthPage, HealthSignal};
+use crate::ui::api::{GroupHealth, HealthPage, HealthSignal, TopMessage};
 
-/// A Usage Logs link for a time span and filters, in the viewer's zone.
+/// A Usage Logs link to the rows in `[from, to)` that the filters select, in the viewer's
+/// zone: the end is the window's last millisecond, so the link counts what the page counts.
 fn logs_href(zone: &Zone, from: i64, to: i64, filters: &[(&str, String)]) -> String {
-    let mut href = format!(
-        "/logs?range=custom&from={}&to={}&tz={}",
-        url_encode(&zone.input_value(from)),
-        url_encode(&zone.input_value(to + 60_000)),
-        url_encode(zone.name())
-    );
+    let mut q = LogQuery {
+        range: Some("custom".into()),
+        from: Some(zone.input_value_seconds(from)),
+        to: Some(zone.input_value_before(to)),
+        tz: Some(zone.name().into()),
+        ..LogQuery::default()
+    };
     for (k, v) in filters {
-        href.push_str(&format!("&{k}={}", url_encode(v)));
+        q.set(k, Some(v.clone()));
     }
-    href
+    format!("/logs{}", q.to_query_string())
 }
 
 fn sig_filters(sig: &Signature) -> Vec<(&'static str, String)> {
@@ -54,16 +58,30 @@ struct Found {
 /// groups they use, rates and counts only (no other user's messages, tokens or request ids).
 pub async fn group_health(window: &str, tz: Option<&str>) -> Result<HealthPage, PageError> {
     let viewer = Viewer::current()?;
-    let restricted = !viewer.role().sees_every_user();
     let zone = super::pages::viewer_zone(tz).await;
     let lang = super::pages::viewer_lang(None);
+    group_health_as(&super::pages::store()?, &viewer, zone, lang, window, tz).await
+}
+
+/// Group Health over `window` as `viewer` may see it, in `zone` (`tz`: the zone the URL
+/// named, if any): the page and the read API.
+pub async fn group_health_as(
+    store: &Store,
+    viewer: &Viewer,
+    zone: Zone,
+    lang: Lang,
+    window: &str,
+    tz: Option<&str>,
+) -> Result<HealthPage, PageError> {
+    let restricted = !viewer.role().sees_every_user();
     let hhmm = |ms: i64| zone.format_ms(ms)[5..16].to_string();
-    let store = super::pages::store()?;
-    let (name, minutes, bucket_minutes) = WINDOWS
-        .iter()
-        .copied()
-        .find(|w| w.0 == window)
-        .unwrap_or(WINDOWS[2]);
+    let chosen = WINDOWS.iter().copied().find(|w| w.0 == window);
+    let (name, minutes, bucket_minutes) = chosen.unwrap_or(WINDOWS[2]);
+    let mut notices = Vec::new();
+    if chosen.is_none() && !window.trim().is_empty() {
+        notices.push(Notice::unknown_window(window, &window_label(name, lang)));
+    }
+    notices.extend(super::pages::zone_notice(tz, &zone));
     let bucket_ms = bucket_minutes * 60_000;
     // Windows end on a bucket boundary so buckets are stable between reloads.
     let to = (now_ms() / bucket_ms + 1) * bucket_ms;
@@ -198,12 +216,13 @@ pub async fn group_health(window: &str, tz: Option<&str>) -> Result<HealthPage, 
             (Some(share), _) => {
                 filters.push(("group", groups[0].clone()));
                 let (pct, group, tokens) = (share * 100.0, &groups[0], scope.tokens);
+                let window = window_label(name, lang);
                 match lang {
                     Lang::En => format!(
-                        "{pct:.0}% of the {status}s “{short}” in the last {name} are in group {group}, from {tokens} tokens, between {first} and {last}: {cause}"
+                        "{pct:.0}% of the {status}s “{short}” in the last {window} are in group {group}, from {tokens} tokens, between {first} and {last}: {cause}"
                     ),
                     Lang::Zh => format!(
-                        "最近 {name} 的 {status}「{short}」中有 {pct:.0}% 集中在分组 {group}，来自 {tokens} 个令牌，时间在 {first} 至 {last}：{cause}"
+                        "最近 {window} 的 {status}「{short}」中有 {pct:.0}% 集中在分组 {group}，来自 {tokens} 个令牌，时间在 {first} 至 {last}：{cause}"
                     ),
                 }
             }
@@ -211,7 +230,7 @@ pub async fn group_health(window: &str, tz: Option<&str>) -> Result<HealthPage, 
         signals.push(HealthSignal {
             sentence,
             attribution,
-            href: logs_href(&zone, scope.first_ms, scope.last_ms, &filters),
+            href: logs_href(&zone, scope.first_ms, scope.last_ms + 1, &filters),
         });
     }
 
@@ -238,19 +257,29 @@ pub async fn group_health(window: &str, tz: Option<&str>) -> Result<HealthPage, 
                 .collect();
             top_status.sort_by_key(|x| std::cmp::Reverse(x.1));
             top_status.truncate(3);
-            let mut top_messages: Vec<(String, u64, String)> = by_sig
+            let mut top_messages: Vec<TopMessage> = by_sig
                 .into_iter()
                 .map(|(sig, n)| {
                     let mut f = group_filter.clone();
                     f.extend(sig_filters(sig));
-                    (
-                        messages.get(sig).cloned().unwrap_or_default(),
-                        n,
-                        logs_href(&zone, from, to, &f),
-                    )
+                    let sample = messages.get(sig).cloned().unwrap_or_default();
+                    // The rows share the entry, not one message: its meaning names them all.
+                    let label = sig
+                        .entry_id
+                        .as_deref()
+                        .and_then(|id| Catalogue::builtin().entry(id))
+                        .map(|e| e.texts(lang).meaning.clone())
+                        .unwrap_or_else(|| sample.clone());
+                    TopMessage {
+                        status: sig.status,
+                        label,
+                        sample,
+                        count: n,
+                        href: logs_href(&zone, from, to, &f),
+                    }
                 })
                 .collect();
-            top_messages.sort_by_key(|x| std::cmp::Reverse(x.1));
+            top_messages.sort_by_key(|m| std::cmp::Reverse(m.count));
             top_messages.truncate(3);
             let buckets = minutes / bucket_minutes;
             let mut points: Vec<(u64, u64)> = vec![(0, 0); buckets as usize];
@@ -268,7 +297,7 @@ pub async fn group_health(window: &str, tz: Option<&str>) -> Result<HealthPage, 
                         hhmm(start),
                         req,
                         err,
-                        logs_href(&zone, start, start + bucket_ms - 60_000, &group_filter),
+                        logs_href(&zone, start, start + bucket_ms, &group_filter),
                     )
                 })
                 .collect();
@@ -288,10 +317,19 @@ pub async fn group_health(window: &str, tz: Option<&str>) -> Result<HealthPage, 
                 attribution_mix: mix
                     .iter()
                     .filter(|((mg, _), _)| *mg == g)
-                    .map(|((_, a), n)| (*a, *n))
-                    .collect::<Vec<(Attribution, u64)>>(),
+                    .map(|((_, a), n)| {
+                        let mut f = group_filter.clone();
+                        f.push(("attribution", a.as_str().to_string()));
+                        (*a, *n, logs_href(&zone, from, to, &f))
+                    })
+                    .collect::<Vec<(Attribution, u64, String)>>(),
                 series,
                 logs_href: logs_href(&zone, from, to, &group_filter),
+                requests_href: {
+                    let mut f = group_filter.clone();
+                    f.push(("type", "all".into()));
+                    logs_href(&zone, from, to, &f)
+                },
                 group: g,
             }
         })
@@ -306,6 +344,8 @@ pub async fn group_health(window: &str, tz: Option<&str>) -> Result<HealthPage, 
     Ok(HealthPage {
         restricted,
         window: name.to_string(),
+        window_label: window_label(name, lang),
+        notices,
         bucket_minutes,
         zone: zone.label(now_ms()),
         groups,

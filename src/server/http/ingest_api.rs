@@ -11,8 +11,9 @@ use axum::Json;
 use serde::Serialize;
 use tokio::sync::Semaphore;
 
+use crate::domain::access::KeyScope;
 use crate::server::ingest::{prepare_value, Rejection};
-use crate::server::store::Store;
+use crate::server::store::{KeyGrant, Store};
 
 /// Largest request body accepted, in bytes.
 pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
@@ -56,25 +57,52 @@ pub fn bearer_key(headers: &HeaderMap) -> &str {
         .unwrap_or("")
 }
 
-/// None when the request carries a live API key; else the answer: 401 saying `refused`, or
-/// `unavailable(detail)` when the keys cannot be read.
-pub async fn refuse_without_key(
+/// The grant of the request's live API key when it allows `need` (None: any scope); else the
+/// answer: 401 saying `refused`, 403 for a key of another scope, or `unavailable(detail)` when
+/// the keys cannot be read.
+pub async fn key_grant_for(
     store: &Store,
     headers: &HeaderMap,
+    need: Option<KeyScope>,
     refused: &str,
     unavailable: fn(&str) -> Response,
-) -> Option<Response> {
-    match store.check_ingest_key(bearer_key(headers)).await {
-        Ok(true) => None,
-        Ok(false) => Some(api_error(
+) -> Result<KeyGrant, Response> {
+    match store.key_grant(bearer_key(headers)).await {
+        Ok(Some(grant)) if need.is_none_or(|n| n == grant.scope) => Ok(grant),
+        Ok(Some(grant)) => Err(api_error(
+            StatusCode::FORBIDDEN,
+            format!(
+                "this is a {} key: create a {} key for this",
+                grant.scope.as_str(),
+                need.map_or("", KeyScope::as_str)
+            ),
+            "permission_error",
+            "insufficient_scope",
+            None,
+        )),
+        Ok(None) => Err(api_error(
             StatusCode::UNAUTHORIZED,
             refused,
             "authentication_error",
             "invalid_api_key",
             None,
         )),
-        Err(e) => Some(unavailable(&e.to_string())),
+        Err(e) => Err(unavailable(&e.to_string())),
     }
+}
+
+/// None when the request carries a live API key allowing `need`; else the refusal
+/// (`key_grant_for`).
+pub async fn refuse_without_key(
+    store: &Store,
+    headers: &HeaderMap,
+    need: Option<KeyScope>,
+    refused: &str,
+    unavailable: fn(&str) -> Response,
+) -> Option<Response> {
+    key_grant_for(store, headers, need, refused, unavailable)
+        .await
+        .err()
 }
 
 pub fn api_error(
@@ -97,6 +125,7 @@ pub async fn post_logs(
     if let Some(refusal) = refuse_without_key(
         &store,
         &headers,
+        Some(KeyScope::Ingest),
         "missing, unknown or revoked ingest key: send Authorization: Bearer <key>",
         unavailable,
     )

@@ -10,12 +10,12 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Form};
 
-use super::prefs::{pref_cookie, remember};
+use super::prefs::{pref_cookie, remember, request_cookies};
 use crate::domain::access::Account;
 use crate::domain::lang::Lang;
+use crate::domain::prefs::{cookie_value, LANG_COOKIE};
 use crate::server::auth::Viewer;
 use crate::server::store::{AccountPref, Store};
-use crate::ui::cookie::{cookie_value, LANG_COOKIE};
 
 /// The language this request is served in (see the module comment for the order).
 pub fn request_lang(cookies: &str, account: Option<&Account>, accept_language: &str) -> Lang {
@@ -27,14 +27,9 @@ pub fn request_lang(cookies: &str, account: Option<&Account>, accept_language: &
 
 /// Settles the request's language and puts it on the request.
 pub fn settle_lang(req: &mut Request, account: Option<&Account>) {
-    let headers = req.headers();
-    let cookies = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .collect::<Vec<_>>()
-        .join("; ");
-    let accept = headers
+    let cookies = request_cookies(req);
+    let accept = req
+        .headers()
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
@@ -91,6 +86,7 @@ mod tests {
             disabled: false,
             lang,
             time_zone: None,
+            theme: None,
         }
     }
 

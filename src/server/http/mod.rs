@@ -8,6 +8,7 @@ pub mod ingest_api;
 pub mod lang;
 pub mod pages;
 pub mod prefs;
+pub mod read_api;
 pub mod router;
 
 pub use router::serve;

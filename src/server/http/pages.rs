@@ -4,6 +4,7 @@ use crate::domain::catalogue::Catalogue;
 use crate::domain::filter::{LogQuery, COUNT_CAP};
 use crate::domain::lang::Lang;
 use crate::domain::log::{LogRow, LogType};
+use crate::domain::notice::Notice;
 use crate::domain::plain_words::{why, Dimension, Persisting, ScopeTexts, Span};
 use crate::domain::scope::{ScopeReading, SCOPE_WINDOW_MINUTES};
 use crate::domain::signal::Signal;
@@ -40,6 +41,12 @@ pub async fn viewer_zone(explicit: Option<&str>) -> Zone {
         .and_then(Zone::from_cookie_header);
     let chosen = Viewer::current().ok().and_then(|v| v.account.time_zone);
     Zone::pick([explicit, chosen.as_deref(), cookie.as_deref()])
+}
+
+/// A notice when the URL named a time zone this server does not know.
+pub fn zone_notice(explicit: Option<&str>, used: &Zone) -> Option<Notice> {
+    let given = explicit.map(str::trim).filter(|t| !t.is_empty())?;
+    (!Zone::is_known(given)).then(|| Notice::unknown_zone(given, used.name()))
 }
 
 fn explain(row: &LogRow) -> crate::domain::catalogue::Explanation {
@@ -119,12 +126,39 @@ async fn resolve_rows(
 
 pub async fn list_logs(query: LogQuery) -> Result<LogPage, PageError> {
     let viewer = Viewer::current()?;
-    let store = store()?;
-    let vis = viewer.visibility();
     let zone = viewer_zone(query.tz.as_deref()).await;
-    let (mut filter, errors) = query.validate_on(now_ms(), zone.today_start(now_ms()), |s| {
-        zone.parse_local(s)
-    });
+    list_logs_as(&store()?, &viewer, zone, query).await
+}
+
+/// One page of the logs `viewer` may see, in `zone`: the Usage Logs page and the read API.
+pub async fn list_logs_as(
+    store: &Store,
+    viewer: &Viewer,
+    zone: Zone,
+    query: LogQuery,
+) -> Result<LogPage, PageError> {
+    let vis = viewer.visibility();
+    let notices = zone_notice(query.tz.as_deref(), &zone)
+        .into_iter()
+        .collect();
+    let now = now_ms();
+    let (mut filter, errors) =
+        query.validate_on(now, zone.today_start(now), |s| zone.parse_local(s));
+    if errors.iter().any(|e| e.blocks_results()) {
+        // Rows with the bad filter dropped would pass for the answer: show none until it is fixed.
+        return Ok(LogPage {
+            rows: Vec::new(),
+            count: 0,
+            capped: false,
+            next_cursor: None,
+            errors,
+            facets: store.facets(vis).await?,
+            zone: zone.label(now),
+            jump_to: None,
+            own_only: vis.user().is_some(),
+            notices,
+        });
+    }
 
     // A request ID pasted into the keyword box goes straight to that request.
     let mut jump_to = None;
@@ -155,22 +189,23 @@ pub async fn list_logs(query: LogQuery) -> Result<LogPage, PageError> {
     };
     if filter.request_id.is_some() {
         for r in &rows {
-            record_lookup(&store, &viewer, r, LookupKind::RequestIdSearch).await?;
+            record_lookup(store, viewer, r, LookupKind::RequestIdSearch).await?;
         }
     }
     for r in &mut rows {
         viewer.redact(r);
     }
     Ok(LogPage {
-        rows: resolve_rows(&store, &rows, zone, vis).await?,
+        rows: resolve_rows(store, &rows, zone, vis).await?,
         count: count.min(COUNT_CAP),
         capped: count > COUNT_CAP,
         next_cursor,
         errors,
         facets,
-        zone: zone.label(now_ms()),
+        zone: zone.label(now),
         jump_to,
         own_only: vis.user().is_some(),
+        notices,
     })
 }
 
@@ -192,12 +227,26 @@ pub async fn log_details(
 ) -> Result<Option<RequestDetails>, PageError> {
     let viewer = Viewer::current()?;
     let zone = viewer_zone(tz.as_deref()).await;
-    let store = store()?;
-    let Some(mut row) = store.get(id, viewer.visibility()).await? else {
+    let lang = viewer_lang(lang.as_deref());
+    let details = log_details_as(&store()?, &viewer, zone, lang, id).await?;
+    if details.is_none() {
         not_found_page();
+    }
+    Ok(details)
+}
+
+/// Everything about row `id` that `viewer` may see (None: no such row for them).
+pub async fn log_details_as(
+    store: &Store,
+    viewer: &Viewer,
+    zone: Zone,
+    lang: Lang,
+    id: i64,
+) -> Result<Option<RequestDetails>, PageError> {
+    let Some(mut row) = store.get(id, viewer.visibility()).await? else {
         return Ok(None);
     };
-    record_lookup(&store, &viewer, &row, LookupKind::Details).await?;
+    record_lookup(store, viewer, &row, LookupKind::Details).await?;
     viewer.redact(&mut row);
     let mut attempts = store
         .request_attempts(&row.request_id, viewer.visibility())
@@ -214,9 +263,8 @@ pub async fn log_details(
         .await?;
     let resolution = (row.log_type == LogType::Error).then(|| reading.resolve(&e));
     let scope = reading.shown;
-    let lang = viewer_lang(lang.as_deref());
     let persisting = if row.log_type == LogType::Error {
-        persisting(&store, &row, &zone, viewer.visibility()).await?
+        persisting(store, &row, &zone, viewer.visibility()).await?
     } else {
         vec![]
     };

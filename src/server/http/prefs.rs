@@ -1,12 +1,36 @@
-//! `POST /prefs/theme`: remembers the colour theme in a cookie and goes back to the page; the
-//! cookie and the way back that the language switch (`lang.rs`) shares.
+//! `POST /prefs/theme`: remembers the colour theme in a cookie and on the account, and goes
+//! back to the page; the theme of each request; the cookie and the way back that the language
+//! switch (`lang.rs`) shares.
 use axum::extract::rejection::FormRejection;
+use axum::extract::{Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
+use axum::{Extension, Form};
 
+use crate::domain::access::Account;
+use crate::domain::prefs::{Theme, THEME_COOKIE};
 use crate::server::auth::session::same_site_path;
-use crate::ui::components::theme_switch::{Theme, THEME_COOKIE};
+use crate::server::auth::Viewer;
+use crate::server::store::{AccountPref, Store};
+
+/// Every `Cookie` header of a request, as one.
+pub fn request_cookies(req: &Request) -> String {
+    req.headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The theme this request is served in: the switch's cookie, else the account's setting, else
+/// the system's. Put on the request for the page shell.
+pub fn settle_theme(req: &mut Request, account: Option<&Account>) {
+    let theme = Theme::from_cookie_header(&request_cookies(req))
+        .or(account.and_then(|a| a.theme))
+        .unwrap_or(Theme::System);
+    req.extensions_mut().insert(theme);
+}
 
 #[derive(serde::Deserialize)]
 pub struct ThemeForm {
@@ -14,7 +38,13 @@ pub struct ThemeForm {
     back: Option<String>,
 }
 
-pub async fn set_theme(form: Result<Form<ThemeForm>, FormRejection>) -> Response {
+/// Remembers the theme in a cookie and, for a signed-in viewer, on the account (so it follows
+/// them to another browser), then goes back to the page.
+pub async fn set_theme(
+    State(store): State<Store>,
+    viewer: Option<Extension<Viewer>>,
+    form: Result<Form<ThemeForm>, FormRejection>,
+) -> Response {
     let Ok(Form(form)) = form else {
         return (StatusCode::BAD_REQUEST, "expected theme=system|light|dark").into_response();
     };
@@ -25,8 +55,17 @@ pub async fn set_theme(form: Result<Form<ThemeForm>, FormRejection>) -> Response
         )
             .into_response();
     };
-    let value = (theme != Theme::System).then_some(theme.as_str());
-    remember(THEME_COOKIE, value, form.back.as_deref())
+    if let Some(Extension(v)) = viewer {
+        let saved = (theme != Theme::System).then_some(theme);
+        if let Err(e) = store
+            .set_account_pref(v.account.id, &AccountPref::Theme(saved))
+            .await
+        {
+            tracing::warn!("could not save the theme of {}: {e}", v.account.username);
+        }
+    }
+    // "System" is a cookie too: it must win over a dark or light setting of the account.
+    remember(THEME_COOKIE, Some(theme.as_str()), form.back.as_deref())
 }
 
 /// The `Set-Cookie` value that keeps a preference for a year, or forgets it (None).

@@ -19,6 +19,7 @@ use crate::server::cli::ServeArgs;
 use crate::server::http::client::{client_layer, Network};
 use crate::server::http::explain_api::{explain_api, ExplainLimits};
 use crate::server::http::ingest_api::{post_logs, IngestGate};
+use crate::server::http::read_api::{self, ReadLimits};
 use crate::server::store::{Store, StoreError};
 use crate::ui::{shell, App};
 
@@ -32,6 +33,7 @@ pub struct AppState {
     pub ingest_gate: IngestGate,
     pub login_limits: LoginLimits,
     pub explain_limits: ExplainLimits,
+    pub read_limits: ReadLimits,
 }
 
 pub fn leptos_options(args: &ServeArgs) -> LeptosOptions {
@@ -79,6 +81,7 @@ pub async fn app_on(
         ingest_gate: IngestGate::default(),
         login_limits: LoginLimits::default(),
         explain_limits: ExplainLimits::default(),
+        read_limits: ReadLimits::default(),
     };
     let session_state = SessionState {
         store: store.clone(),
@@ -101,7 +104,9 @@ pub async fn app_on(
         .route("/app.css", get(css))
         .route("/logs.csv", get(crate::server::http::export::logs_csv))
         .route("/api/v1/explain", post(explain_api))
-        .route("/api/v1/logs", post(post_logs))
+        .route("/api/v1/logs", post(post_logs).get(read_api::get_logs))
+        .route("/api/v1/logs/{request_id}", get(read_api::get_request))
+        .route("/api/v1/health", get(read_api::get_health))
         .route(
             "/api/{*fn_name}",
             post({

@@ -2,6 +2,7 @@
 use super::{DbRow, Sql, Store, StoreError};
 use crate::domain::access::{Account, Role};
 use crate::domain::lang::Lang;
+use crate::domain::prefs::Theme;
 
 /// An account with what sign-in needs (never sent to the browser).
 #[derive(Clone, Debug)]
@@ -17,6 +18,7 @@ pub enum AccountPref {
     Lang(Option<Lang>),
     /// An IANA zone name, checked by the caller.
     TimeZone(Option<String>),
+    Theme(Option<Theme>),
 }
 
 /// One change an admin makes to an account.
@@ -31,7 +33,8 @@ pub enum AccountChange {
 }
 
 const COLUMNS: &str =
-    "id, username, role, relay_user_id, disabled, password_hash, session_epoch, lang, time_zone FROM accounts";
+    "id, username, role, relay_user_id, disabled, password_hash, session_epoch, lang, time_zone, theme \
+     FROM accounts";
 
 fn to_stored(r: &DbRow) -> StoredAccount {
     StoredAccount {
@@ -44,6 +47,7 @@ fn to_stored(r: &DbRow) -> StoredAccount {
             disabled: r.int(4) != 0,
             lang: r.opt_text(7).as_deref().and_then(Lang::from_code),
             time_zone: r.opt_text(8),
+            theme: r.opt_text(9).as_deref().and_then(Theme::parse),
         },
         password_hash: r.text(5),
         session_epoch: r.int(6),
@@ -119,6 +123,7 @@ impl Store {
         let (column, value) = match pref {
             AccountPref::Lang(l) => ("lang", l.map(|l| l.code().to_string())),
             AccountPref::TimeZone(z) => ("time_zone", z.clone()),
+            AccountPref::Theme(t) => ("theme", t.map(|t| t.as_str().to_string())),
         };
         let q = Sql::new(format!("UPDATE accounts SET {column} = $2 WHERE id = $1"))
             .bind(id)

@@ -18,7 +18,7 @@ mod sql;
 pub use accounts::{AccountChange, AccountPref, StoredAccount};
 pub use connect::StoreOptions;
 pub use health::{Affected, HealthCounts, SignatureScope};
-pub use keys::IngestKey;
+pub use keys::{ApiKey, KeyGrant};
 pub use sources::{PollOutcome, SyncSource};
 pub use sql::Backend;
 

@@ -6,5 +6,6 @@ pub mod copy_button;
 pub mod export_link;
 pub mod guidance;
 pub mod keyboard;
+pub mod live_tail;
 pub mod skeleton;
 pub mod theme_switch;

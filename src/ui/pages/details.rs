@@ -9,6 +9,7 @@ use leptos_router::hooks::use_params_map;
 use crate::domain::catalogue::MatchKind;
 use crate::domain::filter::url_encode;
 use crate::domain::lang::Lang;
+use crate::domain::log::LogType;
 use crate::domain::plain_words::{persisting as persisting_of, Dimension, Persisting, Span};
 use crate::ui::api::{log_details, AttemptView, RequestDetails};
 use crate::ui::components::badges::{AttributionBadge, StatusBadge};
@@ -80,7 +81,7 @@ fn Details(d: RequestDetails) -> impl IntoView {
     let entry_source = d
         .entry
         .as_ref()
-        .map(|e| format!("{} ({})", e.source(), e.id));
+        .map(|e| format!("{} ({})", e.source(lang), e.id));
     let recognised = match d.recognised {
         MatchKind::Recognised => t_string!(i18n, details.recognised),
         MatchKind::CategoryFallback => t_string!(i18n, details.category_fallback),
@@ -161,7 +162,10 @@ fn Details(d: RequestDetails) -> impl IntoView {
                 </div>
                 <dl class="rounded-lg border border-slate-200 dark:border-slate-800 bg-white dark:bg-slate-900 p-4 grid grid-cols-2 gap-2">
                     {field(t_string!(i18n, details.time), format!("{} {}", d.time, d.zone))}
-                    {field(t_string!(i18n, details.log_type), row.log_type.as_str().to_string())}
+                    {field(t_string!(i18n, details.log_type), match row.log_type {
+                        LogType::Error => t_string!(i18n, details.type_error),
+                        LogType::Consume => t_string!(i18n, details.type_consume),
+                    }.to_string())}
                     {field(t_string!(i18n, details.user), format!("{} ({})", row.user_id, row.username))}
                     {field(t_string!(i18n, details.token), row.token_name.clone())}
                     {field(t_string!(i18n, details.group), row.group.clone())}
@@ -170,7 +174,7 @@ fn Details(d: RequestDetails) -> impl IntoView {
                     {field(t_string!(i18n, details.error_type), opt(&row.error_type))}
                     {field(t_string!(i18n, details.upstream_request_id), opt(&row.upstream_request_id))}
                     {field(t_string!(i18n, details.latency), row.latency_ms.map(|l| format!("{l} ms")).unwrap_or_default())}
-                    {field(t_string!(i18n, details.stream), row.is_stream.to_string())}
+                    {field(t_string!(i18n, details.stream), if row.is_stream { t_string!(i18n, common.yes) } else { t_string!(i18n, common.no) }.to_string())}
                     {field(t_string!(i18n, details.tokens_in_out), format!("{}/{}", row.prompt_tokens, row.completion_tokens))}
                     {field(t_string!(i18n, details.first_seen), d.first_seen.clone())}
                     {field(t_string!(i18n, details.last_seen), d.last_seen.clone())}
@@ -190,11 +194,15 @@ fn Persistence(persisting: Vec<Persisting>, lang: Lang) -> impl IntoView {
     let i18n = use_i18n();
     let cell = move |dimension: Dimension, span: Span| {
         persisting_of(&persisting, dimension, span).map(|p| {
-            let n = if p.capped { format!("{}+", group_digits(p.count)) } else { group_digits(p.count) };
+            let n = if p.capped {
+                format!("{}+", group_digits(p.count))
+            } else {
+                group_digits(p.count)
+            };
             view! {
                 <td class="px-2 py-1 text-right tabular-nums">
                     <a class="underline" href=p.href.clone() title=p.describe(lang)
-                        data-dimension=format!("{dimension:?}").to_lowercase() data-span=format!("{span:?}").to_lowercase()>{n}</a>
+                        data-dimension=dimension.as_str() data-span=span.as_str()>{n}</a>
                 </td>
             }
         })

@@ -5,7 +5,7 @@ use crate::i18n::{t, t_string, use_i18n};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::domain::health::{GroupStatus, WINDOWS};
+use crate::domain::health::{window_label, GroupStatus, WINDOWS};
 use crate::ui::api::{load_group_health, GroupHealth};
 use crate::ui::components::badges::AttributionBadge;
 use crate::ui::components::skeleton::Skeleton;
@@ -14,6 +14,7 @@ use crate::ui::lang::use_lang;
 #[component]
 pub fn HealthPage() -> impl IntoView {
     let i18n = use_i18n();
+    let lang = use_lang();
     let query = use_query_map();
     let window = Memo::new(move |_| query.get().get("window").unwrap_or_else(|| "24h".into()));
     let tz = Memo::new(move |_| query.get().get("tz"));
@@ -30,7 +31,7 @@ pub fn HealthPage() -> impl IntoView {
                     <a href=format!("/health?window={w}")
                         class="px-3 py-1 rounded text-sm border border-slate-300 dark:border-slate-700"
                         aria-current=move || (window.get() == *w).then_some("page")
-                        class:font-semibold=move || window.get() == *w>{*w}</a>
+                        class:font-semibold=move || window.get() == *w data-window=*w>{window_label(w, lang)}</a>
                 }).collect_view()}
             </nav>
         </div>
@@ -39,11 +40,16 @@ pub fn HealthPage() -> impl IntoView {
                 match page.await {
                     Err(e) => view! { <p role="alert">{t!(i18n, health.load_failed)} {e.to_string()}</p> }.into_any(),
                     Ok(p) => view! {
+                        {(!p.notices.is_empty()).then(|| view! {
+                            <ul class="mb-3 rounded border border-amber-300 dark:border-amber-700 bg-amber-50 dark:bg-amber-950 px-3 py-2 text-sm" role="alert" data-testid="notices">
+                                {p.notices.iter().map(|n| view! { <li>{n.describe(lang)}</li> }).collect_view()}
+                            </ul>
+                        })}
                         <Show when=move || p.restricted>
                             <p class="text-sm mb-3" data-testid="restricted-note">{t!(i18n, health.restricted)}</p>
                         </Show>
                         <section aria-labelledby="signals-h" class="mb-4" class:hidden=p.restricted>
-                            <h2 id="signals-h" class="font-semibold mb-1">{let window = p.window.clone(); t!(i18n, health.signals, window)}</h2>
+                            <h2 id="signals-h" class="font-semibold mb-1">{let window = p.window_label.clone(); t!(i18n, health.signals, window)}</h2>
                             {if p.signals.is_empty() {
                                 view! { <p class="text-sm text-slate-600 dark:text-slate-300" data-testid="no-signals">{t!(i18n, health.no_signals)}</p> }.into_any()
                             } else {
@@ -102,16 +108,16 @@ fn GroupCard(g: GroupHealth) -> impl IntoView {
         t_string!(i18n, health.requests_word),
     );
     let max_req = g.series.iter().map(|s| s.1).max().unwrap_or(1).max(1) as f64;
-    let bar_w = 6.0;
-    let width = g.series.len() as f64 * bar_w;
+    let (errors, requests) = (g.errors, g.requests);
     view! {
-        <article class="rounded-lg border border-slate-200 dark:border-slate-800 bg-white dark:bg-slate-900 p-3" data-group=g.group.clone()>
-            <header class="flex items-center justify-between">
-                <h3 class="font-semibold"><a href=g.logs_href.clone() class="hover:underline">{g.group.clone()}</a></h3>
-                <span class=format!("rounded px-2 py-0.5 text-xs font-medium {badge}")>{status}</span>
+        <article class="min-w-0 rounded-lg border border-slate-200 dark:border-slate-800 bg-white dark:bg-slate-900 p-3" data-group=g.group.clone()>
+            <header class="flex items-center justify-between gap-2">
+                <h3 class="font-semibold min-w-0 truncate"><a href=g.logs_href.clone() class="hover:underline">{g.group.clone()}</a></h3>
+                <span class=format!("shrink-0 rounded px-2 py-0.5 text-xs font-medium {badge}")>{status}</span>
             </header>
             <p class="text-sm mt-1">
-                <a href=g.logs_href.clone() class="underline" data-testid="group-errors">{let count = g.errors; t!(i18n, health.errors, count)}</a>{let count = g.requests; t!(i18n, health.requests, count)}
+                <a href=g.logs_href.clone() class="underline" data-testid="group-errors" data-count=errors>{let count = errors; t!(i18n, health.errors, count)}</a>" / "
+                <a href=g.requests_href.clone() class="underline" data-testid="group-requests" data-count=requests>{let count = requests; t!(i18n, health.requests, count)}</a>" · "
                 <strong>{format!("{:.1}%", g.rate * 100.0)}</strong>
                 {change.map(|c| view! { <span class="text-xs text-slate-500 dark:text-slate-400">" ("{c}")"</span> })}
             </p>
@@ -119,31 +125,42 @@ fn GroupCard(g: GroupHealth) -> impl IntoView {
                 <p class="text-xs" data-testid="group-wide">{t!(i18n, health.group_wide, status)}</p>
             })}
             <p class="text-xs text-slate-600 dark:text-slate-300">{let (tokens, users, models) = (g.tokens, g.users, g.models); t!(i18n, health.affected, tokens, users, models)}</p>
-            <svg viewBox=format!("0 0 {width} 40") class="w-full h-12 my-2" role="group"
-                aria-label=format!("{} {}", t_string!(i18n, health.chart), g.group) preserveAspectRatio="none">
-                {g.series.iter().enumerate().map(|(i, (label, req, err, href))| {
-                    let x = i as f64 * bar_w;
-                    let h_req = (*req as f64 / max_req) * 38.0;
-                    let h_err = (*err as f64 / max_req) * 38.0;
+            // One link per bucket, each an HTML element holding its own small drawing: links
+            // inside an <svg> are created as HTML elements when the page renders in the browser.
+            <div class="flex items-end h-12 my-2" role="group" data-testid="chart"
+                aria-label=format!("{} {}", t_string!(i18n, health.chart), g.group)>
+                {g.series.into_iter().map(|(label, req, err, href)| {
+                    let h_req = (req as f64 / max_req) * 40.0;
+                    let h_err = (err as f64 / max_req) * 40.0;
+                    let text = format!("{label}: {err} {errors_word} / {req} {requests_word}");
                     view! {
-                        <a href=href.clone() aria-label=format!("{label}: {err} {errors_word} / {req} {requests_word}")>
-                            <title>{format!("{label}: {err} {errors_word} / {req} {requests_word}")}</title>
-                            <rect x=x y=40.0 - h_req width=bar_w - 1.0 height=h_req class="fill-slate-200 dark:fill-slate-700"/>
-                            <rect x=x y=40.0 - h_err width=bar_w - 1.0 height=h_err class="fill-rose-500"/>
+                        <a href=href class="block flex-1 min-w-0 h-full hover:opacity-70" title=text.clone() aria-label=text
+                            data-testid="bucket" data-count=err>
+                            <svg viewBox="0 0 10 40" preserveAspectRatio="none" class="block w-full h-full" aria-hidden="true">
+                                <rect x=1.0 y=40.0 - h_req width=8.0 height=h_req class="fill-slate-200 dark:fill-slate-700"/>
+                                <rect x=1.0 y=40.0 - h_err width=8.0 height=h_err class="fill-rose-500"/>
+                            </svg>
                         </a>
                     }
                 }).collect_view()}
-            </svg>
+            </div>
             <div class="text-xs space-y-1">
                 <p>{t!(i18n, health.top_status)}{g.top_status.into_iter().map(|(s, n, href)| view! {
-                    <a href=href class="underline mr-2 font-mono">{format!("{s} ×{n}")}</a>
+                    <a href=href class="underline mr-2 font-mono" data-testid="top-status" data-count=n>{format!("{s} ×{n}")}</a>
                 }).collect_view()}</p>
-                <ul>{g.top_messages.into_iter().map(|(m, n, href)| {
-                    let title = m.clone();
-                    view! { <li class="truncate"><a href=href class="underline" title=title>{format!("×{n} ")}{m}</a></li> }
+                <ul>{g.top_messages.into_iter().map(|m| {
+                    let status = m.status.map(|s| format!("{s} ")).unwrap_or_default();
+                    let title = format!("{status}{} · {}", m.label, m.sample);
+                    view! {
+                        <li class="truncate">
+                            <a href=m.href class="underline" title=title data-testid="top-message" data-count=m.count>
+                                {format!("×{} {status}", m.count)}{m.label}
+                            </a>
+                        </li>
+                    }
                 }).collect_view()}</ul>
-                <p class="flex flex-wrap gap-1">{g.attribution_mix.into_iter().map(|(a, n)| view! {
-                    <span title=a.name(lang)>{a.glyph()}" "{n}</span>
+                <p class="flex flex-wrap gap-x-3 gap-y-1" data-testid="attribution-mix">{g.attribution_mix.into_iter().map(|(a, n, href)| view! {
+                    <a href=href class="underline" data-testid="mix" data-count=n>{a.glyph()}" "{a.name(lang)}" "{n}</a>
                 }).collect_view()}</p>
             </div>
         </article>

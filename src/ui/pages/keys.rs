@@ -1,10 +1,12 @@
-//! Ingest keys (admins): create one per relay (shown once), see which exist, revoke.
+//! API keys (admins): an ingest key per relay or a read key per tool (shown once), see which
+//! exist, revoke.
 use leptos::prelude::*;
 
 use crate::i18n::{t, t_string, use_i18n};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use crate::domain::access::KeyScope;
 use crate::ui::api::{ingest_key_list, AddIngestKey, KeyLine, RevokeIngestKey};
 use crate::ui::components::admin_form::{outcome, BUTTON, INPUT};
 use crate::ui::components::copy_button::CopyButton;
@@ -30,12 +32,19 @@ pub fn KeysPage() -> impl IntoView {
         <h1 class="text-xl font-semibold mb-1">{t!(i18n, keys.title)}</h1>
         <p class="text-sm text-slate-600 dark:text-slate-400 mb-3">
             {t!(i18n, keys.intro_push)} <code>"POST /api/v1/logs"</code> {t!(i18n, keys.intro_with)} <code>"Authorization: Bearer <key>"</code>
-            {t!(i18n, keys.intro_hash)}
+            {t!(i18n, keys.intro_hash)} {t!(i18n, keys.intro_read)} <code>"GET /api/v1/logs"</code>"."
         </p>
         <section aria-labelledby="new-key-h" class="mb-6 p-3 rounded border border-slate-200 dark:border-slate-800">
             <h2 id="new-key-h" class="font-semibold mb-2">{t!(i18n, keys.create_heading)}</h2>
             <ActionForm action=add attr:class="flex flex-wrap items-end gap-2">
                 <label class="text-sm">{t!(i18n, keys.relay_name)}<br/><input name="name" required maxlength="64" class=INPUT/></label>
+                <label class="text-sm">{t!(i18n, keys.scope)}<br/>
+                    <select name="scope" class=INPUT>
+                        <option value="ingest">{t!(i18n, keys.scope_ingest)}</option>
+                        <option value="read">{t!(i18n, keys.scope_read)}</option>
+                    </select>
+                </label>
+                <label class="text-sm">{t!(i18n, keys.read_as_user)}<br/><input name="relay_user_id" inputmode="numeric" class=INPUT/></label>
                 <button type="submit" class=BUTTON>{t!(i18n, keys.create)}</button>
             </ActionForm>
             {move || add.value().get().map(|r| match r {
@@ -61,6 +70,7 @@ pub fn KeysPage() -> impl IntoView {
                             <thead><tr class="text-left border-b border-slate-200 dark:border-slate-800">
                                 <th scope="col" class="py-1">{t!(i18n, keys.name)}</th>
                                 <th scope="col">{t!(i18n, keys.prefix)}</th>
+                                <th scope="col">{t!(i18n, keys.scope)}</th>
                                 <th scope="col">{t!(i18n, keys.created)}</th>
                                 <th scope="col">{t!(i18n, keys.state)}</th>
                             </tr></thead>
@@ -83,6 +93,13 @@ fn KeyRow(k: KeyLine, revoke: ServerAction<RevokeIngestKey>) -> impl IntoView {
         <tr class="border-b border-slate-100 dark:border-slate-800" data-key-name=k.name.clone()>
             <td class="py-1 font-medium">{k.name.clone()}</td>
             <td class="font-mono">{format!("{}…", k.prefix)}</td>
+            <td data-testid="key-scope">{match k.scope {
+                KeyScope::Ingest => t_string!(i18n, keys.scope_ingest).to_string(),
+                KeyScope::Read => match k.relay_user_id {
+                    Some(user) => format!("{} · {user}", t_string!(i18n, keys.scope_read_user)),
+                    None => t_string!(i18n, keys.scope_read).to_string(),
+                },
+            }}</td>
             <td class="whitespace-nowrap">{k.created.clone()}</td>
             <td>{match k.revoked.clone() {
                 Some(when) => view! { <span>{t!(i18n, keys.revoked, when)}</span> }.into_any(),

@@ -1,5 +1,7 @@
 //! Usage Logs: the filter form (a plain GET form), active-filter chips, the results table and
 //! keyset pagination. Every state lives in the URL query.
+use std::collections::HashSet;
+
 use leptos::prelude::*;
 
 use crate::i18n::{t, t_string, use_i18n};
@@ -18,31 +20,17 @@ use crate::ui::components::badges::{AttributionBadge, StatusBadge};
 use crate::ui::components::copy_button::CopyButton;
 use crate::ui::components::export_link::ExportLink;
 use crate::ui::components::guidance::{HelpPanel, TroubleshootingOrder};
+use crate::ui::components::live_tail::{follow, LiveSwitch};
 use crate::ui::components::skeleton::Skeleton;
 use crate::ui::format::group_digits;
 use crate::ui::lang::use_lang;
 
 pub fn query_from_map(m: &ParamsMap) -> LogQuery {
-    let g = |k: &str| m.get(k);
-    LogQuery {
-        log_type: g("type"),
-        range: g("range"),
-        from: g("from"),
-        to: g("to"),
-        model: g("model"),
-        token: g("token"),
-        group: g("group"),
-        request_id: g("request_id"),
-        q: g("q"),
-        status: g("status"),
-        attribution: g("attribution"),
-        user: g("user"),
-        entry: g("entry"),
-        collapse: g("collapse"),
-        cursor: g("cursor"),
-        size: g("size"),
-        tz: g("tz"),
+    let mut q = LogQuery::default();
+    for key in LogQuery::KEYS {
+        q.set(key, m.get(key));
     }
+    q
 }
 
 #[component]
@@ -51,6 +39,14 @@ pub fn LogsPage() -> impl IntoView {
     let params = use_query_map();
     let query = Memo::new(move |_| query_from_map(&params.get()));
     let page = Resource::new(move || query.get(), list_logs);
+    let live = RwSignal::new(false);
+    // The query and row ids of the page last shown: while live, rows not among them are new.
+    let shown: StoredValue<Option<(LogQuery, HashSet<i64>)>> = StoredValue::new(None);
+    follow(
+        live,
+        move || query.get_untracked().cursor.is_none(),
+        move || page.refetch(),
+    );
     view! {
         <Title text=t_string!(i18n, logs.title)/>
         <div class="flex items-baseline justify-between gap-4 mb-3">
@@ -60,7 +56,18 @@ pub fn LogsPage() -> impl IntoView {
         <Transition fallback=move || view! { <Skeleton label=t_string!(i18n, logs.loading).to_string() rows=12/> }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Ok(p) => view! { <LogsView query=query.get_untracked() page=p/> }.into_any(),
+                    Ok(p) => {
+                        let q = query.get_untracked();
+                        let ids: HashSet<i64> = p.rows.iter().map(|r| r.row.id).collect();
+                        let fresh: HashSet<i64> = shown.with_value(|before| match before {
+                            Some((before_q, before_ids)) if live.get_untracked() && *before_q == q => {
+                                ids.difference(before_ids).copied().collect()
+                            }
+                            _ => HashSet::new(),
+                        });
+                        shown.set_value(Some((q.clone(), ids)));
+                        view! { <LogsView query=q page=p fresh live/> }.into_any()
+                    }
                     Err(e) => view! {
                         <p role="alert" class="text-rose-700">{t!(i18n, logs.load_failed)} {e.to_string()}</p>
                     }.into_any(),
@@ -127,7 +134,18 @@ fn error_for(errors: &[FieldError], field: &str) -> Option<AnyView> {
         FieldProblem::BadPageSize => t!(i18n, invalid.bad_page_size).into_any(),
         FieldProblem::ControlCharacters => t!(i18n, invalid.control_characters).into_any(),
         FieldProblem::BadCollapse => t!(i18n, invalid.bad_collapse).into_any(),
+        FieldProblem::SpaceInside => t!(i18n, invalid.space_inside).into_any(),
     })
+}
+
+/// The URL keys the filter form has a field for (the user id only for those who may pick one).
+fn has_field(key: &str, own_only: bool) -> bool {
+    match key {
+        "user" => !own_only,
+        "q" | "range" | "from" | "to" | "status" | "attribution" | "request_id" | "model"
+        | "token" | "group" | "size" | "collapse" => true,
+        _ => false,
+    }
 }
 
 /// An active filter's name and value in the page language ("时间范围: 最近 24 小时").
@@ -173,7 +191,12 @@ fn chip_text(key: &str, value: String) -> (String, String) {
 }
 
 #[component]
-fn LogsView(query: LogQuery, page: LogPage) -> impl IntoView {
+fn LogsView(
+    query: LogQuery,
+    page: LogPage,
+    fresh: HashSet<i64>,
+    live: RwSignal<bool>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let errors = page.errors.clone();
     let err = move |f: &str| error_for(&errors, f);
@@ -201,7 +224,28 @@ fn LogsView(query: LogQuery, page: LogPage) -> impl IntoView {
     });
     let rows = page.rows.clone();
     let empty = rows.is_empty();
+    let rejected = page.errors.iter().any(|e| e.blocks_results());
+    let count_text = if rejected {
+        t!(i18n, logs.rejected).into_any()
+    } else {
+        count_text
+    };
+    // Problems of keys without a form field (the log type, the page position), and what the
+    // page replaced with a default: said above the form instead of nowhere.
+    let mut said: Vec<AnyView> = page
+        .errors
+        .iter()
+        .filter(|e| !has_field(&e.field, page.own_only))
+        .filter_map(|e| error_for(std::slice::from_ref(e), &e.field))
+        .collect();
+    let lang = use_lang();
+    said.extend(page.notices.iter().map(|n| n.describe(lang).into_any()));
     view! {
+        {(!said.is_empty()).then(|| view! {
+            <ul class="mb-2 rounded border border-amber-300 dark:border-amber-700 bg-amber-50 dark:bg-amber-950 px-3 py-2 text-sm" role="alert" data-testid="notices">
+                {said.into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}
+            </ul>
+        })}
         <FilterForm query=query.clone() page=page.clone() err=err.clone()/>
         {(!chips.is_empty()).then(|| view! {
             <div class="flex flex-wrap items-center gap-2 my-2 text-xs" aria-label=move || t_string!(i18n, logs.active_filters)>
@@ -223,14 +267,19 @@ fn LogsView(query: LogQuery, page: LogPage) -> impl IntoView {
             <p class="text-sm text-slate-600 dark:text-slate-300" role="status" aria-live="polite" data-testid="result-count">
                 {count_text}
             </p>
-            <ExportLink href=format!("/logs.csv{}", query.without("cursor").to_query_string())
-                label=t_string!(i18n, logs.export_csv).to_string() expected=(!page.capped).then_some(page.count)/>
+            <LiveSwitch live/>
+            {(!rejected).then(|| view! {
+                <ExportLink href=format!("/logs.csv{}", query.without("cursor").to_query_string())
+                    label=t_string!(i18n, logs.export_csv).to_string() expected=(!page.capped).then_some(page.count)/>
+            })}
         </div>
-        {if empty {
+        {if rejected {
+            ().into_any()
+        } else if empty {
             view! { <EmptyState/> }.into_any()
         } else {
             let tz = query.tz.as_ref().map(|t| format!("?tz={}", crate::domain::filter::url_encode(t))).unwrap_or_default();
-            view! { <ResultsTable rows show_consume keyword tz/> }.into_any()
+            view! { <ResultsTable rows show_consume keyword tz fresh/> }.into_any()
         }}
         <nav class="flex gap-3 my-3 text-sm" aria-label=move || t_string!(i18n, logs.pages)>
             {first_href.map(|h| view! { <a href=h class="underline">{t!(i18n, logs.first_page)}</a> })}
@@ -262,8 +311,18 @@ fn FilterForm(
             <datalist id=id>{items.into_iter().map(|i| view! { <option value=i/> }).collect_view()}</datalist>
         }
     };
+    let active = query.active().len();
+    let open = !page.errors.is_empty();
     view! {
-        <Form action="/logs" method="GET" attr:class="grid grid-cols-2 md:grid-cols-4 xl:grid-cols-8 gap-2 items-start rounded-lg border border-slate-200 dark:border-slate-800 bg-white dark:bg-slate-900 p-3" attr:aria-label=move || t_string!(i18n, logs.form_label)>
+        // Phones: the form folds behind a toggle that says how many filters are on (a checkbox
+        // and its label, so it works without JavaScript); wider screens always show it.
+        <input id="f-toggle" type="checkbox" class="peer sr-only" checked=open/>
+        <label for="f-toggle" data-testid="filters-toggle"
+            class="md:hidden flex items-center justify-between rounded-lg border border-slate-200 dark:border-slate-800 bg-white dark:bg-slate-900 px-3 py-2 text-sm font-medium cursor-pointer peer-focus-visible:ring-2 peer-focus-visible:ring-sky-500">
+            <span>{t!(i18n, logs.filters_toggle, active)}</span>
+            <span aria-hidden="true">"▾"</span>
+        </label>
+        <Form action="/logs" method="GET" attr:class="hidden peer-checked:grid md:grid mt-2 md:mt-0 grid-cols-2 md:grid-cols-4 xl:grid-cols-8 gap-2 items-start rounded-lg border border-slate-200 dark:border-slate-800 bg-white dark:bg-slate-900 p-3" attr:aria-label=move || t_string!(i18n, logs.form_label)>
             <input type="hidden" name="type" value=v(&query.log_type)/>
             {query.tz.clone().map(|tz| view! { <input type="hidden" name="tz" value=tz/> })}
             <div class="col-span-2">
@@ -375,6 +434,8 @@ fn ResultsTable(
     show_consume: bool,
     keyword: String,
     tz: String,
+    /// Rows live tail brought in since the last refresh.
+    fresh: HashSet<i64>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let th = "text-left font-medium px-2 py-1.5 whitespace-nowrap";
@@ -399,7 +460,10 @@ fn ResultsTable(
                     </tr>
                 </thead>
                 <tbody>
-                    {rows.into_iter().map(|r| view! { <Row r show_consume keyword=keyword.clone() tz=tz.clone()/> }).collect_view()}
+                    {rows.into_iter().map(|r| {
+                        let new = fresh.contains(&r.row.id);
+                        view! { <Row r show_consume keyword=keyword.clone() tz=tz.clone() new/> }
+                    }).collect_view()}
                 </tbody>
             </table>
         </div>
@@ -407,9 +471,11 @@ fn ResultsTable(
 }
 
 #[component]
-fn Row(r: RowView, show_consume: bool, keyword: String, tz: String) -> impl IntoView {
+fn Row(r: RowView, show_consume: bool, keyword: String, tz: String, new: bool) -> impl IntoView {
     let i18n = use_i18n();
     let td = "px-2 py-1.5 align-top";
+    // Long names are cut with the full text on hover, so status and attribution stay in view.
+    let cell = "block truncate max-w-[8rem] hover:underline";
     let row = r.row;
     let details = format!("/logs/{}{tz}", row.id);
     let filter_link =
@@ -426,15 +492,16 @@ fn Row(r: RowView, show_consume: bool, keyword: String, tz: String) -> impl Into
         })
         .collect_view();
     view! {
-        <tr class="border-t border-slate-100 dark:border-slate-800 hover:bg-slate-50 dark:hover:bg-slate-800/50 data-[selected]:bg-sky-50 dark:data-[selected]:bg-sky-950" data-row-id=row.id>
+        <tr class="border-t border-slate-100 dark:border-slate-800 hover:bg-slate-50 dark:hover:bg-slate-800/50 data-[selected]:bg-sky-50 dark:data-[selected]:bg-sky-950 data-[new]:bg-amber-50 dark:data-[new]:bg-amber-950" data-row-id=row.id
+            data-new=new.then_some("true")>
             <td class=format!("{td} whitespace-nowrap font-mono text-xs") data-label=t_string!(i18n, logs.time)>
                 <a href=details.clone() class="underline decoration-dotted">{r.time}</a>
             </td>
-            <td class=td data-label=t_string!(i18n, logs.model)><a href=filter_link("model", &row.model) class="hover:underline">{row.model.clone()}</a></td>
-            <td class=td data-label=t_string!(i18n, logs.token)><a href=filter_link("token", &row.token_name) class="hover:underline">{row.token_name.clone()}</a></td>
-            <td class=td data-label=t_string!(i18n, logs.group)><a href=filter_link("group", &row.group) class="hover:underline">{row.group.clone()}</a></td>
+            <td class=td data-label=t_string!(i18n, logs.model)><a href=filter_link("model", &row.model) class=cell title=row.model.clone()>{row.model.clone()}</a></td>
+            <td class=td data-label=t_string!(i18n, logs.token)><a href=filter_link("token", &row.token_name) class=cell title=row.token_name.clone()>{row.token_name.clone()}</a></td>
+            <td class=td data-label=t_string!(i18n, logs.group)><a href=filter_link("group", &row.group) class=cell title=row.group.clone()>{row.group.clone()}</a></td>
             <td class=format!("{td} whitespace-nowrap") data-label=t_string!(i18n, logs.request_id)>
-                <span class="font-mono text-xs" data-testid="request-id">{row.request_id.clone()}</span>" "
+                <span class="inline-block align-bottom truncate max-w-[9rem] font-mono text-xs" data-testid="request-id" title=row.request_id.clone()>{row.request_id.clone()}</span>" "
                 {(r.attempts > 1).then(|| {
                     let count = r.attempts;
                     view! {
@@ -446,11 +513,11 @@ fn Row(r: RowView, show_consume: bool, keyword: String, tz: String) -> impl Into
                 })}
                 <CopyButton text=row.request_id.clone() label=t_string!(i18n, common.copy)/>
             </td>
-            <td class=format!("{td} max-w-md") data-label=t_string!(i18n, logs.message)>
+            <td class=format!("{td} max-w-xs 2xl:max-w-md") data-label=t_string!(i18n, logs.message)>
                 {if row.content.is_empty() {
                     view! { <a href=details class="text-slate-500 dark:text-slate-400" data-testid="message">{t!(i18n, logs.no_message)}</a> }.into_any()
                 } else {
-                    view! { <a href=details class="block truncate max-w-md" title=row.content.clone() data-testid="message">{message}</a> }.into_any()
+                    view! { <a href=details class="block truncate max-w-xs 2xl:max-w-md" title=row.content.clone() data-testid="message">{message}</a> }.into_any()
                 }}
             </td>
             <td class=td data-label=t_string!(i18n, logs.status)><StatusBadge code=row.status_code/></td>

@@ -17,6 +17,8 @@ fn matches(e: &Entry, q: &str) -> bool {
     [
         &e.id,
         &e.table,
+        e.titles.en.as_ref().unwrap_or(&e.table),
+        e.titles.zh.as_ref().unwrap_or(&e.table),
         &e.en.meaning,
         &e.zh.meaning,
         &e.en.action,
@@ -48,6 +50,7 @@ fn logs_href(e: &Entry) -> String {
 #[component]
 pub fn ReferencePage() -> impl IntoView {
     let i18n = use_i18n();
+    let lang = crate::ui::lang::use_lang();
     let query = use_query_map();
     let q = Memo::new(move |_| query.get().get("q").unwrap_or_default());
     let entries = Resource::new(|| (), |_| catalogue_entries());
@@ -85,7 +88,7 @@ pub fn ReferencePage() -> impl IntoView {
                                     .into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" · ");
                                 view! {
                                     <tr class="border-t border-slate-100 dark:border-slate-800 align-top" id=e.id.clone()>
-                                        <td class="px-2 py-1 text-xs whitespace-nowrap">{let seed = e.seed.clone(); if e.from_seed() { t!(i18n, reference.seed, seed).into_any() } else if seed == "newapi" { t!(i18n, reference.from_newapi).into_any() } else { t!(i18n, reference.from_providers).into_any() }}<br/><span class="text-slate-500 dark:text-slate-400">{e.table.clone()}</span></td>
+                                        <td class="px-2 py-1 text-xs whitespace-nowrap">{let seed = e.seed.clone(); if e.from_seed() { t!(i18n, reference.seed, seed).into_any() } else if seed == "newapi" { t!(i18n, reference.from_newapi).into_any() } else { t!(i18n, reference.from_providers).into_any() }}<br/><span class="text-slate-500 dark:text-slate-400" data-testid="table-title">{e.table_in(lang).to_string()}</span></td>
                                         <td class="px-2 py-1 font-mono text-xs"><a class="underline" href=href>{matches}</a></td>
                                         <td class="px-2 py-1">
                                             {e.base().map(|a: Attribution| view! { <AttributionBadge attribution=a/> })}

@@ -1,0 +1,336 @@
+//! The read API for other tools, with a `read` key (`Authorization: Bearer <key>`):
+//! `GET /api/v1/logs` takes exactly the Usage Logs query and answers one page of rows with the
+//! capped count and the cursor of the next page; `GET /api/v1/logs/{request_id}` answers a
+//! request with its attempts, attribution and impact scope; `GET /api/v1/health?window=`
+//! answers Group Health. A key limited to one relay user sees what that user's account would.
+//! Errors have the shape of the ingest API's; calls are rate limited per key.
+use std::num::NonZeroU32;
+use std::sync::Arc;
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use governor::{DefaultKeyedRateLimiter, Quota};
+use serde::{Deserialize, Serialize};
+
+use super::fault::Fault;
+use super::ingest_api::{api_error, key_grant_for};
+use super::pages::{list_logs_as, log_details_as, PageError};
+use crate::domain::access::{Account, KeyScope, Role};
+use crate::domain::filter::LogQuery;
+use crate::domain::lang::Lang;
+use crate::domain::log::LogRow;
+use crate::domain::scope::Resolution;
+use crate::server::auth::Viewer;
+use crate::server::store::{KeyGrant, Store};
+use crate::server::time::Zone;
+use crate::ui::api::RequestDetails;
+
+/// Read calls allowed per key: 60 at once, then 20 a second.
+#[derive(Clone)]
+pub struct ReadLimits(Arc<DefaultKeyedRateLimiter<i64>>);
+
+impl Default for ReadLimits {
+    fn default() -> Self {
+        let quota = Quota::per_second(NonZeroU32::new(20).unwrap_or(NonZeroU32::MIN))
+            .allow_burst(NonZeroU32::new(60).unwrap_or(NonZeroU32::MIN));
+        ReadLimits(Arc::new(DefaultKeyedRateLimiter::keyed(quota)))
+    }
+}
+
+/// One row as the read API answers it: the stored row, its time in the asked zone, the
+/// attribution after the impact scope, and how many attempts its request made.
+#[derive(Serialize)]
+pub struct ApiRow {
+    #[serde(flatten)]
+    pub row: LogRow,
+    pub time: String,
+    pub resolution: Option<Resolution>,
+    pub attempts: u64,
+}
+
+#[derive(Serialize)]
+pub struct ApiPage {
+    pub rows: Vec<ApiRow>,
+    /// Exact up to 10,000; `capped` when there are more.
+    pub count: u64,
+    pub capped: bool,
+    /// Pass as `cursor` for the next (older) page; null on the last page.
+    pub next_cursor: Option<String>,
+    pub zone: String,
+}
+
+#[derive(Serialize)]
+pub struct ApiRequest {
+    pub request_id: String,
+    /// Every row of the request the key may see, newest first.
+    pub rows: Vec<ApiRow>,
+    /// The newest row explained: meaning, first action, attribution, impact scope.
+    pub details: RequestDetails,
+}
+
+#[derive(Deserialize)]
+pub struct HealthQuery {
+    window: Option<String>,
+    tz: Option<String>,
+    lang: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct LangQuery {
+    tz: Option<String>,
+    lang: Option<String>,
+}
+
+/// The viewer a read key acts as: support staff (every user's rows, no admin-only fields), or
+/// the relay user it is limited to.
+fn key_viewer(grant: &KeyGrant) -> Viewer {
+    Viewer {
+        account: Account {
+            id: 0,
+            username: format!("key:{}", grant.name),
+            role: if grant.relay_user_id.is_some() {
+                Role::User
+            } else {
+                Role::Support
+            },
+            relay_user_id: grant.relay_user_id,
+            disabled: false,
+            lang: None,
+            time_zone: None,
+            theme: None,
+        },
+    }
+}
+
+/// The read key's viewer, or the answer that refuses the call (no key, another scope, too
+/// many calls).
+async fn reader(
+    store: &Store,
+    limits: &ReadLimits,
+    headers: &HeaderMap,
+) -> Result<Viewer, Response> {
+    let grant = key_grant_for(
+        store,
+        headers,
+        Some(KeyScope::Read),
+        "missing, unknown or revoked read key: send Authorization: Bearer <key>",
+        unavailable,
+    )
+    .await?;
+    if limits.0.check_key(&grant.id).is_err() {
+        let mut r = api_error(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too many read requests for this key; retry in a second",
+            "rate_limit_error",
+            "rate_limited",
+            None,
+        );
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        return Err(r);
+    }
+    Ok(key_viewer(&grant))
+}
+
+/// The zone a call named (`tz`), else UTC; an unknown name is refused.
+fn asked_zone(tz: Option<&str>) -> Result<Zone, Response> {
+    match tz.map(str::trim).filter(|t| !t.is_empty()) {
+        Some(name) if !Zone::is_known(name) => Err(api_error(
+            StatusCode::BAD_REQUEST,
+            format!(
+                "unknown time zone: use an IANA name such as Asia/Shanghai ({name:?} is not one)"
+            ),
+            "invalid_request_error",
+            "invalid_filter",
+            Some("tz"),
+        )),
+        name => Ok(Zone::pick([name])),
+    }
+}
+
+fn bad_query(e: QueryRejection) -> Response {
+    api_error(
+        StatusCode::BAD_REQUEST,
+        format!("the query string could not be read: {}", e.body_text()),
+        "invalid_request_error",
+        "invalid_query",
+        None,
+    )
+}
+
+fn unavailable(detail: &str) -> Response {
+    let message = Fault::Unavailable(detail.to_string()).message(Lang::En);
+    let mut r = api_error(
+        StatusCode::SERVICE_UNAVAILABLE,
+        message,
+        "server_error",
+        "service_unavailable",
+        None,
+    );
+    r.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+    r
+}
+
+fn failed(e: PageError) -> Response {
+    unavailable(&e.to_string())
+}
+
+fn api_rows(rows: Vec<crate::ui::api::RowView>) -> Vec<ApiRow> {
+    rows.into_iter()
+        .map(|r| ApiRow {
+            row: r.row,
+            time: r.time,
+            resolution: r.resolution,
+            attempts: r.attempts,
+        })
+        .collect()
+}
+
+/// `GET /api/v1/logs`: one page of rows for the Usage Logs query.
+pub async fn get_logs(
+    State(store): State<Store>,
+    State(limits): State<ReadLimits>,
+    headers: HeaderMap,
+    query: Result<Query<LogQuery>, QueryRejection>,
+) -> Response {
+    let viewer = match reader(&store, &limits, &headers).await {
+        Ok(v) => v,
+        Err(refused) => return refused,
+    };
+    let Query(query) = match query {
+        Ok(q) => q,
+        Err(e) => return bad_query(e),
+    };
+    let zone = match asked_zone(query.tz.as_deref()) {
+        Ok(z) => z,
+        Err(refused) => return refused,
+    };
+    let page = match list_logs_as(&store, &viewer, zone, query).await {
+        Ok(p) => p,
+        Err(e) => return failed(e),
+    };
+    if let Some(e) = page.errors.first() {
+        return api_error(
+            StatusCode::BAD_REQUEST,
+            e.problem.to_string(),
+            "invalid_request_error",
+            "invalid_filter",
+            Some(&e.field),
+        );
+    }
+    Json(ApiPage {
+        rows: api_rows(page.rows),
+        count: page.count,
+        capped: page.capped,
+        next_cursor: page.next_cursor,
+        zone: page.zone,
+    })
+    .into_response()
+}
+
+/// `GET /api/v1/logs/{request_id}`: the request's rows and its newest row explained.
+pub async fn get_request(
+    State(store): State<Store>,
+    State(limits): State<ReadLimits>,
+    headers: HeaderMap,
+    Path(request_id): Path<String>,
+    asked: Result<Query<LangQuery>, QueryRejection>,
+) -> Response {
+    let viewer = match reader(&store, &limits, &headers).await {
+        Ok(v) => v,
+        Err(refused) => return refused,
+    };
+    let Query(asked) = match asked {
+        Ok(q) => q,
+        Err(e) => return bad_query(e),
+    };
+    let zone = match asked_zone(asked.tz.as_deref()) {
+        Ok(z) => z,
+        Err(refused) => return refused,
+    };
+    let query = LogQuery {
+        log_type: Some("all".into()),
+        request_id: Some(request_id.clone()),
+        size: Some("100".into()),
+        ..LogQuery::default()
+    };
+    let page = match list_logs_as(&store, &viewer, zone, query).await {
+        Ok(p) => p,
+        Err(e) => return failed(e),
+    };
+    if let Some(e) = page.errors.first() {
+        return api_error(
+            StatusCode::BAD_REQUEST,
+            e.problem.to_string(),
+            "invalid_request_error",
+            "invalid_request_id",
+            Some("request_id"),
+        );
+    }
+    let Some(newest) = page.rows.first().map(|r| r.row.id) else {
+        return not_found(&request_id);
+    };
+    let lang = Lang::parse(asked.lang.as_deref().unwrap_or("en"));
+    match log_details_as(&store, &viewer, zone, lang, newest).await {
+        Ok(Some(details)) => Json(ApiRequest {
+            request_id,
+            rows: api_rows(page.rows),
+            details,
+        })
+        .into_response(),
+        Ok(None) => not_found(&request_id),
+        Err(e) => failed(e),
+    }
+}
+
+fn not_found(request_id: &str) -> Response {
+    api_error(
+        StatusCode::NOT_FOUND,
+        format!("no request {request_id:?} among the rows this key may read"),
+        "invalid_request_error",
+        "request_not_found",
+        Some("request_id"),
+    )
+}
+
+/// `GET /api/v1/health?window=1h|6h|24h|7d`: Group Health's figures and sentences.
+pub async fn get_health(
+    State(store): State<Store>,
+    State(limits): State<ReadLimits>,
+    headers: HeaderMap,
+    asked: Result<Query<HealthQuery>, QueryRejection>,
+) -> Response {
+    let viewer = match reader(&store, &limits, &headers).await {
+        Ok(v) => v,
+        Err(refused) => return refused,
+    };
+    let Query(asked) = match asked {
+        Ok(q) => q,
+        Err(e) => return bad_query(e),
+    };
+    let window = asked.window.unwrap_or_else(|| "24h".into());
+    if !crate::domain::health::WINDOWS.iter().any(|w| w.0 == window) {
+        return api_error(
+            StatusCode::BAD_REQUEST,
+            "unknown window: use 1h, 6h, 24h or 7d",
+            "invalid_request_error",
+            "invalid_filter",
+            Some("window"),
+        );
+    }
+    let zone = match asked_zone(asked.tz.as_deref()) {
+        Ok(z) => z,
+        Err(refused) => return refused,
+    };
+    let lang = Lang::parse(asked.lang.as_deref().unwrap_or("en"));
+    let tz = asked.tz.clone();
+    match super::health::group_health_as(&store, &viewer, zone, lang, &window, tz.as_deref()).await
+    {
+        Ok(page) => Json(page).into_response(),
+        Err(e) => failed(e),
+    }
+}
