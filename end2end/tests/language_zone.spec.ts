@@ -90,7 +90,9 @@ test("an account's own time zone beats the browser's, and the browser's zone can
   const me = await context.newPage();
   await signIn(me, name, password);
   await me.waitForSelector('body[data-hydrated]');
-  await me.getByRole('link', { name }).click();
+  // The account's settings are under its name in the header.
+  await me.getByTestId('whoami').click();
+  await me.getByRole('link', { name: 'Account settings' }).click();
   await expect(h1(me)).toHaveText('Your account');
   await expect(me.getByTestId('zone-in-use')).toHaveText('Pages are shown in Asia/Tokyo (UTC+09:00).');
   await me.waitForSelector('body[data-hydrated]');

@@ -84,7 +84,7 @@ fn Shell() -> impl IntoView {
             <components::keyboard::KeyboardShortcuts/>
             <a href="#main" class="sr-only focus:not-sr-only">{t!(i18n, nav.skip)}</a>
             <header class="border-b border-slate-200 dark:border-slate-800 bg-white dark:bg-slate-900">
-                <nav class="max-w-screen-2xl mx-auto px-4 min-h-12 py-2 flex flex-wrap items-center gap-x-4 gap-y-2 text-sm whitespace-nowrap" aria-label=move || t_string!(i18n, nav.main)>
+                <nav class="max-w-screen-2xl mx-auto px-4 min-h-12 py-2 flex flex-wrap items-center gap-x-4 gap-y-2 text-sm" aria-label=move || t_string!(i18n, nav.main)>
                     <a href="/logs" class="font-semibold text-base tracking-tight">"errscope"</a>
                     <A href="/logs" attr:class="hover:underline">{t!(i18n, nav.usage_logs)}</A>
                     <A href="/health" attr:class="hover:underline">{t!(i18n, nav.group_health)}</A>
@@ -101,7 +101,7 @@ fn Shell() -> impl IntoView {
                                     <A href="/admin/keys" attr:class="hover:underline">{t!(i18n, nav.keys)}</A>
                                     <A href="/admin/sources" attr:class="hover:underline">{t!(i18n, nav.sources)}</A>
                                 </Show>
-                                <div class="ml-auto flex items-center gap-3 whitespace-nowrap" data-testid="header-tools">
+                                <div class="ml-auto flex flex-wrap items-center gap-x-3 gap-y-1" data-testid="header-tools">
                                     <components::account_menu::AccountMenu account=a/>
                                     <lang::LanguageSwitch/>
                                     <components::theme_switch::ThemeSwitch/>

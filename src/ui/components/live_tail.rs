@@ -17,7 +17,9 @@ pub fn LiveSwitch(live: RwSignal<bool>) -> impl IntoView {
             <input type="checkbox" data-testid="live" prop:checked=move || live.get()
                 on:change=move |ev| live.set(event_target_checked(&ev))/>
             {t!(i18n, logs.live)}
-            <span class="inline-block w-2 h-2 rounded-full bg-emerald-500 animate-pulse" class:hidden=move || !live.get() aria-hidden="true"></span>
+            {move || live.get().then(|| view! {
+                <span class="inline-block w-2 h-2 rounded-full bg-emerald-500 animate-pulse" aria-hidden="true"></span>
+            })}
         </label>
     }
 }

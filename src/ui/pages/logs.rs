@@ -255,7 +255,7 @@ fn LogsView(
                     view! {
                         <a href=href class="inline-flex items-center gap-1 rounded-full bg-sky-100 dark:bg-sky-900 px-2 py-0.5 hover:line-through"
                             aria-label=format!("{} {name}: {v}", t_string!(i18n, logs.remove_filter)) data-chip=k>
-                            <span class="font-medium">{name.clone()}</span>": "{v.clone()}<span aria-hidden="true">" ×"</span>
+                            <span class="font-medium">{format!("{name}: ")}</span>{v.clone()}<span aria-hidden="true">"×"</span>
                         </a>
                     }
                 }).collect_view()}
@@ -316,7 +316,7 @@ fn FilterForm(
     view! {
         // Phones: the form folds behind a toggle that says how many filters are on (a checkbox
         // and its label, so it works without JavaScript); wider screens always show it.
-        <input id="f-toggle" type="checkbox" class="peer sr-only" checked=open/>
+        <input id="f-toggle" type="checkbox" class="peer sr-only md:hidden" checked=open/>
         <label for="f-toggle" data-testid="filters-toggle"
             class="md:hidden flex items-center justify-between rounded-lg border border-slate-200 dark:border-slate-800 bg-white dark:bg-slate-900 px-3 py-2 text-sm font-medium cursor-pointer peer-focus-visible:ring-2 peer-focus-visible:ring-sky-500">
             <span>{t!(i18n, logs.filters_toggle, active)}</span>
@@ -438,7 +438,7 @@ fn ResultsTable(
     fresh: HashSet<i64>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let th = "text-left font-medium px-2 py-1.5 whitespace-nowrap";
+    let th = "text-left font-medium px-1.5 py-1.5 whitespace-nowrap";
     view! {
         <div class="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800 bg-white dark:bg-slate-900">
             <table class="w-full text-sm cards-narrow" data-testid="logs-table">
@@ -473,9 +473,15 @@ fn ResultsTable(
 #[component]
 fn Row(r: RowView, show_consume: bool, keyword: String, tz: String, new: bool) -> impl IntoView {
     let i18n = use_i18n();
-    let td = "px-2 py-1.5 align-top";
+    let td = "px-1.5 py-1.5 align-top";
     // Long names are cut with the full text on hover, so status and attribution stay in view.
     let cell = "block truncate max-w-[8rem] hover:underline";
+    // All usage logs add two columns: the message gives up the room.
+    let message_width = if show_consume {
+        "max-w-[10rem] 2xl:max-w-md"
+    } else {
+        "max-w-[15rem] 2xl:max-w-md"
+    };
     let row = r.row;
     let details = format!("/logs/{}{tz}", row.id);
     let filter_link =
@@ -501,7 +507,7 @@ fn Row(r: RowView, show_consume: bool, keyword: String, tz: String, new: bool) -
             <td class=td data-label=t_string!(i18n, logs.token)><a href=filter_link("token", &row.token_name) class=cell title=row.token_name.clone()>{row.token_name.clone()}</a></td>
             <td class=td data-label=t_string!(i18n, logs.group)><a href=filter_link("group", &row.group) class=cell title=row.group.clone()>{row.group.clone()}</a></td>
             <td class=format!("{td} whitespace-nowrap") data-label=t_string!(i18n, logs.request_id)>
-                <span class="inline-block align-bottom truncate max-w-[9rem] font-mono text-xs" data-testid="request-id" title=row.request_id.clone()>{row.request_id.clone()}</span>" "
+                <span class="inline-block align-bottom truncate max-w-[8rem] font-mono text-xs" data-testid="request-id" title=row.request_id.clone()>{row.request_id.clone()}</span>" "
                 {(r.attempts > 1).then(|| {
                     let count = r.attempts;
                     view! {
@@ -511,13 +517,13 @@ fn Row(r: RowView, show_consume: bool, keyword: String, tz: String, new: bool) -
                         </a>" "
                     }
                 })}
-                <CopyButton text=row.request_id.clone() label=t_string!(i18n, common.copy)/>
+                <CopyButton text=row.request_id.clone() label=t_string!(i18n, common.copy) compact=true/>
             </td>
-            <td class=format!("{td} max-w-xs 2xl:max-w-md") data-label=t_string!(i18n, logs.message)>
+            <td class=format!("{td} {message_width}") data-label=t_string!(i18n, logs.message)>
                 {if row.content.is_empty() {
                     view! { <a href=details class="text-slate-500 dark:text-slate-400" data-testid="message">{t!(i18n, logs.no_message)}</a> }.into_any()
                 } else {
-                    view! { <a href=details class="block truncate max-w-xs 2xl:max-w-md" title=row.content.clone() data-testid="message">{message}</a> }.into_any()
+                    view! { <a href=details class=format!("block truncate {message_width}") title=row.content.clone() data-testid="message">{message}</a> }.into_any()
                 }}
             </td>
             <td class=td data-label=t_string!(i18n, logs.status)><StatusBadge code=row.status_code/></td>
