@@ -135,20 +135,22 @@ async fn reader(
     Ok(key_viewer(&grant))
 }
 
-/// The zone a call named (`tz`), else UTC; an unknown name is refused.
-fn asked_zone(tz: Option<&str>) -> Result<Zone, Response> {
+/// The zone a call named (`tz`), else UTC; `Err` with the name when no zone has it.
+fn asked_zone(tz: Option<&str>) -> Result<Zone, String> {
     match tz.map(str::trim).filter(|t| !t.is_empty()) {
-        Some(name) if !Zone::is_known(name) => Err(api_error(
-            StatusCode::BAD_REQUEST,
-            format!(
-                "unknown time zone: use an IANA name such as Asia/Shanghai ({name:?} is not one)"
-            ),
-            "invalid_request_error",
-            "invalid_filter",
-            Some("tz"),
-        )),
+        Some(name) if !Zone::is_known(name) => Err(name.to_string()),
         name => Ok(Zone::pick([name])),
     }
+}
+
+fn unknown_zone(name: &str) -> Response {
+    api_error(
+        StatusCode::BAD_REQUEST,
+        format!("unknown time zone: use an IANA name such as Asia/Shanghai ({name:?} is not one)"),
+        "invalid_request_error",
+        "invalid_filter",
+        Some("tz"),
+    )
 }
 
 fn bad_query(e: QueryRejection) -> Response {
@@ -207,7 +209,7 @@ pub async fn get_logs(
     };
     let zone = match asked_zone(query.tz.as_deref()) {
         Ok(z) => z,
-        Err(refused) => return refused,
+        Err(name) => return unknown_zone(&name),
     };
     let page = match list_logs_as(&store, &viewer, zone, query).await {
         Ok(p) => p,
@@ -250,7 +252,7 @@ pub async fn get_request(
     };
     let zone = match asked_zone(asked.tz.as_deref()) {
         Ok(z) => z,
-        Err(refused) => return refused,
+        Err(name) => return unknown_zone(&name),
     };
     let query = LogQuery {
         log_type: Some("all".into()),
@@ -324,7 +326,7 @@ pub async fn get_health(
     }
     let zone = match asked_zone(asked.tz.as_deref()) {
         Ok(z) => z,
-        Err(refused) => return refused,
+        Err(name) => return unknown_zone(&name),
     };
     let lang = Lang::parse(asked.lang.as_deref().unwrap_or("en"));
     let tz = asked.tz.clone();
