@@ -30,24 +30,8 @@ fn text() -> impl Strategy<Value = String> {
     prop::collection::vec(piece, 0..6).prop_map(|v| v.concat())
 }
 
-const FIELDS: [&str; 16] = [
-    "type",
-    "range",
-    "from",
-    "to",
-    "model",
-    "token",
-    "group",
-    "request_id",
-    "q",
-    "status",
-    "attribution",
-    "user",
-    "entry",
-    "cursor",
-    "size",
-    "tz",
-];
+/// Every key of the Usage Logs query.
+const FIELDS: [&str; 17] = LogQuery::KEYS;
 
 proptest! {
     #[test]
