@@ -84,6 +84,66 @@ pub struct LangQuery {
     lang: Option<String>,
 }
 
+/// The query string of a read call: the zone it names, and what it refuses before any read.
+trait Asked {
+    fn tz(&self) -> Option<&str>;
+
+    fn refusal(&self) -> Option<Response> {
+        None
+    }
+}
+
+impl Asked for LogQuery {
+    fn tz(&self) -> Option<&str> {
+        self.tz.as_deref()
+    }
+}
+
+impl Asked for LangQuery {
+    fn tz(&self) -> Option<&str> {
+        self.tz.as_deref()
+    }
+}
+
+impl Asked for HealthQuery {
+    fn tz(&self) -> Option<&str> {
+        self.tz.as_deref()
+    }
+
+    fn refusal(&self) -> Option<Response> {
+        let window = self.window.as_deref().unwrap_or(DEFAULT_WINDOW);
+        (!crate::domain::health::WINDOWS.iter().any(|w| w.0 == window)).then(|| {
+            api_error(
+                StatusCode::BAD_REQUEST,
+                "unknown window: use 1h, 6h, 24h or 7d",
+                "invalid_request_error",
+                "invalid_filter",
+                Some("window"),
+            )
+        })
+    }
+}
+
+/// The window of a health call that names none.
+const DEFAULT_WINDOW: &str = "24h";
+
+/// Every read call's start: the key's viewer, its query string read and checked, and the
+/// zone it asked for; else the answer that refuses it.
+async fn open<Q: Asked>(
+    store: &Store,
+    limits: &ReadLimits,
+    headers: &HeaderMap,
+    asked: Result<Query<Q>, QueryRejection>,
+) -> Result<(Viewer, Q, Zone), Response> {
+    let viewer = reader(store, limits, headers).await?;
+    let Query(asked) = asked.map_err(bad_query)?;
+    if let Some(refused) = asked.refusal() {
+        return Err(refused);
+    }
+    let zone = asked_zone(asked.tz()).map_err(|name| unknown_zone(&name))?;
+    Ok((viewer, asked, zone))
+}
+
 /// The viewer a read key acts as: support staff (every user's rows, no admin-only fields), or
 /// the relay user it is limited to.
 fn key_viewer(grant: &KeyGrant) -> Viewer {
@@ -199,17 +259,9 @@ pub async fn get_logs(
     headers: HeaderMap,
     query: Result<Query<LogQuery>, QueryRejection>,
 ) -> Response {
-    let viewer = match reader(&store, &limits, &headers).await {
-        Ok(v) => v,
+    let (viewer, query, zone) = match open(&store, &limits, &headers, query).await {
+        Ok(opened) => opened,
         Err(refused) => return refused,
-    };
-    let Query(query) = match query {
-        Ok(q) => q,
-        Err(e) => return bad_query(e),
-    };
-    let zone = match asked_zone(query.tz.as_deref()) {
-        Ok(z) => z,
-        Err(name) => return unknown_zone(&name),
     };
     let page = match list_logs_as(&store, &viewer, zone, query).await {
         Ok(p) => p,
@@ -242,17 +294,9 @@ pub async fn get_request(
     Path(request_id): Path<String>,
     asked: Result<Query<LangQuery>, QueryRejection>,
 ) -> Response {
-    let viewer = match reader(&store, &limits, &headers).await {
-        Ok(v) => v,
+    let (viewer, asked, zone) = match open(&store, &limits, &headers, asked).await {
+        Ok(opened) => opened,
         Err(refused) => return refused,
-    };
-    let Query(asked) = match asked {
-        Ok(q) => q,
-        Err(e) => return bad_query(e),
-    };
-    let zone = match asked_zone(asked.tz.as_deref()) {
-        Ok(z) => z,
-        Err(name) => return unknown_zone(&name),
     };
     let query = LogQuery {
         log_type: Some("all".into()),
@@ -306,28 +350,11 @@ pub async fn get_health(
     headers: HeaderMap,
     asked: Result<Query<HealthQuery>, QueryRejection>,
 ) -> Response {
-    let viewer = match reader(&store, &limits, &headers).await {
-        Ok(v) => v,
+    let (viewer, asked, zone) = match open(&store, &limits, &headers, asked).await {
+        Ok(opened) => opened,
         Err(refused) => return refused,
     };
-    let Query(asked) = match asked {
-        Ok(q) => q,
-        Err(e) => return bad_query(e),
-    };
-    let window = asked.window.unwrap_or_else(|| "24h".into());
-    if !crate::domain::health::WINDOWS.iter().any(|w| w.0 == window) {
-        return api_error(
-            StatusCode::BAD_REQUEST,
-            "unknown window: use 1h, 6h, 24h or 7d",
-            "invalid_request_error",
-            "invalid_filter",
-            Some("window"),
-        );
-    }
-    let zone = match asked_zone(asked.tz.as_deref()) {
-        Ok(z) => z,
-        Err(name) => return unknown_zone(&name),
-    };
+    let window = asked.window.unwrap_or_else(|| DEFAULT_WINDOW.into());
     let lang = Lang::parse(asked.lang.as_deref().unwrap_or("en"));
     let tz = asked.tz.clone();
     match super::health::group_health_as(&store, &viewer, zone, lang, &window, tz.as_deref()).await
