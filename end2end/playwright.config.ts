@@ -36,7 +36,7 @@ export default defineConfig({
   ],
   webServer: {
     command: `target/release/errscope serve --addr 127.0.0.1:${port} --demo true --demo-rows 20000 ` +
-      `--database-url ${databaseUrl}`,
+      `--database-url ${databaseUrl} --alert-allow-loopback true`,
     cwd: '..',
     env: { LEPTOS_SITE_ROOT: 'target/site', ERRSCOPE_LOG: 'warn' },
     url: `http://127.0.0.1:${port}/healthz`,

@@ -4,7 +4,9 @@ use errscope::server::auth::accounts::{self, NewAccount};
 use errscope::server::cli::{
     Cli, Command, DbArgs, ImportCommand, KeyCommand, RetentionCommand, ServeArgs, UserCommand,
 };
-use errscope::server::{demo, explain, http, retention, startup, store::Store, sync, time::now_ms};
+use errscope::server::{
+    alerts, demo, explain, http, retention, startup, store::Store, sync, time::now_ms,
+};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
@@ -59,6 +61,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                     args.follow_interval_seconds.max(1),
                 )),
             );
+            alerts::spawn(store.clone(), args.alert_settings());
             http::serve(store, &args).await?;
         }
         Command::Migrate => {
@@ -247,6 +250,11 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         Command::Retention(cmd) => {
             let store = open(&cli.db).await?;
             retention_command(&store, cmd).await?;
+        }
+        Command::Alert(cmd) => {
+            let store = open(&cli.db).await?;
+            let public_url = std::env::var("ERRSCOPE_PUBLIC_URL").ok();
+            alerts::command::run(&store, cmd, public_url.as_deref()).await?;
         }
         Command::Bench(args) => {
             if !errscope::server::bench::run(&args).await? {

@@ -4,117 +4,12 @@
 #![recursion_limit = "256"]
 mod common;
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
+use common::server::{create_key, Server};
 use errscope::server::store::Visibility;
-
-struct Server {
-    child: Child,
-    port: u16,
-}
-
-impl Server {
-    fn start(db: &str, port: u16) -> Server {
-        let child = Command::new(env!("CARGO_BIN_EXE_errscope"))
-            .args([
-                "serve",
-                "--demo",
-                "false",
-                "--addr",
-                &format!("127.0.0.1:{port}"),
-                "--database-url",
-                db,
-            ])
-            .env("ERRSCOPE_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start errscope");
-        let s = Server { child, port };
-        let t = Instant::now();
-        while http(port, "GET", "/healthz", "", "").0 != 200 {
-            assert!(
-                t.elapsed() < Duration::from_secs(20),
-                "server did not start"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        s
-    }
-
-    fn post(&self, key: &str, body: &str) -> (u16, serde_json::Value) {
-        let (status, text) = http(self.port, "POST", "/api/v1/logs", key, body);
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
-        )
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// A minimal HTTP/1.1 client (one request per connection).
-fn http(port: u16, method: &str, path: &str, key: &str, body: &str) -> (u16, String) {
-    let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) else {
-        return (0, String::new());
-    };
-    let auth = if key.is_empty() {
-        String::new()
-    } else {
-        format!("Authorization: Bearer {key}\r\n")
-    };
-    let req = format!(
-        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    if s.write_all(req.as_bytes()).is_err() {
-        return (0, String::new());
-    }
-    let mut out = String::new();
-    let _ = s.read_to_string(&mut out);
-    let status = out
-        .split_whitespace()
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    let body = out
-        .split_once("\r\n\r\n")
-        .map(|x| x.1.to_string())
-        .unwrap_or_default();
-    // Chunked bodies: keep the JSON between the first '{' and the last '}'.
-    let json = match (body.find('{'), body.rfind('}')) {
-        (Some(a), Some(b)) if b > a => body[a..=b].to_string(),
-        _ => body,
-    };
-    (status, json)
-}
 
 fn db() -> (String, common::TestDb) {
     let db = common::TestDb::new();
     (db.url.clone(), db)
-}
-
-fn create_key(db: &str) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_errscope"))
-        .args(["key", "create", "--name", "relay", "--database-url", db])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .next()
-        .unwrap()
-        .trim()
-        .to_string()
 }
 
 /// Runs `f` on a store over the database file the server writes, rows of every log type.

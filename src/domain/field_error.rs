@@ -46,4 +46,6 @@ pub enum FieldProblem {
     BadCollapse,
     #[error("a request ID has no spaces inside: paste it without them")]
     SpaceInside,
+    #[error("only admins filter by this")]
+    AdminOnly,
 }

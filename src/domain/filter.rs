@@ -55,6 +55,9 @@ pub struct LogQuery {
     /// A catalogue entry id: the failures of one signature (Group Health drill-down).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entry: Option<String>,
+    /// The upstream channel (admins only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
     /// `1`: one row per request (its newest attempt), with the attempt count.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collapse: Option<String>,
@@ -104,6 +107,8 @@ pub struct LogFilter {
     pub attribution: Option<Attribution>,
     pub user_id: Option<i64>,
     pub entry_id: Option<String>,
+    /// The upstream channel (admins only: the viewer checks it before the store sees it).
+    pub channel: Option<String>,
     /// One row per request id: only the newest matching row of each request.
     pub collapse: bool,
     pub cursor: Option<Cursor>,
@@ -125,6 +130,7 @@ impl Default for LogFilter {
             attribution: None,
             user_id: None,
             entry_id: None,
+            channel: None,
             collapse: false,
             cursor: None,
             page_size: DEFAULT_PAGE_SIZE,
@@ -228,6 +234,7 @@ impl LogQuery {
             ("group", &self.group, &mut f.group),
             ("request_id", &self.request_id, &mut f.request_id),
             ("entry", &self.entry, &mut f.entry_id),
+            ("channel", &self.channel, &mut f.channel),
         ] {
             if let Some(v) = clean(value) {
                 if v.chars().count() > MAX_VALUE_CHARS {
@@ -331,6 +338,7 @@ impl LogQuery {
             ("attribution", &self.attribution),
             ("user", &self.user),
             ("entry", &self.entry),
+            ("channel", &self.channel),
             ("collapse", &self.collapse),
         ]
         .into_iter()
@@ -339,7 +347,7 @@ impl LogQuery {
     }
 
     /// Every URL key of the query.
-    pub const KEYS: [&'static str; 17] = [
+    pub const KEYS: [&'static str; 18] = [
         "type",
         "range",
         "from",
@@ -353,6 +361,7 @@ impl LogQuery {
         "attribution",
         "user",
         "entry",
+        "channel",
         "collapse",
         "cursor",
         "size",
@@ -375,6 +384,7 @@ impl LogQuery {
             "attribution" => &mut self.attribution,
             "user" => &mut self.user,
             "entry" => &mut self.entry,
+            "channel" => &mut self.channel,
             "collapse" => &mut self.collapse,
             "cursor" => &mut self.cursor,
             "size" => &mut self.size,

@@ -1,8 +1,10 @@
 //! Pure domain logic, compiled for both the server and the browser: no I/O here.
 pub mod access;
+pub mod alert;
 pub mod attempts;
 pub mod attribution;
 pub mod catalogue;
+pub mod channels;
 pub mod field_error;
 pub mod filter;
 pub mod health;

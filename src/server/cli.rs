@@ -1,4 +1,4 @@
-//! Command line: `errscope [serve]`, `migrate`, `demo`, `explain`, `key`, `user`, `import`, `bench`, `retention`. Every flag has an env equivalent.
+//! Command line: `errscope [serve]`, `migrate`, `demo`, `explain`, `key`, `user`, `import`, `bench`, `retention`, `alert`. Every flag has an env equivalent.
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Parser, Debug)]
@@ -101,6 +101,77 @@ pub enum Command {
     /// How many days of logs to keep, and purging what is older.
     #[command(subcommand)]
     Retention(RetentionCommand),
+    /// Alert rules: a webhook told when Group Health finds failures concentrating.
+    #[command(subcommand)]
+    Alert(AlertCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AlertCommand {
+    /// Add a rule. It fires once per incident Group Health finds in its window (a group, a
+    /// token or several groups failing at once; with --min-rate, a group over that error rate).
+    Add {
+        #[arg(long)]
+        name: String,
+        /// The webhook (a robot's URL carries its token: prefer the environment variable).
+        #[arg(long, env = "ERRSCOPE_ALERT_WEBHOOK", hide_env_values = true)]
+        webhook: String,
+        /// json, slack, feishu (or lark), dingtalk or wecom.
+        #[arg(long, default_value = "json")]
+        format: String,
+        /// Signing secret: HMAC for json, the robot's own signing for feishu and dingtalk.
+        #[arg(
+            long,
+            env = "ERRSCOPE_ALERT_SECRET",
+            hide_env_values = true,
+            default_value = ""
+        )]
+        secret: String,
+        /// Group Health window: 1h, 6h, 24h or 7d.
+        #[arg(long, default_value = "1h")]
+        window: String,
+        /// A finding needs at least this many errors.
+        #[arg(long, default_value_t = 20)]
+        min_errors: u64,
+        /// Also fire when a group's error rate reaches this percentage.
+        #[arg(long)]
+        min_rate: Option<u8>,
+        /// Only findings about this group.
+        #[arg(long)]
+        group: Option<String>,
+        /// Send a message when an incident is over, too.
+        #[arg(long)]
+        notify_resolved: bool,
+        /// After a message, the same incident coming back within this many minutes is quiet.
+        #[arg(long, default_value_t = 30)]
+        cooldown_minutes: i64,
+        /// Language of the messages: en or zh.
+        #[arg(long, default_value = "en")]
+        lang: String,
+        /// Time zone of the times in the messages (IANA name).
+        #[arg(long, default_value = "UTC")]
+        tz: String,
+        #[command(flatten)]
+        target: AlertTargetArgs,
+    },
+    /// List rules (webhooks by host only).
+    List,
+    /// Remove a rule (by id or name).
+    Remove { rule: String },
+    /// Send a test message to a rule's webhook now and print its answer.
+    Test {
+        rule: String,
+        #[command(flatten)]
+        target: AlertTargetArgs,
+    },
+}
+
+/// Where webhooks may point.
+#[derive(Args, Debug, Clone, Default)]
+pub struct AlertTargetArgs {
+    /// Allow webhooks on this machine's loopback (a local receiver; errscope's own port never).
+    #[arg(long, env = "ERRSCOPE_ALERT_ALLOW_LOOPBACK", default_value_t = false, action = clap::ArgAction::Set)]
+    pub alert_allow_loopback: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -295,9 +366,25 @@ pub struct ServeArgs {
         default_value_t = 60
     )]
     pub retention_interval_minutes: u64,
+    /// How often alert rules are evaluated against Group Health.
+    #[arg(long, env = "ERRSCOPE_ALERT_INTERVAL_SECONDS", default_value_t = 60)]
+    pub alert_interval_seconds: u64,
+    #[command(flatten)]
+    pub alert_target: AlertTargetArgs,
 }
 
 impl ServeArgs {
+    pub fn alert_settings(&self) -> crate::server::alerts::AlertSettings {
+        crate::server::alerts::AlertSettings {
+            interval: std::time::Duration::from_secs(self.alert_interval_seconds.max(1)),
+            policy: crate::server::alerts::target::TargetPolicy {
+                allow_loopback: self.alert_target.alert_allow_loopback,
+                own: self.addr.parse().ok(),
+            },
+            public_url: self.public_url.clone(),
+        }
+    }
+
     pub fn session_settings(&self) -> crate::server::auth::session::SessionSettings {
         crate::server::auth::session::SessionSettings {
             idle_minutes: self.session_idle_minutes.max(1),
@@ -343,6 +430,8 @@ impl Default for ServeArgs {
             retention_interval_minutes: 60,
             follow_newapi: Vec::new(),
             follow_interval_seconds: 5,
+            alert_interval_seconds: 60,
+            alert_target: AlertTargetArgs::default(),
         }
     }
 }

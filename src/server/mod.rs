@@ -1,5 +1,6 @@
 //! The server half: configuration and CLI, the store, ingest, importers and the new-api sync,
-//! demo data and the HTTP app.
+//! alerts, demo data and the HTTP app.
+pub mod alerts;
 pub mod auth;
 pub mod bench;
 pub mod cli;

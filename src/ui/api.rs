@@ -45,6 +45,8 @@ pub struct LogPage {
     pub jump_to: Option<i64>,
     /// The viewer is a relay user: every row is their own (no user filter to offer).
     pub own_only: bool,
+    /// The viewer sees and filters admin-only fields (the upstream channel).
+    pub admin_fields: bool,
     /// What of the URL was replaced by a default (an unknown time zone).
     pub notices: Vec<crate::domain::notice::Notice>,
 }
@@ -285,6 +287,137 @@ pub async fn revoke_ingest_key(id: i64) -> Result<(), ServerFnError> {
         .map_err(fail)
 }
 
+/// An alert rule as the Alerts page lists it: the webhook by host only, never its secret.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AlertRuleLine {
+    pub id: i64,
+    pub name: String,
+    pub target: String,
+    pub format: crate::domain::alert::AlertFormat,
+    pub signed: bool,
+    pub window: String,
+    pub min_errors: u64,
+    pub min_rate_pct: Option<u8>,
+    pub group: Option<String>,
+    pub notify_resolved: bool,
+    pub cooldown_minutes: i64,
+}
+
+/// One message in the delivery log.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DeliveryLine {
+    pub id: i64,
+    pub time: String,
+    pub rule: String,
+    pub incident: String,
+    pub event: crate::domain::alert::Event,
+    pub state: crate::domain::alert::DeliveryState,
+    pub attempts: i64,
+    pub answer: Option<String>,
+}
+
+/// The Alerts page: rules and the newest deliveries (admins only).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AlertsPage {
+    pub rules: Vec<AlertRuleLine>,
+    pub deliveries: Vec<DeliveryLine>,
+}
+
+#[server(endpoint = "load_alerts")]
+pub async fn load_alerts(tz: Option<String>) -> Result<AlertsPage, ServerFnError> {
+    use crate::server::alerts::{admin, target::shown};
+    let store = server_store()?;
+    let zone = crate::server::http::pages::viewer_zone(tz.as_deref()).await;
+    let rules = admin::list(&store).await.map_err(fail)?;
+    let deliveries = admin::deliveries(&store).await.map_err(fail)?;
+    Ok(AlertsPage {
+        rules: rules
+            .into_iter()
+            .map(|r| AlertRuleLine {
+                id: r.id,
+                target: shown(&r.webhook),
+                signed: r.secret.is_some(),
+                name: r.name,
+                format: r.format,
+                window: r.window,
+                min_errors: r.min_errors,
+                min_rate_pct: r.min_rate_pct,
+                group: r.group,
+                notify_resolved: r.notify_resolved,
+                cooldown_minutes: r.cooldown_minutes,
+            })
+            .collect(),
+        deliveries: deliveries
+            .into_iter()
+            .map(|d| DeliveryLine {
+                id: d.id,
+                time: zone.format_ms(d.last_ms.unwrap_or(d.created_ms)),
+                rule: d.rule_name,
+                incident: d.incident_key,
+                event: d.event,
+                state: d.state,
+                attempts: d.attempts,
+                answer: d.answer,
+            })
+            .collect(),
+    })
+}
+
+/// Adds an alert rule (admins only); the webhook is checked before it is saved.
+#[server(endpoint = "add_alert")]
+#[allow(clippy::too_many_arguments)]
+pub async fn add_alert(
+    name: String,
+    webhook: String,
+    format: String,
+    #[server(default)] secret: String,
+    #[server(default)] window: String,
+    #[server(default)] min_errors: String,
+    #[server(default)] min_rate_pct: String,
+    #[server(default)] group: String,
+    #[server(default)] notify_resolved: Option<String>,
+    #[server(default)] cooldown_minutes: String,
+    #[server(default)] lang: String,
+    #[server(default)] time_zone: String,
+) -> Result<String, ServerFnError> {
+    let store = server_store()?;
+    let input = crate::domain::alert::RuleInput {
+        name,
+        webhook,
+        format,
+        secret,
+        window,
+        min_errors,
+        min_rate_pct,
+        group,
+        notify_resolved: notify_resolved.is_some(),
+        cooldown_minutes,
+        lang,
+        time_zone,
+    };
+    crate::server::alerts::admin::add(&store, &input)
+        .await
+        .map_err(fail)
+}
+
+#[server(endpoint = "remove_alert")]
+pub async fn remove_alert(id: i64) -> Result<(), ServerFnError> {
+    let store = server_store()?;
+    crate::server::alerts::admin::remove(&store, id)
+        .await
+        .map_err(fail)
+}
+
+/// Sends a test message now; answers whether the target accepted it, and its answer.
+#[server(endpoint = "test_alert")]
+pub async fn test_alert(id: i64) -> Result<(bool, String), ServerFnError> {
+    let store = server_store()?;
+    let answer = crate::server::alerts::admin::test(&store, id)
+        .await
+        .map_err(fail)?;
+    Ok((answer.accepted, answer.text))
+}
+
 /// A followed new-api database as the Sources page lists it (never its URL's credentials).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SourceLine {
@@ -471,6 +604,14 @@ pub struct TopMessage {
 /// A concentration, as a sentence with a link to exactly those rows.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct HealthSignal {
+    /// What was found, stable while it lasts (kind, groups, token, signature): alerts key
+    /// their incidents on it.
+    pub key: String,
+    pub groups: Vec<String>,
+    /// The failures the sentence counts.
+    pub count: u64,
+    /// The failure as "502 “message”".
+    pub failure: String,
     pub sentence: String,
     pub attribution: Attribution,
     pub href: String,
@@ -481,6 +622,8 @@ pub struct HealthPage {
     /// The viewer is a relay user: their groups, their own rows' counts, and each group's
     /// overall status in words.
     pub restricted: bool,
+    /// The viewer may open the channel view (admins).
+    pub channels: bool,
     pub window: String,
     /// The window in words, in the page language.
     pub window_label: String,
@@ -489,6 +632,48 @@ pub struct HealthPage {
     pub zone: String,
     pub groups: Vec<GroupHealth>,
     pub signals: Vec<HealthSignal>,
+}
+
+/// One upstream channel in a window (admins only).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ChannelHealth {
+    pub channel: String,
+    pub requests: u64,
+    pub errors: u64,
+    pub rate: f64,
+    pub prev_rate: Option<f64>,
+    pub groups: Vec<String>,
+    pub models: Vec<String>,
+    /// (label, count, logs link)
+    pub top_status: Vec<(String, u64, String)>,
+    pub top_messages: Vec<TopMessage>,
+    /// (bucket label, requests, errors, logs link)
+    pub series: Vec<(String, u64, u64, String)>,
+    pub logs_href: String,
+    pub requests_href: String,
+}
+
+/// Channel health: every channel of the window, and the channels failing where the group's
+/// others succeed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ChannelPage {
+    pub window: String,
+    pub window_label: String,
+    pub notices: Vec<crate::domain::notice::Notice>,
+    pub bucket_minutes: i64,
+    pub zone: String,
+    pub channels: Vec<ChannelHealth>,
+    pub callouts: Vec<HealthSignal>,
+}
+
+#[server(endpoint = "load_channel_health")]
+pub async fn load_channel_health(
+    window: String,
+    tz: Option<String>,
+) -> Result<ChannelPage, ServerFnError> {
+    crate::server::http::channels::channel_health(&window, tz.as_deref())
+        .await
+        .map_err(fail)
 }
 
 #[server(endpoint = "load_group_health")]

@@ -13,9 +13,9 @@ use leptos_router::{path, SsrMode};
 use crate::i18n::{t, t_string, use_i18n, I18nContextProvider};
 
 use pages::{
-    account::AccountPage, audit::AuditPage, details::DetailsPage, health::HealthPage,
-    keys::KeysPage, login::LoginPage, logs::LogsPage, reference::ReferencePage,
-    retention::RetentionPage, sources::SourcesPage, users::UsersPage,
+    account::AccountPage, alerts::AlertsPage, audit::AuditPage, channels::ChannelsPage,
+    details::DetailsPage, health::HealthPage, keys::KeysPage, login::LoginPage, logs::LogsPage,
+    reference::ReferencePage, retention::RetentionPage, sources::SourcesPage, users::UsersPage,
 };
 
 /// Sends the page's Content-Security-Policy, with this response's script nonce.
@@ -100,6 +100,7 @@ fn Shell() -> impl IntoView {
                                     <A href="/admin/retention" attr:class="hover:underline">{t!(i18n, nav.retention)}</A>
                                     <A href="/admin/keys" attr:class="hover:underline">{t!(i18n, nav.keys)}</A>
                                     <A href="/admin/sources" attr:class="hover:underline">{t!(i18n, nav.sources)}</A>
+                                    <A href="/admin/alerts" attr:class="hover:underline">{t!(i18n, nav.alerts)}</A>
                                 </Show>
                                 <div class="ml-auto flex flex-wrap items-center gap-x-3 gap-y-1" data-testid="header-tools">
                                     <components::account_menu::AccountMenu account=a/>
@@ -116,6 +117,7 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/logs") view=LogsPage ssr=SsrMode::Async/>
                     <Route path=path!("/logs/:id") view=DetailsPage ssr=SsrMode::Async/>
                     <Route path=path!("/health") view=HealthPage ssr=SsrMode::Async/>
+                    <Route path=path!("/health/channels") view=ChannelsPage ssr=SsrMode::Async/>
                     <Route path=path!("/reference") view=ReferencePage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
@@ -124,6 +126,7 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/admin/retention") view=RetentionPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/keys") view=KeysPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/sources") view=SourcesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/alerts") view=AlertsPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

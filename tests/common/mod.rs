@@ -2,6 +2,7 @@
 //! with `ERRSCOPE_TEST_STORE=postgres` a new PostgreSQL database on `ERRSCOPE_TEST_POSTGRES`,
 //! dropped afterwards), rows to seed it with, and the HTTP app with signed-in sessions.
 #![allow(dead_code)]
+pub mod server;
 use axum::body::{to_bytes, Body};
 use axum::http::{header, Request, StatusCode};
 use axum::Router;

@@ -50,6 +50,12 @@ pub struct Incident {
     pub user: Option<i64>,
     pub token: Option<String>,
     pub model: Option<String>,
+    /// The upstream channel every row failed on (a channel incident).
+    pub channel: Option<String>,
+    /// Successful requests of the same groups and model over the same span, on other
+    /// channels: the traffic the rest of the group served meanwhile.
+    #[serde(default)]
+    pub others_ok: usize,
     pub status: u16,
     pub code: Option<String>,
     pub message: String,
@@ -260,12 +266,13 @@ fn planted(g: &mut Generator, catalogue: &[Failure]) -> Vec<IngestRecord> {
             g.now_ms - inc.minutes_ago * 60_000,
             inc.duration_minutes * 60_000,
         );
-        let (n, groups, user, token, model) = (
+        let (n, groups, user, token, model, channel) = (
             inc.rows,
             inc.groups.clone(),
             inc.user,
             inc.token.clone(),
             inc.model.clone(),
+            inc.channel.clone(),
         );
         let eligible: Vec<usize> = (0..users)
             .filter(|&u| user.is_none_or(|id| g.r.users[u].id == id))
@@ -288,6 +295,25 @@ fn planted(g: &mut Generator, catalogue: &[Failure]) -> Vec<IngestRecord> {
             if let Some(m) = &model {
                 rec.model = Some(m.clone());
             }
+            if let Some(c) = &channel {
+                rec.channel = Some(c.clone());
+                rec.retries = Some(c.clone());
+            }
+            out.push(rec);
+        }
+        for k in 0..g.r.incident[i].others_ok {
+            let ok = g.r.incident[i].others_ok;
+            let ts = start + (span * k as i64) / ok as i64 + g.rng.random_range(0..30_000);
+            let u = *g.pick(&eligible);
+            let mut rec = g.record(ts.min(g.now_ms), u, None);
+            let user_groups: Vec<String> = g.r.users[u]
+                .groups
+                .iter()
+                .filter(|x| groups.contains(x))
+                .cloned()
+                .collect();
+            rec.group = Some(g.pick(&user_groups).clone());
+            rec.model = model.clone().or(rec.model);
             out.push(rec);
         }
     }
@@ -414,6 +440,37 @@ mod tests {
             .filter(|r| r.log_type == crate::domain::log::LogType::Consume)
             .count();
         assert!(consume > rows.len() / 2, "mostly successful traffic");
+    }
+
+    #[test]
+    fn the_planted_channel_incident_is_the_channel_health_call_out() {
+        use crate::domain::channels::{callouts, ChannelCount};
+        use crate::domain::health::Signature;
+        let now = 1_763_720_403_000;
+        let counts: Vec<ChannelCount> = generate(20_000, 7, now)
+            .into_iter()
+            .filter(|r| r.ts_ms >= now - 86_400_000)
+            .map(|r| ChannelCount {
+                channel: r.channel.unwrap_or_default(),
+                group: r.group,
+                model: r.model,
+                error: r.log_type == crate::domain::log::LogType::Error,
+                signature: Signature {
+                    status: r.status_code,
+                    entry_id: r.entry_id,
+                },
+                current: true,
+                n: 1,
+            })
+            .collect();
+        let found: Vec<(String, String, String)> = callouts(&counts)
+            .into_iter()
+            .map(|c| (c.channel, c.group, c.model))
+            .collect();
+        assert_eq!(
+            found,
+            [("azure-east".into(), "enterprise".into(), "gpt-4o".into())]
+        );
     }
 
     #[test]

@@ -67,8 +67,11 @@ pub async fn logs_csv(
         .and_then(Zone::from_cookie_header);
     let zone = Zone::pick([query.tz.as_deref(), cookie.as_deref()]);
     let now = now_ms();
-    let (mut filter, errors) =
+    let (mut filter, mut errors) =
         query.validate_on(now, zone.today_start(now), |s| zone.parse_local(s));
+    if let Some(axum::Extension(v)) = &viewer {
+        errors.extend(v.check_filter(&mut filter));
+    }
     if let Some(e) = errors.first() {
         return (
             StatusCode::BAD_REQUEST,

@@ -21,7 +21,7 @@ use crate::ui::api::{GroupHealth, HealthPage, HealthSignal, TopMessage};
 
 /// A Usage Logs link to the rows in `[from, to)` that the filters select, in the viewer's
 /// zone: the end is the window's last millisecond, so the link counts what the page counts.
-fn logs_href(zone: &Zone, from: i64, to: i64, filters: &[(&str, String)]) -> String {
+pub(super) fn logs_href(zone: &Zone, from: i64, to: i64, filters: &[(&str, String)]) -> String {
     let mut q = LogQuery {
         range: Some("custom".into()),
         from: Some(zone.input_value_seconds(from)),
@@ -35,7 +35,7 @@ fn logs_href(zone: &Zone, from: i64, to: i64, filters: &[(&str, String)]) -> Str
     format!("/logs{}", q.to_query_string())
 }
 
-fn sig_filters(sig: &Signature) -> Vec<(&'static str, String)> {
+pub(super) fn sig_filters(sig: &Signature) -> Vec<(&'static str, String)> {
     let mut f = vec![];
     if let Some(s) = sig.status {
         f.push(("status", s.to_string()));
@@ -44,6 +44,135 @@ fn sig_filters(sig: &Signature) -> Vec<(&'static str, String)> {
         f.push(("entry", e.clone()));
     }
     f
+}
+
+/// The window a page asked for, ending on a bucket boundary after now (so buckets are stable
+/// between reloads), and the window before it.
+pub(super) struct Window {
+    pub name: &'static str,
+    pub minutes: i64,
+    pub bucket_minutes: i64,
+    pub bucket_ms: i64,
+    pub from: i64,
+    pub to: i64,
+    pub prev_from: i64,
+}
+
+impl Window {
+    /// `window` (24 hours when unknown), and the notices of what was replaced by a default.
+    pub fn resolve(
+        window: &str,
+        lang: Lang,
+        tz: Option<&str>,
+        zone: &Zone,
+    ) -> (Window, Vec<Notice>) {
+        let chosen = WINDOWS.iter().copied().find(|w| w.0 == window);
+        let (name, minutes, bucket_minutes) = chosen.unwrap_or(WINDOWS[2]);
+        let mut notices = Vec::new();
+        if chosen.is_none() && !window.trim().is_empty() {
+            notices.push(Notice::unknown_window(window, &window_label(name, lang)));
+        }
+        notices.extend(super::pages::zone_notice(tz, zone));
+        let bucket_ms = bucket_minutes * 60_000;
+        let to = (now_ms() / bucket_ms + 1) * bucket_ms;
+        let from = to - minutes * 60_000;
+        (
+            Window {
+                name,
+                minutes,
+                bucket_minutes,
+                bucket_ms,
+                from,
+                to,
+                prev_from: from - minutes * 60_000,
+            },
+            notices,
+        )
+    }
+
+    pub fn buckets(&self) -> i64 {
+        self.minutes / self.bucket_minutes
+    }
+}
+
+/// The three most frequent status codes and failures among `by_sig` (errors per signature),
+/// each with the link to exactly its rows in `[from, to)` under `filters`.
+pub(super) fn tops(
+    by_sig: &BTreeMap<&Signature, u64>,
+    filters: &[(&'static str, String)],
+    zone: &Zone,
+    (from, to): (i64, i64),
+    messages: &BTreeMap<Signature, String>,
+    lang: Lang,
+) -> (Vec<(String, u64, String)>, Vec<TopMessage>) {
+    let mut by_status: BTreeMap<Option<u16>, u64> = BTreeMap::new();
+    for (sig, n) in by_sig {
+        *by_status.entry(sig.status).or_default() += n;
+    }
+    let mut top_status: Vec<(String, u64, String)> = by_status
+        .into_iter()
+        .map(|(s, n)| {
+            let label = s.map(|s| s.to_string()).unwrap_or_else(|| "-".into());
+            let mut f = filters.to_vec();
+            f.push(("status", label.clone()));
+            (label, n, logs_href(zone, from, to, &f))
+        })
+        .collect();
+    top_status.sort_by_key(|x| std::cmp::Reverse(x.1));
+    top_status.truncate(3);
+    let mut top_messages: Vec<TopMessage> = by_sig
+        .iter()
+        .map(|(sig, n)| {
+            let mut f = filters.to_vec();
+            f.extend(sig_filters(sig));
+            let sample = messages.get(*sig).cloned().unwrap_or_default();
+            // The rows share the entry, not one message: its meaning names them all.
+            let label = sig
+                .entry_id
+                .as_deref()
+                .and_then(|id| Catalogue::builtin().entry(id))
+                .map(|e| e.texts(lang).meaning.clone())
+                .unwrap_or_else(|| sample.clone());
+            TopMessage {
+                status: sig.status,
+                label,
+                sample,
+                count: *n,
+                href: logs_href(zone, from, to, &f),
+            }
+        })
+        .collect();
+    top_messages.sort_by_key(|m| std::cmp::Reverse(m.count));
+    top_messages.truncate(3);
+    (top_status, top_messages)
+}
+
+/// One bar per bucket of `w` from `(bucket, (requests, errors))` points (buckets without a
+/// point are empty), labelled with its start time and linked to its rows under `filters`.
+pub(super) fn chart(
+    points: impl IntoIterator<Item = (i64, (u64, u64))>,
+    w: &Window,
+    zone: &Zone,
+    filters: &[(&'static str, String)],
+) -> Vec<(String, u64, u64, String)> {
+    let mut bars: Vec<(u64, u64)> = vec![(0, 0); w.buckets().max(0) as usize];
+    for (b, point) in points {
+        if let Some(p) = usize::try_from(b).ok().and_then(|b| bars.get_mut(b)) {
+            *p = point;
+        }
+    }
+    bars.into_iter()
+        .enumerate()
+        .map(|(i, (req, err))| {
+            let start = w.from + i as i64 * w.bucket_ms;
+            (
+                zone.format_ms(start)[5..16].to_string(),
+                req,
+                err,
+                logs_href(zone, start, start + w.bucket_ms, filters),
+            )
+        })
+        .collect()
 }
 
 /// A concentration's signature, groups, share (one group) and span in time.
@@ -57,10 +186,8 @@ struct Found {
 /// Support and admins see every group with its messages and concentrations; a user sees the
 /// groups they use, rates and counts only (no other user's messages, tokens or request ids).
 pub async fn group_health(window: &str, tz: Option<&str>) -> Result<HealthPage, PageError> {
-    let viewer = Viewer::current()?;
-    let zone = super::pages::viewer_zone(tz).await;
-    let lang = super::pages::viewer_lang(None);
-    group_health_as(&super::pages::store()?, &viewer, zone, lang, window, tz).await
+    let a = super::pages::Asker::current(tz, None).await?;
+    group_health_as(&a.store, &a.viewer, a.zone, a.lang, window, tz).await
 }
 
 /// Group Health over `window` as `viewer` may see it, in `zone` (`tz`: the zone the URL
@@ -75,18 +202,16 @@ pub async fn group_health_as(
 ) -> Result<HealthPage, PageError> {
     let restricted = !viewer.role().sees_every_user();
     let hhmm = |ms: i64| zone.format_ms(ms)[5..16].to_string();
-    let chosen = WINDOWS.iter().copied().find(|w| w.0 == window);
-    let (name, minutes, bucket_minutes) = chosen.unwrap_or(WINDOWS[2]);
-    let mut notices = Vec::new();
-    if chosen.is_none() && !window.trim().is_empty() {
-        notices.push(Notice::unknown_window(window, &window_label(name, lang)));
-    }
-    notices.extend(super::pages::zone_notice(tz, &zone));
-    let bucket_ms = bucket_minutes * 60_000;
-    // Windows end on a bucket boundary so buckets are stable between reloads.
-    let to = (now_ms() / bucket_ms + 1) * bucket_ms;
-    let from = to - minutes * 60_000;
-    let prev_from = from - minutes * 60_000;
+    let (span, notices) = Window::resolve(window, lang, tz, &zone);
+    let Window {
+        name,
+        minutes,
+        bucket_minutes,
+        bucket_ms,
+        from,
+        to,
+        prev_from,
+    } = span;
 
     let vis = viewer.visibility();
     let shared = async {
@@ -189,6 +314,12 @@ pub async fn group_health_as(
             .unwrap_or_else(|| "-".into());
         let short: String = message.chars().take(80).collect();
         let mut filters = sig_filters(sig);
+        let signature = format!("{status}:{}", sig.entry_id.as_deref().unwrap_or("-"));
+        let key = match (share, one_token) {
+            (None, _) => format!("many:{}:{signature}", groups.join(",")),
+            (Some(_), true) => format!("token:{}:{}:{signature}", groups[0], scope.top_token),
+            (Some(_), false) => format!("one:{}:{signature}", groups[0]),
+        };
         let cause = attribution.name(lang).to_lowercase();
         let (first, last) = (hhmm(scope.first_ms), hhmm(scope.last_ms));
         let sentence = match (share, lang) {
@@ -228,6 +359,10 @@ pub async fn group_health_as(
             }
         };
         signals.push(HealthSignal {
+            key,
+            groups: groups.clone(),
+            count: scope.count,
+            failure: format!("{status} “{short}”"),
             sentence,
             attribution,
             href: logs_href(&zone, scope.first_ms, scope.last_ms + 1, &filters),
@@ -241,66 +376,16 @@ pub async fn group_health_as(
             let touched = counts.affected.iter().find(|a| a.group == g);
             let group_filter = vec![("group", g.clone())];
             let mut by_sig: BTreeMap<&Signature, u64> = BTreeMap::new();
-            let mut by_status: BTreeMap<Option<u16>, u64> = BTreeMap::new();
             for c in cells.iter().filter(|c| c.group == g) {
                 *by_sig.entry(&c.signature).or_default() += c.count;
-                *by_status.entry(c.signature.status).or_default() += c.count;
             }
-            let mut top_status: Vec<(String, u64, String)> = by_status
-                .into_iter()
-                .map(|(s, n)| {
-                    let label = s.map(|s| s.to_string()).unwrap_or_else(|| "-".into());
-                    let mut f = group_filter.clone();
-                    f.push(("status", label.clone()));
-                    (label, n, logs_href(&zone, from, to, &f))
-                })
-                .collect();
-            top_status.sort_by_key(|x| std::cmp::Reverse(x.1));
-            top_status.truncate(3);
-            let mut top_messages: Vec<TopMessage> = by_sig
-                .into_iter()
-                .map(|(sig, n)| {
-                    let mut f = group_filter.clone();
-                    f.extend(sig_filters(sig));
-                    let sample = messages.get(sig).cloned().unwrap_or_default();
-                    // The rows share the entry, not one message: its meaning names them all.
-                    let label = sig
-                        .entry_id
-                        .as_deref()
-                        .and_then(|id| Catalogue::builtin().entry(id))
-                        .map(|e| e.texts(lang).meaning.clone())
-                        .unwrap_or_else(|| sample.clone());
-                    TopMessage {
-                        status: sig.status,
-                        label,
-                        sample,
-                        count: n,
-                        href: logs_href(&zone, from, to, &f),
-                    }
-                })
-                .collect();
-            top_messages.sort_by_key(|m| std::cmp::Reverse(m.count));
-            top_messages.truncate(3);
+            let (top_status, top_messages) =
+                tops(&by_sig, &group_filter, &zone, (from, to), &messages, lang);
             let buckets = minutes / bucket_minutes;
-            let mut points: Vec<(u64, u64)> = vec![(0, 0); buckets as usize];
-            for ((_, b), point) in series.range((g.clone(), 0)..(g.clone(), buckets)) {
-                if let Some(p) = points.get_mut(*b as usize) {
-                    *p = *point;
-                }
-            }
-            let series = points
-                .into_iter()
-                .enumerate()
-                .map(|(i, (req, err))| {
-                    let start = from + i as i64 * bucket_ms;
-                    (
-                        hhmm(start),
-                        req,
-                        err,
-                        logs_href(&zone, start, start + bucket_ms, &group_filter),
-                    )
-                })
-                .collect();
+            let points = series
+                .range((g.clone(), 0)..(g.clone(), buckets))
+                .map(|((_, b), point)| (*b, *point));
+            let series = chart(points, &span, &zone, &group_filter);
             let rate = |e: u64, r: u64| if r == 0 { 0.0 } else { e as f64 / r as f64 };
             GroupHealth {
                 requests: t.requests,
@@ -343,6 +428,7 @@ pub async fn group_health_as(
     groups.sort_by(|a, b| b.rate.total_cmp(&a.rate));
     Ok(HealthPage {
         restricted,
+        channels: viewer.role().sees_admin_fields(),
         window: name.to_string(),
         window_label: window_label(name, lang),
         notices,

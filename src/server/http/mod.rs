@@ -1,4 +1,5 @@
 //! The HTTP app: Leptos pages and server functions, the JSON API, health and assets.
+pub mod channels;
 pub mod client;
 pub mod explain_api;
 pub mod export;

@@ -30,6 +30,27 @@ pub fn store() -> Result<Store, StoreError> {
     leptos::prelude::use_context::<Store>().ok_or(StoreError::Db(sqlx::Error::PoolClosed))
 }
 
+/// Who asks in the current request, in which zone and language, and the store to ask.
+pub struct Asker {
+    pub store: Store,
+    pub viewer: Viewer,
+    pub zone: Zone,
+    pub lang: Lang,
+}
+
+impl Asker {
+    /// `tz` and `lang`: what the URL named, if anything.
+    pub async fn current(tz: Option<&str>, lang: Option<&str>) -> Result<Asker, PageError> {
+        let viewer = Viewer::current()?;
+        Ok(Asker {
+            zone: viewer_zone(tz).await,
+            lang: viewer_lang(lang),
+            store: store()?,
+            viewer,
+        })
+    }
+}
+
 /// The viewer's zone: the one named in the URL, else the account's setting, else the
 /// browser's (its cookie), else UTC.
 pub async fn viewer_zone(explicit: Option<&str>) -> Zone {
@@ -142,8 +163,9 @@ pub async fn list_logs_as(
         .into_iter()
         .collect();
     let now = now_ms();
-    let (mut filter, errors) =
+    let (mut filter, mut errors) =
         query.validate_on(now, zone.today_start(now), |s| zone.parse_local(s));
+    errors.extend(viewer.check_filter(&mut filter));
     if errors.iter().any(|e| e.blocks_results()) {
         // Rows with the bad filter dropped would pass for the answer: show none until it is fixed.
         return Ok(LogPage {
@@ -156,6 +178,7 @@ pub async fn list_logs_as(
             zone: zone.label(now),
             jump_to: None,
             own_only: vis.user().is_some(),
+            admin_fields: viewer.role().sees_admin_fields(),
             notices,
         });
     }
@@ -205,6 +228,7 @@ pub async fn list_logs_as(
         zone: zone.label(now),
         jump_to,
         own_only: vis.user().is_some(),
+        admin_fields: viewer.role().sees_admin_fields(),
         notices,
     })
 }
@@ -225,10 +249,8 @@ pub async fn log_details(
     tz: Option<String>,
     lang: Option<String>,
 ) -> Result<Option<RequestDetails>, PageError> {
-    let viewer = Viewer::current()?;
-    let zone = viewer_zone(tz.as_deref()).await;
-    let lang = viewer_lang(lang.as_deref());
-    let details = log_details_as(&store()?, &viewer, zone, lang, id).await?;
+    let a = Asker::current(tz.as_deref(), lang.as_deref()).await?;
+    let details = log_details_as(&a.store, &a.viewer, a.zone, a.lang, id).await?;
     if details.is_none() {
         not_found_page();
     }

@@ -161,6 +161,7 @@ impl Store {
             || f.group.is_some()
             || f.request_id.is_some()
             || f.entry_id.is_some()
+            || f.channel.is_some()
             || f.attribution.is_some()
             || f.collapse
             || !f.status.is_empty();
@@ -524,6 +525,7 @@ fn push_where(
         ("grp", &f.group),
         ("request_id", &f.request_id),
         ("entry_id", &f.entry_id),
+        ("channel", &f.channel),
     ] {
         if let Some(v) = value {
             q.push(&format!(" AND {col} = ")).push_bind(v);

@@ -2,7 +2,9 @@
 //! One `Store` over SQLite or PostgreSQL, chosen by the database URL; queries are written once
 //! in `sql::Sql` and each dialect's own SQL appears only where the two differ.
 mod accounts;
+mod alerts;
 mod audit;
+mod channels;
 mod connect;
 mod health;
 mod health_cache;
@@ -16,6 +18,8 @@ mod sources;
 mod sql;
 
 pub use accounts::{AccountChange, AccountPref, StoredAccount};
+pub use alerts::{Attempted, Delivery, Queued};
+pub use channels::ChannelPoint;
 pub use connect::StoreOptions;
 pub use health::{Affected, HealthCounts, SignatureScope};
 pub use keys::{ApiKey, KeyGrant};

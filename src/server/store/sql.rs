@@ -1,5 +1,5 @@
 //! One query text for both backends: SQL with `$n` placeholders (SQLite and PostgreSQL both
-//! read them), its arguments, and rows read by column position. Where the dialects differ,
+//! read them), its arguments, and rows read by column name (or position). Where the dialects differ,
 //! the caller asks `Store::backend()` and writes each form; everything else is shared.
 use std::borrow::Cow;
 
@@ -218,33 +218,56 @@ macro_rules! get {
     };
 }
 
+/// A column: its position, or its name (`int_of("min_errors")`).
+pub(crate) trait Col:
+    sqlx::ColumnIndex<SqliteRow> + sqlx::ColumnIndex<PgRow> + Copy
+{
+}
+impl<T: sqlx::ColumnIndex<SqliteRow> + sqlx::ColumnIndex<PgRow> + Copy> Col for T {}
+
 impl DbRow {
     pub fn int(&self, i: usize) -> i64 {
-        self.opt_int(i).unwrap_or_else(|| get!(self, i, i64))
+        self.int_of(i)
     }
     /// An integer column; PostgreSQL's 4-byte integers (literals, `count` of a small type)
     /// widen to i64 as SQLite's always are.
     pub fn opt_int(&self, i: usize) -> Option<i64> {
-        match self {
-            DbRow::Sqlite(r) => r.get(i),
-            DbRow::Postgres(r) => r
-                .try_get::<Option<i32>, _>(i)
-                .map(|v| v.map(i64::from))
-                .unwrap_or_else(|_| r.get(i)),
-        }
+        self.opt_int_of(i)
     }
     /// A non-negative count (NULL reads as 0).
     pub fn count(&self, i: usize) -> u64 {
         self.opt_int(i).unwrap_or(0).max(0) as u64
     }
     pub fn text(&self, i: usize) -> String {
-        get!(self, i, String)
+        self.text_of(i)
     }
     pub fn opt_text(&self, i: usize) -> Option<String> {
-        get!(self, i, Option<String>)
+        self.opt_text_of(i)
     }
     pub fn flag(&self, i: usize) -> bool {
-        get!(self, i, bool)
+        self.flag_of(i)
+    }
+
+    pub fn int_of(&self, c: impl Col) -> i64 {
+        self.opt_int_of(c).unwrap_or_else(|| get!(self, c, i64))
+    }
+    pub fn opt_int_of(&self, c: impl Col) -> Option<i64> {
+        match self {
+            DbRow::Sqlite(r) => r.get(c),
+            DbRow::Postgres(r) => r
+                .try_get::<Option<i32>, _>(c)
+                .map(|v| v.map(i64::from))
+                .unwrap_or_else(|_| r.get(c)),
+        }
+    }
+    pub fn text_of(&self, c: impl Col) -> String {
+        get!(self, c, String)
+    }
+    pub fn opt_text_of(&self, c: impl Col) -> Option<String> {
+        get!(self, c, Option<String>)
+    }
+    pub fn flag_of(&self, c: impl Col) -> bool {
+        get!(self, c, bool)
     }
 }
 

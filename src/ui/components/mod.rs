@@ -1,11 +1,14 @@
 pub mod account_menu;
 pub mod admin_form;
 pub mod badges;
+pub mod bucket_chart;
 pub mod choice_form;
 pub mod copy_button;
 pub mod export_link;
 pub mod guidance;
 pub mod keyboard;
 pub mod live_tail;
+pub mod notice_list;
 pub mod skeleton;
 pub mod theme_switch;
+pub mod window_nav;

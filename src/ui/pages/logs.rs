@@ -21,6 +21,7 @@ use crate::ui::components::copy_button::CopyButton;
 use crate::ui::components::export_link::ExportLink;
 use crate::ui::components::guidance::{HelpPanel, TroubleshootingOrder};
 use crate::ui::components::live_tail::{follow, LiveSwitch};
+use crate::ui::components::notice_list::NoticeList;
 use crate::ui::components::skeleton::Skeleton;
 use crate::ui::format::group_digits;
 use crate::ui::lang::use_lang;
@@ -135,13 +136,16 @@ fn error_for(errors: &[FieldError], field: &str) -> Option<AnyView> {
         FieldProblem::ControlCharacters => t!(i18n, invalid.control_characters).into_any(),
         FieldProblem::BadCollapse => t!(i18n, invalid.bad_collapse).into_any(),
         FieldProblem::SpaceInside => t!(i18n, invalid.space_inside).into_any(),
+        FieldProblem::AdminOnly => t!(i18n, invalid.admin_only).into_any(),
     })
 }
 
-/// The URL keys the filter form has a field for (the user id only for those who may pick one).
-fn has_field(key: &str, own_only: bool) -> bool {
+/// The URL keys the filter form has a field for (the user id and the channel only for those
+/// who may pick one).
+fn has_field(key: &str, page: &LogPage) -> bool {
     match key {
-        "user" => !own_only,
+        "user" => !page.own_only,
+        "channel" => page.admin_fields,
         "q" | "range" | "from" | "to" | "status" | "attribution" | "request_id" | "model"
         | "token" | "group" | "size" | "collapse" => true,
         _ => false,
@@ -176,6 +180,7 @@ fn chip_text(key: &str, value: String) -> (String, String) {
         "attribution" => t_string!(i18n, logs.attribution),
         "user" => t_string!(i18n, logs.user_id),
         "entry" => t_string!(i18n, logs.chip_entry),
+        "channel" => t_string!(i18n, logs.channel),
         "collapse" => t_string!(i18n, logs.collapse),
         other => return (other.to_string(), value),
     };
@@ -235,17 +240,13 @@ fn LogsView(
     let mut said: Vec<AnyView> = page
         .errors
         .iter()
-        .filter(|e| !has_field(&e.field, page.own_only))
+        .filter(|e| !has_field(&e.field, &page))
         .filter_map(|e| error_for(std::slice::from_ref(e), &e.field))
         .collect();
     let lang = use_lang();
     said.extend(page.notices.iter().map(|n| n.describe(lang).into_any()));
     view! {
-        {(!said.is_empty()).then(|| view! {
-            <ul class="mb-2 rounded border border-amber-300 dark:border-amber-700 bg-amber-50 dark:bg-amber-950 px-3 py-2 text-sm" role="alert" data-testid="notices">
-                {said.into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}
-            </ul>
-        })}
+        <NoticeList items=said/>
         <FilterForm query=query.clone() page=page.clone() err=err.clone()/>
         {(!chips.is_empty()).then(|| view! {
             <div class="flex flex-wrap items-center gap-2 my-2 text-xs" aria-label=move || t_string!(i18n, logs.active_filters)>
@@ -402,6 +403,13 @@ fn FilterForm(
                     <label for="f-user" class=label>{t!(i18n, logs.user_id)}</label>
                     <input id="f-user" name="user" inputmode="numeric" class=input value=v(&query.user)/>
                     {field_error("user")}
+                </div>
+            })}
+            {page.admin_fields.then(|| view! {
+                <div>
+                    <label for="f-channel" class=label>{t!(i18n, logs.channel)}</label>
+                    <input id="f-channel" name="channel" class=input value=v(&query.channel)/>
+                    {field_error("channel")}
                 </div>
             })}
             <div>

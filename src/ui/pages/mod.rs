@@ -1,5 +1,7 @@
 pub mod account;
+pub mod alerts;
 pub mod audit;
+pub mod channels;
 pub mod details;
 pub mod health;
 pub mod keys;
