@@ -347,7 +347,7 @@ fn a_storm_pushed_to_a_running_server_reaches_the_receiver_within_two_intervals(
     let rt = tokio::runtime::Runtime::new().unwrap();
     let rx = rt.block_on(Receiver::start());
     let db = common::TestDb::new();
-    let interval = 2;
+    let interval = 3;
     let server = Server::start_with(
         &db.url,
         3231,

@@ -581,7 +581,13 @@ mod tests {
             fired_ms: Some(0),
             finding: storm.clone(),
         };
-        assert!(steps(&[open.clone()], vec![storm.clone()], minute, 30 * minute).is_empty());
+        assert!(steps(
+            std::slice::from_ref(&open),
+            vec![storm.clone()],
+            minute,
+            30 * minute
+        )
+        .is_empty());
         // Gone: resolve.
         assert_eq!(
             steps(&[open], vec![], 2 * minute, 30 * minute),
@@ -594,7 +600,7 @@ mod tests {
         };
         assert_eq!(
             steps(
-                &[closed.clone()],
+                std::slice::from_ref(&closed),
                 vec![storm.clone()],
                 10 * minute,
                 30 * minute

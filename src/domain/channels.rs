@@ -80,12 +80,14 @@ impl Callout {
     }
 }
 
+/// Requests and errors per channel (of one group and model).
+type ByChannel<'a> = BTreeMap<&'a str, (u64, u64)>;
+
 /// Channels failing (>= `FAILING_RATE`, >= `CALLOUT_MIN_ERRORS`) a group's model in the window
 /// while the group's other channels for that model, together, have enough requests and at
 /// most `CALLOUT_CONTRAST` of that rate. Worst first.
 pub fn callouts(counts: &[ChannelCount]) -> Vec<Callout> {
-    // (group, model) -> channel -> (requests, errors)
-    let mut cells: BTreeMap<(&str, &str), BTreeMap<&str, (u64, u64)>> = BTreeMap::new();
+    let mut cells: BTreeMap<(&str, &str), ByChannel> = BTreeMap::new();
     for c in counts.iter().filter(|c| c.current) {
         let e = cells
             .entry((&c.group, &c.model))

@@ -20,6 +20,9 @@ pub async fn channel_health(window: &str, tz: Option<&str>) -> Result<ChannelPag
     channel_health_as(&a.store, &a.viewer, a.zone, a.lang, window, tz).await
 }
 
+/// A chart bar: (bucket, (requests, errors)).
+type Bar = (i64, (u64, u64));
+
 /// The call-out in words, with its link (the channel's rows of that group and model).
 fn sentence(c: &Callout, lang: Lang) -> String {
     let (rate, others_rate) = (
@@ -67,7 +70,7 @@ pub async fn channel_health_as(
         store.signature_messages(),
     )?;
     let messages: BTreeMap<Signature, String> = messages.into_iter().collect();
-    let mut by_channel: BTreeMap<&str, Vec<(i64, (u64, u64))>> = BTreeMap::new();
+    let mut by_channel: BTreeMap<&str, Vec<Bar>> = BTreeMap::new();
     for p in &points {
         by_channel
             .entry(&p.channel)
