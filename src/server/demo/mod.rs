@@ -280,15 +280,7 @@ fn planted(g: &mut Generator, catalogue: &[Failure]) -> Vec<IngestRecord> {
             .collect();
         for k in 0..n {
             let ts = start + (span * k as i64) / n.max(1) as i64 + g.rng.random_range(0..30_000);
-            let u = *g.pick(&eligible);
-            let mut rec = g.record(ts.min(g.now_ms), u, Some(&failure));
-            let user_groups: Vec<String> = g.r.users[u]
-                .groups
-                .iter()
-                .filter(|x| groups.contains(x))
-                .cloned()
-                .collect();
-            rec.group = Some(g.pick(&user_groups).clone());
+            let mut rec = incident_record(g, &eligible, &groups, ts, Some(&failure));
             if let Some(t) = &token {
                 rec.token_name = Some(t.clone());
             }
@@ -304,20 +296,33 @@ fn planted(g: &mut Generator, catalogue: &[Failure]) -> Vec<IngestRecord> {
         for k in 0..g.r.incident[i].others_ok {
             let ok = g.r.incident[i].others_ok;
             let ts = start + (span * k as i64) / ok as i64 + g.rng.random_range(0..30_000);
-            let u = *g.pick(&eligible);
-            let mut rec = g.record(ts.min(g.now_ms), u, None);
-            let user_groups: Vec<String> = g.r.users[u]
-                .groups
-                .iter()
-                .filter(|x| groups.contains(x))
-                .cloned()
-                .collect();
-            rec.group = Some(g.pick(&user_groups).clone());
+            let mut rec = incident_record(g, &eligible, &groups, ts, None);
             rec.model = model.clone().or(rec.model);
             out.push(rec);
         }
     }
     out
+}
+
+/// A row of an incident at `ts` (at most now): one of the `eligible` users, in one of their
+/// groups that the incident names.
+fn incident_record(
+    g: &mut Generator,
+    eligible: &[usize],
+    groups: &[String],
+    ts: i64,
+    failure: Option<&Failure>,
+) -> IngestRecord {
+    let u = *g.pick(eligible);
+    let mut rec = g.record(ts.min(g.now_ms), u, failure);
+    let user_groups: Vec<String> = g.r.users[u]
+        .groups
+        .iter()
+        .filter(|x| groups.contains(x))
+        .cloned()
+        .collect();
+    rec.group = Some(g.pick(&user_groups).clone());
+    rec
 }
 
 /// Background traffic: mostly successes, errors drawn from the common ones and the catalogue.
