@@ -1,11 +1,9 @@
 //! A real deployment's start: demo data and demo accounts only when asked for, and only into
 //! a database that has never been used; the first admin from the environment.
-#![cfg(feature = "ssr")]
-#![recursion_limit = "256"]
 use errscope::server::cli::ServeArgs;
 use errscope::server::startup::{prepare, Started};
 
-mod common;
+use crate::common;
 
 #[tokio::test]
 async fn a_plain_start_with_an_admin_password_creates_only_that_admin() {

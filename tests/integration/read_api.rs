@@ -1,14 +1,12 @@
 //! The read API with read keys: the Usage Logs query over HTTP, paged by cursor, a request
 //! with its attempts, Group Health; scopes, per-user keys, bad input, the rate limit.
-#![cfg(feature = "ssr")]
-#![recursion_limit = "256"]
 use axum::body::{to_bytes, Body};
 use axum::http::{Request, StatusCode};
 use errscope::domain::access::KeyScope;
 use serde_json::Value;
 use tower::ServiceExt;
 
-mod common;
+use crate::common;
 use common::{record, router, seed, store};
 use errscope::server::ingest::prepare;
 

@@ -21,7 +21,7 @@ struct Message {
     expect: String,
 }
 
-const CORPUS: &str = include_str!("corpus/real_messages.toml");
+const CORPUS: &str = include_str!("../corpus/real_messages.toml");
 
 #[test]
 fn the_engine_attributes_real_relay_messages() {

@@ -1,9 +1,7 @@
 //! Channel health against the store: a channel failing a group's model while the group's other
 //! channels succeed is called out with counts that its link reproduces, every channel's card
 //! counts its own rows, an alert rule fires on the call-out, and only admins may look.
-#![cfg(feature = "ssr")]
-#![recursion_limit = "256"]
-mod common;
+use crate::common;
 
 use serde_json::json;
 

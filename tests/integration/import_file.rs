@@ -1,8 +1,7 @@
 //! `errscope import file`: an admin's CSV export imports again into an empty database with
 //! every field intact; NDJSON lines that cannot be stored are reported with line, field and
 //! reason while the rest are stored; re-running stores nothing twice.
-#![recursion_limit = "256"]
-mod common;
+use crate::common;
 
 use errscope::domain::filter::LogFilter;
 use errscope::domain::log::LogRow;

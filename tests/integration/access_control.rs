@@ -1,10 +1,8 @@
 //! Accounts and access control over HTTP: sign-in, roles, scoping in pages, server functions
 //! and CSV, session rotation and sign-out everywhere, CSRF, rate limiting and headers.
-#![cfg(feature = "ssr")]
-#![recursion_limit = "256"]
 use axum::http::StatusCode;
 
-mod common;
+use crate::common;
 use common::{get_as, post_form, post_text, router, seed, sign_in_as, store, PASSWORD};
 
 #[tokio::test]

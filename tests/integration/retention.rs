@@ -1,7 +1,5 @@
 //! Retention: expired rows of the configured log type go, in batches, with their keyword-index
 //! entries; other types and recent rows stay; each purge is recorded; only admins change it.
-#![cfg(feature = "ssr")]
-#![recursion_limit = "256"]
 use axum::http::StatusCode;
 
 use errscope::domain::filter::LogFilter;
@@ -12,7 +10,7 @@ use errscope::server::retention::purge_expired;
 use errscope::server::store::Visibility;
 use errscope::server::time::now_ms;
 
-mod common;
+use crate::common;
 use common::{get_as, post_text, record, router, sign_in_as, store};
 
 const DAY: i64 = 86_400_000;

@@ -3,9 +3,7 @@
 //! retries that the delivery log shows, a restart delivers what was pending, forbidden
 //! addresses are refused, and a storm pushed through the ingest API reaches the receiver of
 //! a running server within two evaluation intervals.
-#![cfg(feature = "ssr")]
-#![recursion_limit = "256"]
-mod common;
+use crate::common;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};

@@ -1,8 +1,6 @@
 //! The ingest API against the running server: good, bad and mixed batches, keys, duplicates,
 //! and durability across a killed process.
-#![cfg(feature = "ssr")]
-#![recursion_limit = "256"]
-mod common;
+use crate::common;
 
 use common::server::{create_key, Server};
 use errscope::server::store::Visibility;

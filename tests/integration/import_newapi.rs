@@ -3,8 +3,6 @@
 //! PostgreSQL and MariaDB sources: every error and consume row arrives exactly once, retries
 //! stay separate attempts of one request, re-runs and resumed runs store nothing twice, and
 //! the sync follows a database being written to.
-#![cfg(feature = "ssr")]
-#![recursion_limit = "256"]
 use std::time::Duration;
 
 use errscope::domain::attempts::Outcome;
@@ -14,7 +12,7 @@ use errscope::server::newapi::{display_name, pull, NewApiSource, Selection};
 use errscope::server::store::{Store, Visibility};
 use errscope::server::sync;
 
-mod common;
+use crate::common;
 
 const NOW_S: i64 = 1_764_900_000;
 

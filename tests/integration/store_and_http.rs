@@ -1,7 +1,5 @@
 //! The store and the HTTP app against a real SQLite file: scoping, keyset pagination, the
 //! capped count, keyword search (ASCII and Chinese), and pages that never answer 500.
-#![cfg(feature = "ssr")]
-#![recursion_limit = "256"]
 use axum::body::{to_bytes, Body};
 use axum::http::{Request, StatusCode};
 use tower::ServiceExt;
@@ -11,7 +9,7 @@ use errscope::domain::log::{LogRow, LogType};
 use errscope::server::ingest::prepare;
 use errscope::server::store::Visibility;
 
-mod common;
+use crate::common;
 use common::{get_as, record, router, seed, sign_in_as, store};
 
 #[tokio::test]

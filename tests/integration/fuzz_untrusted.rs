@@ -2,7 +2,6 @@
 //! filters and keyword highlighting, the catalogue matcher and the CSV reader. Each must
 //! answer (accept or refuse) without panicking, and keep its promises about the text.
 //! `PROPTEST_CASES` sets the cases per target (256 unless set).
-#![cfg(feature = "ssr")]
 use proptest::prelude::*;
 
 use errscope::domain::catalogue::Catalogue;

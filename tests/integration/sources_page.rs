@@ -1,15 +1,13 @@
 //! The Sources page and its server functions over HTTP: admins see each followed new-api
 //! database (never its password) and can add, pause and remove one; nobody else can. Row
 //! details show every attempt of a request, within the viewer's visibility.
-#![cfg(feature = "ssr")]
-#![recursion_limit = "256"]
 use axum::http::StatusCode;
 
 use errscope::server::demo::newapi::{NewApiDemo, Release};
 use errscope::server::import::newapi::import;
 use errscope::server::sync;
 
-mod common;
+use crate::common;
 use common::{get_as, post_text, router, sign_in_as, store};
 
 #[tokio::test]

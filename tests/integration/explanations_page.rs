@@ -1,8 +1,6 @@
 //! The row details explain in plain words with numbers that are links: "how long has it been
 //! going on" counts open exactly the rows they count; two-way answers reach the page and the
 //! CSV; the list collapses a request's attempts into one row.
-#![cfg(feature = "ssr")]
-#![recursion_limit = "256"]
 use axum::http::StatusCode;
 
 use errscope::domain::filter::LogFilter;
@@ -10,7 +8,7 @@ use errscope::server::ingest::{prepare, IngestRecord};
 use errscope::server::store::{Store, Visibility};
 use errscope::server::time::now_ms;
 
-mod common;
+use crate::common;
 use common::{get_as, router, sign_in_as, store};
 
 fn failure(ago_ms: i64, token: &str, request: &str, status: u16, content: &str) -> IngestRecord {

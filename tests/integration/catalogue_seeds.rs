@@ -1,7 +1,6 @@
 //! Every row of every seed table runs through the engine. Expectations are written here from the
 //! seeds, not read from the catalogue, and the catalogue's English texts are checked verbatim
 //! against the seed documents, kept in tests/seeds/.
-#![recursion_limit = "256"]
 use errscope::domain::attribution::Attribution::{self, *};
 use errscope::domain::catalogue::{Catalogue, MatchKind};
 use errscope::domain::scope::{resolve, ImpactScope, Rule};

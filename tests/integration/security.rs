@@ -1,13 +1,11 @@
 //! Security regressions found by review and live attack (issue 23), each against the real app
 //! on the suite's backend: redirects stay on this site, exports cannot run formulas, crafted
 //! text cannot take a page down, control characters never reach the database or a page.
-#![cfg(feature = "ssr")]
-#![recursion_limit = "256"]
 use axum::http::StatusCode;
 
 use errscope::server::ingest::prepare;
 
-mod common;
+use crate::common;
 use common::{get_as, post_form, post_text, record, router, sign_in_as, store, PASSWORD};
 
 #[tokio::test]

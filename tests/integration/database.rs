@@ -1,7 +1,6 @@
 //! Opening a database: clear errors (never a panic) for an unreachable server, wrong
 //! credentials, an unknown scheme and a schema newer than this binary; `errscope migrate`.
-#![recursion_limit = "256"]
-mod common;
+use crate::common;
 
 use std::process::Command;
 

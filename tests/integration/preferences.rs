@@ -1,11 +1,9 @@
 //! What a viewer picks for themselves over HTTP: the page language (the header's switch, the
 //! account's setting, the browser's Accept-Language). The account's time zone is tested in
 //! the browser (end2end/tests/language_zone.spec.ts).
-#![cfg(feature = "ssr")]
-#![recursion_limit = "256"]
 use axum::http::StatusCode;
 
-mod common;
+use crate::common;
 use common::{
     get_with_language, post_form_cookies, post_text, router, seed, sign_in_as, store, PASSWORD,
 };

@@ -1,7 +1,6 @@
 //! The Group Health rollups always equal a fresh count of the logs: after inserts, after a
 //! re-sent batch (duplicates are not counted twice), and after a retention purge.
-#![recursion_limit = "256"]
-mod common;
+use crate::common;
 
 use errscope::domain::log::LogType;
 use errscope::domain::retention::Retention;
