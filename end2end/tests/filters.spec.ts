@@ -50,6 +50,15 @@ test.describe('each filter alone, without JavaScript', () => {
     await page.goto('/logs?type=all&range=24h');
     await expect(page.locator('[data-testid="logs-table"] thead')).toContainText('Quota');
     await expect(page.getByTestId('message').filter({ hasText: '(no message)' }).first()).toBeVisible();
+
+    // Slower than: every row shown took at least that long, and the chip says so.
+    await page.goto('/logs?type=all&range=24h&slower=8000');
+    const latencies = (await page.getByTestId('latency').evaluateAll((cells) => cells.map((c) => Number(c.getAttribute('data-ms')))));
+    expect(latencies.length).toBeGreaterThan(0);
+    for (const ms of latencies) expect(ms).toBeGreaterThanOrEqual(8000);
+    await expect(page.locator('[data-chip="slower"]')).toContainText('Slower than: 8000 ms');
+    await page.goto('/logs?slower=soon');
+    await expect(page.locator('[data-error-for="slower"]')).toContainText('“soon” is not a duration');
   });
 });
 

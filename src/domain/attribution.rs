@@ -4,6 +4,7 @@ use super::lang::Lang;
 
 /// Who is most likely responsible for a failed request (seed 000, "Attribution").
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Attribution {
     Usage,
@@ -62,6 +63,7 @@ impl Attribution {
 /// The seeds' two-way answers for a single row ("Usage or upstream issue"): the engine keeps
 /// the pair while the impact scope cannot settle it, instead of "needs group context".
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TwoWay {
     UsageOrUpstream,

@@ -173,6 +173,7 @@ pub struct Catalogue {
 
 /// How an explanation was reached.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MatchKind {
     /// A message or business code was recognised.

@@ -48,4 +48,6 @@ pub enum FieldProblem {
     SpaceInside,
     #[error("only admins filter by this")]
     AdminOnly,
+    #[error("“{0}” is not a duration: use whole milliseconds from 1 to 3600000, such as 3000")]
+    NotMilliseconds(String),
 }

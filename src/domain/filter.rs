@@ -10,6 +10,8 @@ pub const MAX_KEYWORD_CHARS: usize = 200;
 pub const MAX_VALUE_CHARS: usize = 128;
 pub const PAGE_SIZES: [u32; 3] = [20, 50, 100];
 pub const DEFAULT_PAGE_SIZE: u32 = 50;
+/// The longest "slower than" a filter takes: an hour, in milliseconds.
+pub const MAX_LATENCY_MS: i64 = 3_600_000;
 /// The count is exact up to this many rows, then shown as "10,000+".
 pub const COUNT_CAP: u64 = 10_000;
 
@@ -27,30 +29,53 @@ pub const TODAY: &str = "today";
 
 /// The filter exactly as it appears in the URL query string.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct LogQuery {
+    /// `error` (default), `consume` or `all`.
     #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", param(pattern = r"^(error|consume|all)$"))]
     pub log_type: Option<String>,
+    /// A preset: `15m`, `1h`, `24h`, `7d`, `30d`, `today` (from midnight in `tz`), `all` or `custom`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "ssr",
+        param(pattern = r"^(15m|1h|24h|7d|30d|today|all|custom)$")
+    )]
     pub range: Option<String>,
+    /// Start of a custom range, a local time in `tz` such as `2026-12-01T08:00`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
+    /// End of a custom range, in the same form as `from`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
+    /// Model name, exact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
+    /// Token name, exact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
+    /// Group, exact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
+    /// Request id, exact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+    /// A word or phrase in the error message (Chinese works).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub q: Option<String>,
+    /// Status codes or classes, comma separated: `429,5xx`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// `usage`, `upstream`, `platform` or `needs_context`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "ssr",
+        param(pattern = r"^(usage|upstream|platform|needs_context)$")
+    )]
     pub attribution: Option<String>,
+    /// Relay user id (staff only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", param(pattern = r"^[0-9]{1,18}$"))]
     pub user: Option<String>,
     /// A catalogue entry id: the failures of one signature (Group Health drill-down).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -58,12 +83,20 @@ pub struct LogQuery {
     /// The upstream channel (admins only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
+    /// Only rows that took at least this many milliseconds (rows without a latency never match).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", param(pattern = r"^[1-9][0-9]{0,6}$"))]
+    pub slower: Option<String>,
     /// `1`: one row per request (its newest attempt), with the attempt count.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", param(pattern = r"^[01]$"))]
     pub collapse: Option<String>,
+    /// `next_cursor` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
+    /// Rows per page: 20, 50 (default) or 100.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", param(pattern = r"^(20|50|100)$"))]
     pub size: Option<String>,
     /// The viewer's IANA time zone, when chosen in the URL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -109,6 +142,8 @@ pub struct LogFilter {
     pub entry_id: Option<String>,
     /// The upstream channel (admins only: the viewer checks it before the store sees it).
     pub channel: Option<String>,
+    /// Rows that took at least this long; rows with no latency recorded never match.
+    pub min_latency_ms: Option<i64>,
     /// One row per request id: only the newest matching row of each request.
     pub collapse: bool,
     pub cursor: Option<Cursor>,
@@ -131,6 +166,7 @@ impl Default for LogFilter {
             user_id: None,
             entry_id: None,
             channel: None,
+            min_latency_ms: None,
             collapse: false,
             cursor: None,
             page_size: DEFAULT_PAGE_SIZE,
@@ -275,6 +311,12 @@ impl LogQuery {
                 _ => err("user", FieldProblem::NotUserId(u)),
             }
         }
+        if let Some(ms) = clean(&self.slower) {
+            match ms.parse::<i64>() {
+                Ok(n) if (1..=MAX_LATENCY_MS).contains(&n) => f.min_latency_ms = Some(n),
+                _ => err("slower", FieldProblem::NotMilliseconds(ms)),
+            }
+        }
         let from = clean(&self.from);
         let to = clean(&self.to);
         match clean(&self.range).as_deref() {
@@ -339,6 +381,7 @@ impl LogQuery {
             ("user", &self.user),
             ("entry", &self.entry),
             ("channel", &self.channel),
+            ("slower", &self.slower),
             ("collapse", &self.collapse),
         ]
         .into_iter()
@@ -347,7 +390,7 @@ impl LogQuery {
     }
 
     /// Every URL key of the query.
-    pub const KEYS: [&'static str; 18] = [
+    pub const KEYS: [&'static str; 19] = [
         "type",
         "range",
         "from",
@@ -362,6 +405,7 @@ impl LogQuery {
         "user",
         "entry",
         "channel",
+        "slower",
         "collapse",
         "cursor",
         "size",
@@ -385,6 +429,7 @@ impl LogQuery {
             "user" => &mut self.user,
             "entry" => &mut self.entry,
             "channel" => &mut self.channel,
+            "slower" => &mut self.slower,
             "collapse" => &mut self.collapse,
             "cursor" => &mut self.cursor,
             "size" => &mut self.size,
@@ -474,6 +519,23 @@ mod tests {
         chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M")
             .ok()
             .map(|t| t.and_utc().timestamp_millis())
+    }
+
+    #[test]
+    fn slower_than_takes_whole_milliseconds_up_to_an_hour() {
+        let check = |v: &str| {
+            let q = LogQuery {
+                slower: Some(v.into()),
+                ..Default::default()
+            };
+            let (f, errors) = q.validate(0, utc);
+            (f.min_latency_ms, errors.first().map(|e| e.field.clone()))
+        };
+        assert_eq!(check(" 3000 "), (Some(3000), None));
+        assert_eq!(check("3600000"), (Some(MAX_LATENCY_MS), None));
+        for bad in ["0", "-1", "3600001", "1e3", "fast"] {
+            assert_eq!(check(bad), (None, Some("slower".to_string())), "{bad}");
+        }
     }
 
     #[test]

@@ -4,6 +4,7 @@ use super::attribution::Attribution;
 
 /// new-api's log types that errscope keeps: error rows (type 5) and consume rows (type 2).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum LogType {
     #[default]
@@ -45,6 +46,7 @@ impl LogType {
 
 /// One log row as the console shows it. Admin-only fields are `None` for other viewers.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct LogRow {
     pub id: i64,
     pub ts_ms: i64,

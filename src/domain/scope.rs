@@ -154,6 +154,7 @@ impl ImpactScope {
 
 /// The scope rule that decided an attribution.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Rule {
     /// The catalogue entry names one attribution; scope is not needed.
@@ -174,6 +175,7 @@ pub enum Rule {
 
 /// The attribution shown for a row, with why.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Resolution {
     pub attribution: Attribution,
     pub rule: Rule,

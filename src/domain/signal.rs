@@ -12,6 +12,7 @@ pub struct Signal {
 
 /// An upstream error found inside the message text.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Inner {
     pub status: Option<u16>,
     pub code: Option<String>,

@@ -366,6 +366,9 @@ pub struct ServeArgs {
         default_value_t = 60
     )]
     pub retention_interval_minutes: u64,
+    /// Serve `GET /metrics` (Prometheus) to requests bearing this token; unset: no metrics.
+    #[arg(long, env = "ERRSCOPE_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
     /// How often alert rules are evaluated against Group Health.
     #[arg(long, env = "ERRSCOPE_ALERT_INTERVAL_SECONDS", default_value_t = 60)]
     pub alert_interval_seconds: u64,
@@ -430,6 +433,7 @@ impl Default for ServeArgs {
             retention_interval_minutes: 60,
             follow_newapi: Vec::new(),
             follow_interval_seconds: 5,
+            metrics_token: None,
             alert_interval_seconds: 60,
             alert_target: AlertTargetArgs::default(),
         }

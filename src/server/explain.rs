@@ -7,17 +7,21 @@ use crate::domain::plain_words::why;
 use crate::domain::scope::{resolve, ImpactScope};
 use crate::domain::signal::Signal;
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct ExplainRequest {
+    /// The HTTP status the relay answered.
     pub status: Option<u16>,
+    /// The business code, such as `insufficient_user_quota`.
     pub code: Option<String>,
+    /// The error message as the relay sent it.
     #[serde(default)]
     pub message: String,
+    /// `en` (default) or `zh`.
     #[serde(default)]
     pub lang: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ExplainResponse {
     pub recognised: MatchKind,
     /// The catalogue entry's attribution (`needs_context` when the impact scope decides).

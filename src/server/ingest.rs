@@ -11,10 +11,11 @@ use crate::domain::signal::Signal;
 use super::store::NewLog;
 
 /// One record as relays send it (the fields of the brief's data model).
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IngestRecord {
     /// RFC 3339, or Unix seconds or milliseconds.
+    #[schema(value_type = Option<String>)]
     pub time: Option<serde_json::Value>,
     /// `error` (default) or `consume`.
     #[serde(rename = "type")]

@@ -10,6 +10,7 @@ pub mod explain;
 pub mod http;
 pub mod import;
 pub mod ingest;
+pub mod metrics;
 pub mod newapi;
 pub mod retention;
 pub mod startup;

@@ -44,6 +44,7 @@ pub async fn purge_expired(
             finished_ms: now_ms(),
         };
         store.record_purge(&report).await?;
+        crate::server::metrics::retention_ran(removed);
         tracing::info!(
             log_type = rule.log_type.as_str(),
             days,

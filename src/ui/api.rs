@@ -556,6 +556,13 @@ pub async fn purge_now() -> Result<u64, ServerFnError> {
         .map_err(fail)
 }
 
+/// The `/api/v1` operations, from the OpenAPI document.
+#[server(endpoint = "api_reference")]
+pub async fn api_reference(
+) -> Result<Vec<crate::shared::api_reference::ApiOperation>, ServerFnError> {
+    Ok(crate::server::http::openapi::reference())
+}
+
 #[server(endpoint = "catalogue_entries")]
 pub async fn catalogue_entries() -> Result<Vec<Entry>, ServerFnError> {
     Ok(crate::domain::catalogue::Catalogue::builtin()

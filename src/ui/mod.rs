@@ -119,6 +119,7 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/health") view=HealthPage ssr=SsrMode::Async/>
                     <Route path=path!("/health/channels") view=ChannelsPage ssr=SsrMode::Async/>
                     <Route path=path!("/reference") view=ReferencePage ssr=SsrMode::Async/>
+                    <Route path=path!("/reference/api") view=crate::ui::pages::api_reference::ApiReferencePage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/users") view=UsersPage ssr=SsrMode::Async/>

@@ -6,6 +6,7 @@ mod common;
 
 mod access_control;
 mod alerts;
+mod api_docs;
 mod catalogue_seeds;
 mod channel_health;
 mod database;

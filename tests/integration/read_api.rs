@@ -224,3 +224,49 @@ async fn a_key_that_calls_too_often_is_told_to_wait() {
     let (status, _) = get(&router, Some(&other), "/api/v1/health?window=1h").await;
     assert_eq!(status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn slower_than_keeps_rows_at_or_over_the_threshold_and_never_rows_without_latency() {
+    let (store, _db) = store().await;
+    // Latencies 0 (new-api's error rows), none, 999, 1000 and 4000 ms.
+    let rows: Vec<_> = [Some(0), None, Some(999), Some(1000), Some(4000)]
+        .into_iter()
+        .enumerate()
+        .map(|(i, latency_ms)| {
+            let mut r = record(i as i64, 1000, 502, "bad response status code 502");
+            r.latency_ms = latency_ms;
+            prepare(r).unwrap()
+        })
+        .collect();
+    store.insert_batch(&rows).await.unwrap();
+    let router = router(&store).await;
+    let key = store
+        .create_key("slow", KeyScope::Read, None, 0)
+        .await
+        .unwrap();
+
+    let (status, page) = get(&router, Some(&key), "/api/v1/logs?slower=1000").await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let mut latencies: Vec<i64> = page["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["latency_ms"].as_i64().unwrap())
+        .collect();
+    latencies.sort();
+    assert_eq!(latencies, [1000, 4000]);
+    assert_eq!(page["count"], 2);
+
+    let (_, one) = get(&router, Some(&key), "/api/v1/logs?slower=1").await;
+    assert_eq!(
+        one["count"], 3,
+        "0 ms and no latency are not 'slower than 1 ms'"
+    );
+
+    for bad in ["fast", "0", "-5", "3600001", "1.5"] {
+        let (status, refused) =
+            get(&router, Some(&key), &format!("/api/v1/logs?slower={bad}")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+        assert_eq!(refused["error"]["param"], "slower", "{bad}");
+    }
+}

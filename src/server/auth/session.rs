@@ -160,12 +160,15 @@ async fn viewer_of(store: &Store, session: &Session, settings: SessionSettings) 
     }
 }
 
-/// Paths that need no account: sign-in, assets, the catalogue and the key-authenticated API.
+/// Paths that need no account: sign-in, assets, the catalogue and the API reference, the
+/// key-authenticated API and the token-authenticated metrics.
 fn is_public(path: &str) -> bool {
     path == "/login"
         || path == "/healthz"
+        || path == "/metrics"
         || path == "/app.css"
         || path == "/reference"
+        || path == "/reference/api"
         || path.starts_with("/pkg/")
         || path.starts_with("/api/v1/")
         || path.starts_with("/favicon")

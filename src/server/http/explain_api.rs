@@ -13,9 +13,9 @@ use axum::{Extension, Json};
 use governor::{DefaultKeyedRateLimiter, Quota};
 
 use super::client::Client;
-use super::ingest_api::{api_error, refuse_without_key};
+use super::ingest_api::{api_error, refuse_without_key, ApiErrorBody};
 use crate::server::auth::Viewer;
-use crate::server::explain::{explain, ExplainRequest};
+use crate::server::explain::{explain, ExplainRequest, ExplainResponse};
 use crate::server::store::Store;
 
 /// Largest explain body: one error message (longer ones are cut at ingest anyway).
@@ -35,6 +35,24 @@ impl Default for ExplainLimits {
     }
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/explain",
+    tag = "explain",
+    summary = "Explain one error",
+    description = "What a status, business code and message mean, who is most likely responsible, and \
+        what to do first. For a signed-in browser or any API key; 30 calls at once, then 5 a second.",
+    request_body = ExplainRequest,
+    responses(
+        (status = 200, description = "The explanation", body = ExplainResponse),
+        (status = 400, description = "The body is not an explain request", body = ApiErrorBody),
+        (status = 401, description = "Not signed in and no live key", body = ApiErrorBody),
+        (status = 413, description = "Over 64 KiB", body = ApiErrorBody),
+        (status = 429, description = "Too many calls; retry in a second", body = ApiErrorBody),
+        (status = 503, description = "The keys cannot be read; retry", body = ApiErrorBody),
+    ),
+    security(("api_key" = []))
+)]
 pub async fn explain_api(
     State(store): State<Store>,
     State(limits): State<ExplainLimits>,

@@ -12,7 +12,7 @@ use serde::Serialize;
 use tokio::sync::Semaphore;
 
 use crate::domain::access::KeyScope;
-use crate::server::ingest::{prepare_value, Rejection};
+use crate::server::ingest::{prepare_value, IngestRecord, Rejection};
 use crate::server::store::{KeyGrant, Store};
 
 /// Largest request body accepted, in bytes.
@@ -30,19 +30,21 @@ impl Default for IngestGate {
     }
 }
 
-#[derive(Serialize)]
-struct Rejected {
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Rejected {
     /// 1-based record number (the line number for NDJSON).
     line: usize,
     field: String,
     reason: String,
 }
 
-#[derive(Serialize)]
-struct Answer {
+/// What became of a batch: accepted records are stored, duplicates of stored ones skipped.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct IngestAnswer {
     received: usize,
     accepted: usize,
     inserted: u64,
+    /// Records whose (request_id, attempt) was already stored.
     duplicates: u64,
     rejected: Vec<Rejected>,
 }
@@ -105,6 +107,26 @@ pub async fn refuse_without_key(
         .err()
 }
 
+/// Every `/api/v1` error: `{"error": {"message", "type", "code", "param"}}`.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ApiErrorBody {
+    pub error: ApiErrorDetail,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ApiErrorDetail {
+    /// What went wrong and what to do, in plain words.
+    pub message: String,
+    /// `invalid_request_error`, `authentication_error`, `permission_error`,
+    /// `rate_limit_error` or `server_error`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// A stable code such as `invalid_api_key` or `invalid_filter`.
+    pub code: String,
+    /// The parameter at fault, when one is.
+    pub param: Option<String>,
+}
+
 pub fn api_error(
     status: StatusCode,
     message: impl Into<String>,
@@ -112,10 +134,37 @@ pub fn api_error(
     code: &str,
     param: Option<&str>,
 ) -> Response {
-    let body = serde_json::json!({"error": {"message": message.into(), "type": kind, "code": code, "param": param}});
+    let body = ApiErrorBody {
+        error: ApiErrorDetail {
+            message: message.into(),
+            kind: kind.into(),
+            code: code.into(),
+            param: param.map(str::to_string),
+        },
+    };
     (status, Json(body)).into_response()
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/logs",
+    tag = "ingest",
+    summary = "Send log rows",
+    description = "A JSON array of records, or NDJSON (one record per line; `Content-Type` is not read). \
+        Each record is checked alone: the accepted ones are stored in one transaction, the refused ones \
+        are listed with their line and field. Needs an `ingest` key.",
+    request_body(content = Vec<IngestRecord>, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Stored (some records may be listed as refused)", body = IngestAnswer),
+        (status = 422, description = "Every record was refused", body = IngestAnswer),
+        (status = 400, description = "The body is not JSON", body = ApiErrorBody),
+        (status = 401, description = "No live key", body = ApiErrorBody),
+        (status = 403, description = "A key of another scope", body = ApiErrorBody),
+        (status = 413, description = "Over 16 MiB or 50,000 records", body = ApiErrorBody),
+        (status = 503, description = "The writer is busy or the database is down; retry", body = ApiErrorBody),
+    ),
+    security(("api_key" = []))
+)]
 pub async fn post_logs(
     State(store): State<Store>,
     State(gate): State<IngestGate>,
@@ -223,7 +272,8 @@ pub async fn post_logs(
     } else {
         StatusCode::OK
     };
-    let answer = Answer {
+    crate::server::metrics::rows("api", outcome.inserted, rejected.len() as u64);
+    let answer = IngestAnswer {
         received,
         accepted: rows.len(),
         inserted: outcome.inserted,

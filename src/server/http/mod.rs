@@ -7,6 +7,8 @@ pub mod fault;
 pub mod health;
 pub mod ingest_api;
 pub mod lang;
+pub mod metrics;
+pub mod openapi;
 pub mod pages;
 pub mod prefs;
 pub mod read_api;

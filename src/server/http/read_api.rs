@@ -16,7 +16,7 @@ use governor::{DefaultKeyedRateLimiter, Quota};
 use serde::{Deserialize, Serialize};
 
 use super::fault::Fault;
-use super::ingest_api::{api_error, key_grant_for};
+use super::ingest_api::{api_error, key_grant_for, ApiErrorBody};
 use super::pages::{list_logs_as, log_details_as, PageError};
 use crate::domain::access::{Account, KeyScope, Role};
 use crate::domain::filter::LogQuery;
@@ -42,16 +42,19 @@ impl Default for ReadLimits {
 
 /// One row as the read API answers it: the stored row, its time in the asked zone, the
 /// attribution after the impact scope, and how many attempts its request made.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ApiRow {
     #[serde(flatten)]
     pub row: LogRow,
+    /// The row's time in the asked zone.
     pub time: String,
+    /// The attribution after the impact scope, with the rule that decided it.
     pub resolution: Option<Resolution>,
+    /// How many attempts the row's request made.
     pub attempts: u64,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ApiPage {
     pub rows: Vec<ApiRow>,
     /// Exact up to 10,000; `capped` when there are more.
@@ -59,30 +62,86 @@ pub struct ApiPage {
     pub capped: bool,
     /// Pass as `cursor` for the next (older) page; null on the last page.
     pub next_cursor: Option<String>,
+    /// The IANA zone the times are in.
     pub zone: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ApiRequest {
     pub request_id: String,
     /// Every row of the request the key may see, newest first.
     pub rows: Vec<ApiRow>,
     /// The newest row explained: meaning, first action, attribution, impact scope.
+    #[schema(value_type = Object)]
     pub details: RequestDetails,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct HealthQuery {
+    /// `1h`, `6h`, `24h` (default) or `7d`.
+    #[param(pattern = r"^(1h|6h|24h|7d)$")]
     window: Option<String>,
+    /// IANA time zone of the times and buckets (default UTC).
     tz: Option<String>,
+    /// `en` (default) or `zh`: the language of the sentences.
+    #[param(pattern = r"^(en|zh)$")]
     lang: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct LangQuery {
+    /// IANA time zone of the times (default UTC).
     tz: Option<String>,
+    /// `en` (default) or `zh`: the language of the explanation.
+    #[param(pattern = r"^(en|zh)$")]
     lang: Option<String>,
 }
+
+/// Group Health as the page shows it: per group figures, the concentration sentences, the
+/// chart's buckets and the top failures.
+pub struct HealthBody;
+
+impl utoipa::PartialSchema for HealthBody {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+        let text = || ObjectBuilder::new().schema_type(Type::String);
+        let list = |what: &str| {
+            ArrayBuilder::new()
+                .items(ObjectBuilder::new())
+                .description(Some(what))
+        };
+        ObjectBuilder::new()
+            .description(Some("Group Health over the rows the key may see"))
+            .property("window", text())
+            .property("window_label", text())
+            .property("zone", text())
+            .property(
+                "bucket_minutes",
+                ObjectBuilder::new().schema_type(Type::Integer),
+            )
+            .property(
+                "groups",
+                list("Per group: requests, errors, rate, change, chart, top failures"),
+            )
+            .property(
+                "signals",
+                list("The concentration sentences, each with its rows' link"),
+            )
+            .property(
+                "notices",
+                list("Notes on the figures (a partial window, a cap)"),
+            )
+            .required("window")
+            .required("zone")
+            .required("groups")
+            .required("signals")
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for HealthBody {}
 
 /// The query string of a read call: the zone it names, and what it refuses before any read.
 trait Asked {
@@ -253,6 +312,24 @@ fn api_rows(rows: Vec<crate::ui::api::RowView>) -> Vec<ApiRow> {
 }
 
 /// `GET /api/v1/logs`: one page of rows for the Usage Logs query.
+#[utoipa::path(
+    get,
+    path = "/api/v1/logs",
+    tag = "read",
+    summary = "List log rows",
+    description = "Exactly the Usage Logs query: newest first, with the count (exact up to 10,000) and \
+        the cursor of the next page. Needs a `read` key; 60 calls at once, then 20 a second per key.",
+    params(LogQuery),
+    responses(
+        (status = 200, description = "One page of rows", body = ApiPage),
+        (status = 400, description = "A filter the page would refuse", body = ApiErrorBody),
+        (status = 401, description = "No live key", body = ApiErrorBody),
+        (status = 403, description = "A key of another scope", body = ApiErrorBody),
+        (status = 429, description = "Too many calls; retry in a second", body = ApiErrorBody),
+        (status = 503, description = "The database is not answering; retry", body = ApiErrorBody),
+    ),
+    security(("api_key" = []))
+)]
 pub async fn get_logs(
     State(store): State<Store>,
     State(limits): State<ReadLimits>,
@@ -287,6 +364,25 @@ pub async fn get_logs(
 }
 
 /// `GET /api/v1/logs/{request_id}`: the request's rows and its newest row explained.
+#[utoipa::path(
+    get,
+    path = "/api/v1/logs/{request_id}",
+    tag = "read",
+    summary = "One request",
+    description = "Every row of the request the key may see (its attempts and the final row), and the \
+        newest row explained. Needs a `read` key.",
+    params(("request_id" = String, Path, description = "The request id"), LangQuery),
+    responses(
+        (status = 200, description = "The request", body = ApiRequest),
+        (status = 400, description = "A request id the page would refuse", body = ApiErrorBody),
+        (status = 401, description = "No live key", body = ApiErrorBody),
+        (status = 403, description = "A key of another scope", body = ApiErrorBody),
+        (status = 404, description = "No such request among the rows the key may read", body = ApiErrorBody),
+        (status = 429, description = "Too many calls; retry in a second", body = ApiErrorBody),
+        (status = 503, description = "The database is not answering; retry", body = ApiErrorBody),
+    ),
+    security(("api_key" = []))
+)]
 pub async fn get_request(
     State(store): State<Store>,
     State(limits): State<ReadLimits>,
@@ -344,6 +440,24 @@ fn not_found(request_id: &str) -> Response {
 }
 
 /// `GET /api/v1/health?window=1h|6h|24h|7d`: Group Health's figures and sentences.
+#[utoipa::path(
+    get,
+    path = "/api/v1/health",
+    tag = "read",
+    summary = "Group Health",
+    description = "Group Health's figures and sentences for a window, over the rows the key may see. \
+        Needs a `read` key.",
+    params(HealthQuery),
+    responses(
+        (status = 200, description = "Group Health", body = HealthBody),
+        (status = 400, description = "An unknown window or zone", body = ApiErrorBody),
+        (status = 401, description = "No live key", body = ApiErrorBody),
+        (status = 403, description = "A key of another scope", body = ApiErrorBody),
+        (status = 429, description = "Too many calls; retry in a second", body = ApiErrorBody),
+        (status = 503, description = "The database is not answering; retry", body = ApiErrorBody),
+    ),
+    security(("api_key" = []))
+)]
 pub async fn get_health(
     State(store): State<Store>,
     State(limits): State<ReadLimits>,

@@ -11,6 +11,8 @@ use leptos_axum::{
 };
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::{DefaultOnRequest, DefaultOnResponse, TraceLayer};
+use tower_http::LatencyUnit;
 
 use crate::server::auth::guard::{same_origin, DEFAULT_CSP};
 use crate::server::auth::login::{login, logout, LoginLimits};
@@ -19,6 +21,7 @@ use crate::server::cli::ServeArgs;
 use crate::server::http::client::{client_layer, Network};
 use crate::server::http::explain_api::{explain_api, ExplainLimits};
 use crate::server::http::ingest_api::{post_logs, IngestGate};
+use crate::server::http::metrics::MetricsAccess;
 use crate::server::http::read_api::{self, ReadLimits};
 use crate::server::store::{Store, StoreError};
 use crate::ui::{shell, App};
@@ -96,6 +99,7 @@ pub async fn app_on(
         .route("/prefs/theme", post(crate::server::http::prefs::set_theme))
         .route("/prefs/lang", post(crate::server::http::lang::set_lang))
         .route("/healthz", get(healthz))
+        .route("/metrics", get(crate::server::http::metrics::metrics_text))
         // Browsers and crawlers ask for it whatever the page links to.
         .route(
             "/favicon.ico",
@@ -103,6 +107,10 @@ pub async fn app_on(
         )
         .route("/app.css", get(css))
         .route("/logs.csv", get(crate::server::http::export::logs_csv))
+        .route(
+            "/api/v1/openapi.json",
+            get(crate::server::http::openapi::openapi_json),
+        )
         .route("/api/v1/explain", post(explain_api))
         .route("/api/v1/logs", post(post_logs).get(read_api::get_logs))
         .route("/api/v1/logs/{request_id}", get(read_api::get_request))
@@ -119,6 +127,9 @@ pub async fn app_on(
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(
+            crate::server::http::metrics::track,
+        ))
         .layer(axum::middleware::map_response(
             arguments_are_the_clients_fault,
         ))
@@ -149,7 +160,29 @@ pub async fn app_on(
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
         ))
+        .layer(request_spans())
         .with_state(state))
+}
+
+type HttpClassifier =
+    tower_http::classify::SharedClassifier<tower_http::classify::ServerErrorsAsFailures>;
+type MakeSpan = fn(&Request<Body>) -> tracing::Span;
+
+/// One span per request (method and path, never the query string, which can hold what a user
+/// searched for), so every log line of a request carries them; one line per answer at debug
+/// level (`RUST_LOG=tower_http=debug`).
+fn request_spans() -> TraceLayer<HttpClassifier, MakeSpan, DefaultOnRequest, DefaultOnResponse> {
+    fn span(req: &Request<Body>) -> tracing::Span {
+        tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+    }
+    TraceLayer::new_for_http()
+        .make_span_with(span as MakeSpan)
+        .on_request(DefaultOnRequest::new().level(tracing::Level::DEBUG))
+        .on_response(
+            DefaultOnResponse::new()
+                .level(tracing::Level::DEBUG)
+                .latency_unit(LatencyUnit::Millis),
+        )
 }
 
 /// A server function called with arguments it cannot read answers 400, not leptos' 500.
@@ -193,7 +226,11 @@ async fn css() -> Response {
 /// Serves until SIGINT or SIGTERM, then finishes the requests in flight.
 pub async fn serve(store: Store, args: &ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
     let options = leptos_options(args);
-    let app = app_on(store, options, args.session_settings(), args.network()?).await?;
+    let app = app_on(store, options, args.session_settings(), args.network()?)
+        .await?
+        .layer(axum::Extension(MetricsAccess::token(
+            args.metrics_token.as_deref(),
+        )));
     let listener = tokio::net::TcpListener::bind(&args.addr).await?;
     tracing::info!("errscope listening on http://{}", listener.local_addr()?);
     axum::serve(

@@ -162,6 +162,7 @@ impl Store {
             || f.request_id.is_some()
             || f.entry_id.is_some()
             || f.channel.is_some()
+            || f.min_latency_ms.is_some()
             || f.attribution.is_some()
             || f.collapse
             || !f.status.is_empty();
@@ -550,6 +551,9 @@ fn push_where(
     }
     if let Some(a) = f.attribution {
         q.push(" AND attribution = ").push_bind(a.as_str());
+    }
+    if let Some(ms) = f.min_latency_ms {
+        q.push(" AND latency_ms >= ").push_bind(ms);
     }
     if let Some(k) = &f.keyword {
         push_keyword(q, backend, k, plan);

@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use tokio::task::JoinHandle;
 
+use crate::server::metrics;
 use crate::server::newapi::{display_name, pull, NewApiSource, Selection, SourceError};
 use crate::server::store::{PollOutcome, Store, StoreError, SyncSource};
 use crate::server::time::now_ms;
@@ -120,7 +121,11 @@ async fn follow(store: Store, id: i64, settings: SyncSettings) {
         let wait = match poll(&store, &source, &mut open, rewind, settings).await {
             Ok(outcome) => {
                 failures = 0;
-                let _ = store.record_poll(id, Ok(&outcome), now_ms()).await;
+                let now = now_ms();
+                let count = |n: i64| u64::try_from(n).unwrap_or(0);
+                metrics::rows("sync", count(outcome.inserted), count(outcome.rejected));
+                metrics::sync_polled(&source.name, outcome.pending, now);
+                let _ = store.record_poll(id, Ok(&outcome), now).await;
                 if outcome.pending > 0 {
                     Duration::ZERO
                 } else {
@@ -132,6 +137,7 @@ async fn follow(store: Store, id: i64, settings: SyncSettings) {
                 open = None;
                 let why = e.to_string();
                 tracing::warn!(source = %source.name, "sync: {why}");
+                metrics::sync_failed(&source.name);
                 let _ = store.record_poll(id, Err(&why), now_ms()).await;
                 backoff(settings.interval, failures)
             }

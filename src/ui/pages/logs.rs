@@ -109,7 +109,8 @@ fn error_for(errors: &[FieldError], field: &str) -> Option<AnyView> {
         | FieldProblem::UnknownAttribution(v)
         | FieldProblem::NotUserId(v)
         | FieldProblem::NotDateTime(v)
-        | FieldProblem::UnknownRange(v) => v.clone(),
+        | FieldProblem::UnknownRange(v)
+        | FieldProblem::NotMilliseconds(v) => v.clone(),
         _ => String::new(),
     };
     Some(match problem {
@@ -137,6 +138,7 @@ fn error_for(errors: &[FieldError], field: &str) -> Option<AnyView> {
         FieldProblem::BadCollapse => t!(i18n, invalid.bad_collapse).into_any(),
         FieldProblem::SpaceInside => t!(i18n, invalid.space_inside).into_any(),
         FieldProblem::AdminOnly => t!(i18n, invalid.admin_only).into_any(),
+        FieldProblem::NotMilliseconds(_) => t!(i18n, invalid.not_milliseconds, value).into_any(),
     })
 }
 
@@ -147,7 +149,7 @@ fn has_field(key: &str, page: &LogPage) -> bool {
         "user" => !page.own_only,
         "channel" => page.admin_fields,
         "q" | "range" | "from" | "to" | "status" | "attribution" | "request_id" | "model"
-        | "token" | "group" | "size" | "collapse" => true,
+        | "token" | "group" | "size" | "collapse" | "slower" => true,
         _ => false,
     }
 }
@@ -181,6 +183,7 @@ fn chip_text(key: &str, value: String) -> (String, String) {
         "user" => t_string!(i18n, logs.user_id),
         "entry" => t_string!(i18n, logs.chip_entry),
         "channel" => t_string!(i18n, logs.channel),
+        "slower" => t_string!(i18n, logs.chip_slower),
         "collapse" => t_string!(i18n, logs.collapse),
         other => return (other.to_string(), value),
     };
@@ -190,6 +193,7 @@ fn chip_text(key: &str, value: String) -> (String, String) {
             .map(|a| a.name(use_lang()).to_string())
             .unwrap_or(value),
         "collapse" if value == "1" => t_string!(i18n, logs.chip_on).to_string(),
+        "slower" => format!("{value} ms"),
         _ => value,
     };
     (name.to_string(), value)
@@ -413,6 +417,11 @@ fn FilterForm(
                 </div>
             })}
             <div>
+                <label for="f-slower" class=label>{t!(i18n, logs.slower)}</label>
+                <input id="f-slower" name="slower" inputmode="numeric" class=input value=v(&query.slower) placeholder="3000"/>
+                {field_error("slower")}
+            </div>
+            <div>
                 <label for="f-size" class=label>{t!(i18n, logs.rows_per_page)}</label>
                 <select id="f-size" name="size" class=input>
                     {["20", "50", "100"].into_iter().map(|s| view! {
@@ -447,6 +456,9 @@ fn ResultsTable(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let th = "text-left font-medium px-1.5 py-1.5 whitespace-nowrap";
+    // Headers of narrow columns may take two lines when the table needs the room (all usage
+    // logs at 1280 px).
+    let th_wrap = "text-left font-medium px-1.5 py-1.5";
     view! {
         <div class="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800 bg-white dark:bg-slate-900">
             <table class="w-full text-sm cards-narrow" data-testid="logs-table">
@@ -459,10 +471,11 @@ fn ResultsTable(
                         <th scope="col" class=th>{t!(i18n, logs.group)}</th>
                         <th scope="col" class=th>{t!(i18n, logs.request_id)}</th>
                         <th scope="col" class=th>{t!(i18n, logs.message)}</th>
-                        <th scope="col" class=th>{t!(i18n, logs.status)}</th>
+                        <th scope="col" class=th_wrap>{t!(i18n, logs.status)}</th>
                         <th scope="col" class=th>{t!(i18n, logs.attribution)}</th>
                         {show_consume.then(|| view! {
-                            <th scope="col" class=th>{t!(i18n, logs.tokens_in_out)}</th>
+                            <th scope="col" class=th_wrap>{t!(i18n, logs.latency)}</th>
+                            <th scope="col" class=th_wrap>{t!(i18n, logs.tokens_in_out)}</th>
                             <th scope="col" class=th>{t!(i18n, logs.quota)}</th>
                         })}
                     </tr>
@@ -484,9 +497,9 @@ fn Row(r: RowView, show_consume: bool, keyword: String, tz: String, new: bool) -
     let td = "px-1.5 py-1.5 align-top";
     // Long names are cut with the full text on hover, so status and attribution stay in view.
     let cell = "block truncate max-w-[8rem] hover:underline";
-    // All usage logs add two columns: the message gives up the room.
+    // All usage logs add three columns: the message gives up the room.
     let message_width = if show_consume {
-        "max-w-[10rem] 2xl:max-w-md"
+        "max-w-[8rem] 2xl:max-w-md"
     } else {
         "max-w-[15rem] 2xl:max-w-md"
     };
@@ -537,10 +550,24 @@ fn Row(r: RowView, show_consume: bool, keyword: String, tz: String, new: bool) -
             <td class=td data-label=t_string!(i18n, logs.status)><StatusBadge code=row.status_code/></td>
             <td class=td data-label=t_string!(i18n, logs.attribution)>{r.resolution.map(|r| view! { <AttributionBadge attribution=r.attribution two_way=r.two_way/> })}</td>
             {show_consume.then(|| view! {
+                <td class=format!("{td} font-mono text-xs whitespace-nowrap") data-label=t_string!(i18n, logs.latency) data-testid="latency"
+                    data-ms=row.latency_ms.map(|ms| ms.to_string()) title=row.latency_ms.filter(|&ms| ms > 0).map(|ms| format!("{} ms", group_digits(ms.unsigned_abs())))>
+                    {latency_text(row.latency_ms)}
+                </td>
                 <td class=format!("{td} font-mono text-xs") data-label=t_string!(i18n, logs.tokens_in_out)>{format!("{}/{}", row.prompt_tokens, row.completion_tokens)}</td>
                 <td class=format!("{td} font-mono text-xs") data-label=t_string!(i18n, logs.quota)>{row.quota}</td>
             })}
         </tr>
+    }
+}
+
+/// A row's time to answer, short enough for a narrow column ("387 ms", "8.9 s", with the
+/// exact milliseconds on hover); empty when it has none (new-api error rows record 0).
+fn latency_text(ms: Option<i64>) -> String {
+    match ms.filter(|&ms| ms > 0) {
+        Some(ms) if ms < 1000 => format!("{ms} ms"),
+        Some(ms) => format!("{:.1} s", ms as f64 / 1000.0),
+        None => String::new(),
     }
 }
 
@@ -553,5 +580,18 @@ fn EmptyState() -> impl IntoView {
             <p class="font-medium mb-2">{t!(i18n, logs.empty)}</p>
             <TroubleshootingOrder/>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::latency_text;
+
+    #[test]
+    fn latency_is_short_and_absent_when_not_recorded() {
+        assert_eq!(latency_text(Some(387)), "387 ms");
+        assert_eq!(latency_text(Some(8_886)), "8.9 s");
+        assert_eq!(latency_text(Some(0)), "");
+        assert_eq!(latency_text(None), "");
     }
 }

@@ -1,5 +1,6 @@
 pub mod account;
 pub mod alerts;
+pub mod api_reference;
 pub mod audit;
 pub mod channels;
 pub mod details;

@@ -57,6 +57,7 @@ pub fn ReferencePage() -> impl IntoView {
     view! {
         <Title text=t_string!(i18n, reference.title)/>
         <h1 class="text-xl font-semibold mb-2">{t!(i18n, reference.heading)}</h1>
+        <p class="text-sm mb-2"><a class="underline" href="/reference/api" data-testid="api-reference-link">{t!(i18n, api_reference.link)}</a></p>
         <form method="GET" action="/reference" class="mb-3 flex gap-2" role="search">
             <label for="ref-q" class="sr-only">{t!(i18n, reference.search_label)}</label>
             <input id="ref-q" name="q" type="search" value=move || q.get() placeholder="401, cooling down, 额度, fastapi_error…"

@@ -61,8 +61,19 @@ impl Drop for Server {
     }
 }
 
-/// A minimal HTTP/1.1 client (one request per connection).
+/// A minimal HTTP/1.1 client (one request per connection), for JSON answers.
 pub fn http(port: u16, method: &str, path: &str, key: &str, body: &str) -> (u16, String) {
+    let (status, body) = http_raw(port, method, path, key, body);
+    // Chunked bodies: keep the JSON between the first '{' and the last '}'.
+    let json = match (body.find('{'), body.rfind('}')) {
+        (Some(a), Some(b)) if b > a => body[a..=b].to_string(),
+        _ => body,
+    };
+    (status, json)
+}
+
+/// The status and the body as sent (not de-chunked).
+pub fn http_raw(port: u16, method: &str, path: &str, key: &str, body: &str) -> (u16, String) {
     let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) else {
         return (0, String::new());
     };
@@ -89,12 +100,7 @@ pub fn http(port: u16, method: &str, path: &str, key: &str, body: &str) -> (u16,
         .split_once("\r\n\r\n")
         .map(|x| x.1.to_string())
         .unwrap_or_default();
-    // Chunked bodies: keep the JSON between the first '{' and the last '}'.
-    let json = match (body.find('{'), body.rfind('}')) {
-        (Some(a), Some(b)) if b > a => body[a..=b].to_string(),
-        _ => body,
-    };
-    (status, json)
+    (status, body)
 }
 
 pub fn create_key(db: &str) -> String {

@@ -1,0 +1,2 @@
+//! Types a page receives from the server, compiled for both halves.
+pub mod api_reference;
