@@ -7,25 +7,10 @@ use axum::http::StatusCode;
 use serde_json::Value;
 
 use crate::common;
+use common::get_with_key as json;
 use common::server::{create_key, http, http_raw, Server};
 use errscope::domain::access::KeyScope;
 use errscope::domain::filter::LogQuery;
-
-async fn json(router: &axum::Router, key: Option<&str>, path: &str) -> (StatusCode, Value) {
-    let mut req = axum::http::Request::get(path);
-    if let Some(k) = key {
-        req = req.header("authorization", format!("Bearer {k}"));
-    }
-    let res =
-        tower::ServiceExt::oneshot(router.clone(), req.body(axum::body::Body::empty()).unwrap())
-            .await
-            .unwrap();
-    let status = res.status();
-    let body = axum::body::to_bytes(res.into_body(), 8 << 20)
-        .await
-        .unwrap();
-    (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
-}
 
 /// The property names of a component schema, following `allOf`.
 fn properties(doc: &Value, name: &str) -> BTreeSet<String> {

@@ -1,29 +1,13 @@
 //! The read API with read keys: the Usage Logs query over HTTP, paged by cursor, a request
 //! with its attempts, Group Health; scopes, per-user keys, bad input, the rate limit.
-use axum::body::{to_bytes, Body};
+use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use errscope::domain::access::KeyScope;
-use serde_json::Value;
 use tower::ServiceExt;
 
 use crate::common;
-use common::{record, router, seed, store};
+use common::{get_with_key as get, record, router, seed, store};
 use errscope::server::ingest::prepare;
-
-async fn get(router: &axum::Router, key: Option<&str>, path: &str) -> (StatusCode, Value) {
-    let mut req = Request::get(path);
-    if let Some(k) = key {
-        req = req.header("authorization", format!("Bearer {k}"));
-    }
-    let res = router
-        .clone()
-        .oneshot(req.body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let status = res.status();
-    let body = to_bytes(res.into_body(), 8 << 20).await.unwrap();
-    (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
-}
 
 #[tokio::test]
 async fn a_read_key_pages_through_exactly_the_rows_of_a_query() {

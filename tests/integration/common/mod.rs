@@ -263,6 +263,30 @@ pub async fn get_with_language(
     (status, headers, String::from_utf8_lossy(&body).into_owned())
 }
 
+/// GETs a path with an API key (`Authorization: Bearer`), as another tool would; the body
+/// read as JSON (null when it is not).
+pub async fn get_with_key(
+    router: &Router,
+    key: Option<&str>,
+    path: &str,
+) -> (StatusCode, serde_json::Value) {
+    let mut req = Request::get(path);
+    if let Some(k) = key {
+        req = req.header(header::AUTHORIZATION, format!("Bearer {k}"));
+    }
+    let res = router
+        .clone()
+        .oneshot(req.body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = res.status();
+    let body = to_bytes(res.into_body(), 8 << 20).await.unwrap();
+    (
+        status,
+        serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null),
+    )
+}
+
 /// POSTs a form (a server function call) and returns status, headers and body.
 pub async fn post_text(
     router: &Router,
