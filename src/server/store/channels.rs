@@ -69,7 +69,7 @@ impl Store {
                         }
                     },
                     current: r.int_of("cur") == 1,
-                    n: r.int_of("n").max(0) as u64,
+                    n: r.count_of("n"),
                 }
             })
             .collect())
@@ -101,8 +101,8 @@ impl Store {
             .map(|r| ChannelPoint {
                 channel: r.text_of("channel"),
                 bucket: r.int_of("bucket"),
-                requests: r.int_of("requests").max(0) as u64,
-                errors: r.opt_int_of("errors").unwrap_or(0).max(0) as u64,
+                requests: r.count_of("requests"),
+                errors: r.count_of("errors"),
             })
             .collect())
     }

@@ -236,7 +236,7 @@ impl DbRow {
     }
     /// A non-negative count (NULL reads as 0).
     pub fn count(&self, i: usize) -> u64 {
-        self.opt_int(i).unwrap_or(0).max(0) as u64
+        self.count_of(i)
     }
     pub fn text(&self, i: usize) -> String {
         self.text_of(i)
@@ -259,6 +259,10 @@ impl DbRow {
                 .map(|v| v.map(i64::from))
                 .unwrap_or_else(|_| r.get(c)),
         }
+    }
+    /// A non-negative count (NULL reads as 0).
+    pub fn count_of(&self, c: impl Col) -> u64 {
+        self.opt_int_of(c).unwrap_or(0).max(0) as u64
     }
     pub fn text_of(&self, c: impl Col) -> String {
         get!(self, c, String)
