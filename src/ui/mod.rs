@@ -18,24 +18,9 @@ use pages::{
     reference::ReferencePage, retention::RetentionPage, sources::SourcesPage, users::UsersPage,
 };
 
-/// Sends the page's Content-Security-Policy, with this response's script nonce.
-fn content_security_policy() {
-    #[cfg(feature = "ssr")]
-    if let (Some(nonce), Some(response)) = (
-        leptos::nonce::use_nonce(),
-        use_context::<leptos_axum::ResponseOptions>(),
-    ) {
-        let csp = crate::server::auth::guard::page_csp(&nonce);
-        if let Ok(value) = axum::http::HeaderValue::from_str(&csp) {
-            response.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, value);
-        }
-    }
-}
-
 /// The HTML document around the app (server only).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     use components::theme_switch::{current_theme, Theme, SYSTEM_THEME_SCRIPT};
-    content_security_policy();
     let theme = current_theme();
     let nonce = leptos::nonce::use_nonce();
     view! {

@@ -265,21 +265,31 @@ async fn cross_site_posts_are_refused_and_pages_carry_a_nonce_csp() {
         "session intact"
     );
 
+    let nonce_of = |csp: &str| -> String {
+        let nonce = csp.split("'nonce-").nth(1).unwrap().split('\'').next();
+        nonce.unwrap().to_string()
+    };
     let (_, headers, html) = get_as(&router, Some(&admin), "/logs").await;
     let csp = headers["content-security-policy"].to_str().unwrap();
-    let nonce = csp
-        .split("'nonce-")
-        .nth(1)
-        .unwrap()
-        .split('\'')
-        .next()
-        .unwrap();
+    let nonce = nonce_of(csp);
     assert!(nonce.len() >= 16);
-    assert!(
-        html.contains(&format!("nonce=\"{nonce}\"")),
-        "scripts carry this response's nonce"
-    );
+    let carried = html.matches(&format!("nonce=\"{nonce}\"")).count();
+    assert!(carried > 0, "scripts carry this response's nonce");
+    // Leptos ends the body with an empty `<script></script>`: nothing to run.
+    let scripts = html.matches("<script").count() - html.matches("<script></script>").count();
+    assert_eq!(scripts, carried, "every script with something to run does");
     assert!(!csp.contains("unsafe-inline"));
+    // The router's not-found page too, with a nonce of its own; other answers run nothing.
+    let (status, headers, html) = get_as(&router, Some(&admin), "/no-such-page").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let other = nonce_of(headers["content-security-policy"].to_str().unwrap());
+    assert_ne!(other, nonce);
+    assert!(html.contains(&format!("nonce=\"{other}\"")));
+    let (_, headers, _) = get_as(&router, None, "/healthz").await;
+    assert_eq!(
+        headers["content-security-policy"],
+        "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
+    );
     assert_eq!(headers["x-frame-options"], "DENY");
     let req = axum::http::Request::post("/login")
         .header("content-type", "application/x-www-form-urlencoded")

@@ -40,18 +40,6 @@ pub async fn same_origin(req: Request, next: Next) -> Response {
     }
 }
 
-/// The Content-Security-Policy of an HTML page whose scripts carry `nonce`.
-pub fn page_csp(nonce: &str) -> String {
-    format!(
-        "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
-         style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
-         base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-    )
-}
-
-/// For every other response (JSON, CSV, assets): nothing may run.
-pub const DEFAULT_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,6 +9,7 @@ pub mod ingest_api;
 pub mod lang;
 pub mod metrics;
 pub mod openapi;
+pub mod page_policy;
 pub mod pages;
 pub mod prefs;
 pub mod read_api;

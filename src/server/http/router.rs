@@ -14,7 +14,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnRequest, DefaultOnResponse, TraceLayer};
 use tower_http::LatencyUnit;
 
-use crate::server::auth::guard::{same_origin, DEFAULT_CSP};
+use crate::server::auth::guard::same_origin;
 use crate::server::auth::login::{login, logout, LoginLimits};
 use crate::server::auth::session::{resolve_viewer, session_layer, SessionSettings, SessionState};
 use crate::server::cli::ServeArgs;
@@ -22,6 +22,7 @@ use crate::server::http::client::{client_layer, Network};
 use crate::server::http::explain_api::{explain_api, ExplainLimits};
 use crate::server::http::ingest_api::{post_logs, IngestGate};
 use crate::server::http::metrics::MetricsAccess;
+use crate::server::http::page_policy::{content_security_policy, page_nonce};
 use crate::server::http::read_api::{self, ReadLimits};
 use crate::server::store::{Store, StoreError};
 use crate::ui::{shell, App};
@@ -91,7 +92,12 @@ pub async fn app_on(
         settings: sessions,
     };
     let session_layer = session_layer(&store, sessions).await?;
-    let context = move || provide_context(store.clone());
+    let context = move || {
+        provide_context(store.clone());
+        if let Some(nonce) = page_nonce() {
+            provide_context(nonce);
+        }
+    };
     Ok(Router::new()
         .route("/", get(|| async { axum::response::Redirect::to("/logs") }))
         .route("/login", post(login))
@@ -122,11 +128,14 @@ pub async fn app_on(
                 move |req: Request<Body>| handle_server_fns_with_context(context.clone(), req)
             }),
         )
-        .leptos_routes_with_context(&state, routes, context, {
+        .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = leptos_options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, shell))
         .layer(axum::middleware::from_fn(
             crate::server::http::metrics::track,
         ))
@@ -144,10 +153,7 @@ pub async fn app_on(
             client_layer,
         ))
         .layer(CompressionLayer::new())
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(DEFAULT_CSP),
-        ))
+        .layer(axum::middleware::from_fn(content_security_policy))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
