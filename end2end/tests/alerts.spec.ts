@@ -73,11 +73,19 @@ test('channel health names the failing channel and opens exactly its rows; only 
   expect(count).toBeGreaterThanOrEqual(120);
   const card = page.locator('article[data-channel="azure-east"]');
   await expect(card).toContainText('enterprise');
+  // A channel's latency: the rows it timed are one click away, exactly those.
+  const timed = page.locator('article[data-channel]').getByTestId('latency-rows').first();
+  const timedCount = Number(await timed.getAttribute('data-count'));
+  const timedHref = (await timed.getAttribute('href'))!;
+  expect(timedCount).toBeGreaterThan(0);
   await callout.click();
   await expect(page).toHaveURL(/\/logs\?.*channel=azure-east.*group=enterprise.*model=gpt-4o/);
   await expect(page.locator('#f-channel')).toHaveValue('azure-east');
   const shown = parseInt((await page.getByTestId('result-count').innerText()).replace(/,/g, ''));
   expect(shown).toBe(count);
+  await page.goto(timedHref);
+  await expect(page).toHaveURL(/slower=1/);
+  expect(parseInt((await page.getByTestId('result-count').innerText()).replace(/,/g, ''))).toBe(timedCount);
 
   for (const role of ['support', 'grace'] as const) {
     const { context, page: other } = await as(browser, role);

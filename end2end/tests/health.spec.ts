@@ -38,7 +38,7 @@ test('every number on a group card opens exactly the rows it counts', async ({ p
         href: e.getAttribute('href')!,
       })));
     const kinds = new Set(links.map((l) => l.kind));
-    for (const k of ['group-errors', 'group-requests', 'top-status', 'top-message', 'mix', 'bucket']) {
+    for (const k of ['group-errors', 'group-requests', 'top-status', 'top-message', 'mix', 'bucket', 'latency-rows']) {
       expect(kinds.has(k), `${window}: a ${k} link`).toBe(true);
     }
     // Every kind, and of the buckets the three fullest (a storm's edges included).
@@ -48,6 +48,43 @@ test('every number on a group card opens exactly the rows it counts', async ({ p
       await page.goto(l.href);
       expect(await shownCount(page), `${window} ${l.kind} ${l.href}`).toBe(l.count);
     }
+  }
+});
+
+test('latency: p50 and p95 per group and model, the timed rows and the slowest 5% one click away', async ({ page }) => {
+  for (const window of ['6h', '24h']) {
+    await page.goto(`/health?window=${window}`);
+    const line = page.locator('article[data-group="vip"]').getByTestId('latency');
+    await expect(line).toBeVisible();
+    const p50 = Number(await line.getAttribute('data-p50'));
+    const p95 = Number(await line.getAttribute('data-p95'));
+    expect(p50).toBeGreaterThan(0);
+    expect(p95).toBeGreaterThanOrEqual(p50);
+    const timed = Number(await line.getByTestId('latency-rows').getAttribute('data-count'));
+
+    // The models, slowest p95 first, each count opening exactly its rows.
+    const models = page.getByTestId('model-latency');
+    expect(await models.count()).toBeGreaterThan(1);
+    const p95s = await models.evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-p95'))));
+    expect(p95s).toEqual([...p95s].sort((a, b) => b - a));
+    const first = models.first().getByTestId('latency-rows');
+    const [modelCount, modelHref] = [Number(await first.getAttribute('data-count')), (await first.getAttribute('href'))!];
+
+    // The p95 opens the slowest rows: from where its histogram bucket starts, never empty.
+    const from = Number(await line.getByTestId('latency-p95').getAttribute('data-from'));
+    expect(from).toBeGreaterThan(p50);
+    expect(from).toBeLessThanOrEqual(p95);
+    await line.getByTestId('latency-p95').click();
+    await expect(page).toHaveURL(new RegExp(`slower=${from}&`));
+    const slow = await shownCount(page);
+    expect(slow, `${window}: the slowest share of ${timed} timed rows`).toBeGreaterThan(0);
+    expect(slow).toBeLessThan(timed * 0.3);
+    const shown = await page.getByTestId('latency').evaluateAll((cells) => cells.map((c) => Number(c.getAttribute('data-ms'))));
+    expect(shown.length).toBeGreaterThan(0);
+    for (const ms of shown) expect(ms).toBeGreaterThanOrEqual(from);
+
+    await page.goto(modelHref);
+    expect(await shownCount(page), `${window}: a model's timed rows`).toBe(modelCount);
   }
 });
 

@@ -9,6 +9,7 @@ pub mod field_error;
 pub mod filter;
 pub mod health;
 pub mod lang;
+pub mod latency;
 pub mod log;
 pub mod mask;
 pub mod notice;

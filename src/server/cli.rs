@@ -247,6 +247,9 @@ pub struct BenchArgs {
     /// Rows of the new-api SQLite database the sync's rate is measured on (0: skip).
     #[arg(long, default_value_t = 1_000_000)]
     pub sync_rows: u64,
+    /// Seconds the live-tail case runs its 100 tabs (0: skip).
+    #[arg(long, default_value_t = 30)]
+    pub live_seconds: u64,
     /// Report without failing when a target is missed.
     #[arg(long)]
     pub report_only: bool,

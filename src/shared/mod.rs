@@ -1,2 +1,3 @@
-//! Types a page receives from the server, compiled for both halves.
+//! Types a page receives from the server and what both halves agree on, compiled for both.
 pub mod api_reference;
+pub mod live_tail;

@@ -595,6 +595,18 @@ pub struct GroupHealth {
     pub logs_href: String,
     /// Every row of the group in the window (the requests count).
     pub requests_href: String,
+    pub latency: Option<LatencyCell>,
+}
+
+/// The time to answer of a group's, model's or channel's rows in the window: p50 and p95 with
+/// the window before, the link to the rows measured (those that recorded a latency) and the
+/// link to the slowest rows (from where the p95's histogram bucket starts).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LatencyCell {
+    pub name: String,
+    pub latency: crate::domain::latency::Latency,
+    pub rows_href: String,
+    pub slow_href: String,
 }
 
 /// A frequent failure of a group: what its rows share (the catalogue entry's meaning, else
@@ -639,6 +651,8 @@ pub struct HealthPage {
     pub zone: String,
     pub groups: Vec<GroupHealth>,
     pub signals: Vec<HealthSignal>,
+    /// Latency per model, slowest p95 first.
+    pub models_latency: Vec<LatencyCell>,
 }
 
 /// One upstream channel in a window (admins only).
@@ -658,6 +672,7 @@ pub struct ChannelHealth {
     pub series: Vec<(String, u64, u64, String)>,
     pub logs_href: String,
     pub requests_href: String,
+    pub latency: Option<LatencyCell>,
 }
 
 /// Channel health: every channel of the window, and the channels failing where the group's

@@ -2,6 +2,7 @@
 //! re-sent batch (duplicates are not counted twice), and after a retention purge.
 use crate::common;
 
+use errscope::domain::latency::{bucket_of, bucket_sql, Dimension, Histograms};
 use errscope::domain::log::LogType;
 use errscope::domain::retention::Retention;
 use errscope::server::ingest::prepare;
@@ -12,12 +13,17 @@ use errscope::server::time::now_ms;
 const DAY: i64 = 86_400_000;
 
 /// (what the rollup tables hold, what the logs say they should hold), sorted.
-async fn rollups_and_truth(store: &Store) -> [(Vec<String>, Vec<String>); 4] {
-    let rows = |sql: &'static str| async move {
-        let mut v = store.query_texts(sql).await.unwrap();
-        v.sort();
-        v
+async fn rollups_and_truth(store: &Store) -> [(Vec<String>, Vec<String>); 5] {
+    let rows = |sql: &str| {
+        let sql = sql.to_string();
+        async move {
+            let mut v = store.query_texts(&sql).await.unwrap();
+            v.sort();
+            v
+        }
     };
+    let measured = "FROM logs WHERE log_type IN (2, 5) AND latency_ms > 0";
+    let bucket = bucket_sql();
     [
         (
             rows("SELECT concat_ws('|', quarter, grp, log_type, status_code, entry_id, attribution, n) FROM health_rollup").await,
@@ -39,6 +45,14 @@ async fn rollups_and_truth(store: &Store) -> [(Vec<String>, Vec<String>); 4] {
         (
             rows("SELECT concat_ws('|', status_code, entry_id) FROM signature_samples").await,
             rows("SELECT DISTINCT concat_ws('|', coalesce(status_code, 0), coalesce(entry_id, '')) FROM logs WHERE log_type = 5").await,
+        ),
+        (
+            rows("SELECT concat_ws('|', quarter, kind, value, bucket, n) FROM latency_rollup").await,
+            rows(&format!("SELECT concat_ws('|', q, kind, value, b, count(*)) FROM ( \
+                  SELECT ts_ms / 900000 AS q, 0 AS kind, grp AS value, {bucket} AS b {measured} \
+                  UNION ALL SELECT ts_ms / 900000, 1, model, {bucket} {measured} \
+                  UNION ALL SELECT ts_ms / 900000, 2, channel, {bucket} {measured} AND channel <> '') m \
+                  GROUP BY q, kind, value, b")).await,
         ),
     ]
 }
@@ -91,6 +105,75 @@ async fn assert_health_reads_in_step(store: &Store, when: &str) {
     let mut truth = store.query_texts(&truth_sql).await.unwrap();
     truth.sort();
     assert_eq!(held, truth, "{when}: Group Health's 7-day reads");
+
+    // Latency: the 7-day window in hours (all from the rollup), an hour in minutes ending off
+    // the quarter-hours (its ends from the logs), and one relay user's own rows.
+    let minute = 60_000;
+    let odd_to = now_ms() / minute * minute + minute;
+    for (prev_from, from, to, bucket, vis) in [
+        (prev_from, from, to, hour, Visibility::All),
+        (
+            odd_to - 2 * hour,
+            odd_to - hour,
+            odd_to,
+            minute,
+            Visibility::All,
+        ),
+        (prev_from, from, to, hour, Visibility::User(1002)),
+    ] {
+        let held = store
+            .latency_histograms(prev_from, from, to, bucket, vis)
+            .await
+            .unwrap();
+        let truth = latency_truth(store, (prev_from, from, to), vis).await;
+        for dim in Dimension::ALL {
+            let values = truth.values(dim);
+            assert_eq!(held.values(dim), values, "{when}: {dim:?} {vis:?} {bucket}");
+            for v in values {
+                assert_eq!(
+                    held.latency(dim, v),
+                    truth.latency(dim, v),
+                    "{when}: {v} {vis:?}"
+                );
+            }
+        }
+    }
+}
+
+/// The latency histograms of a window and the one before, counted row by row from the logs.
+async fn latency_truth(
+    store: &Store,
+    (prev_from, from, to): (i64, i64, i64),
+    vis: Visibility,
+) -> Histograms {
+    let whose = vis
+        .user()
+        .map(|u| format!(" AND user_id = {u}"))
+        .unwrap_or_default();
+    let rows = store
+        .query_texts(&format!(
+            "SELECT concat_ws('|', ts_ms, coalesce(latency_ms, 0), grp, model, coalesce(channel, '')) FROM logs \
+             WHERE log_type IN (2, 5) AND ts_ms >= {prev_from} AND ts_ms < {to}{whose}"
+        ))
+        .await
+        .unwrap();
+    let mut out = Histograms::default();
+    for row in rows {
+        let f: Vec<&str> = row.split('|').collect();
+        let ts: i64 = f[0].parse().unwrap();
+        let Some(bucket) = bucket_of(f[1].parse().ok()) else {
+            continue;
+        };
+        let current = ts >= from;
+        out.add(Dimension::Group, f[2], current, bucket, 1);
+        out.add(Dimension::Model, f[3], current, bucket, 1);
+        // concat_ws may drop a trailing empty value.
+        let channel = f.get(4).copied().unwrap_or_default();
+        if !channel.is_empty() && vis == Visibility::All {
+            out.add(Dimension::Channel, channel, current, bucket, 1);
+        }
+    }
+    out
 }
 
 #[tokio::test]
@@ -112,6 +195,14 @@ async fn rollups_follow_inserts_duplicates_and_purges() {
                 if i % 7 == 0 {
                     r.log_type = Some("consume".into());
                 }
+                // Most rows timed, some with new-api's 0 or none; three channels and none.
+                r.latency_ms = match i % 5 {
+                    0 => Some(0),
+                    1 => None,
+                    _ => Some(40 + i * 811 % 90_000),
+                };
+                r.channel = (i % 4 != 0).then(|| format!("ch-{}", i % 3));
+                r.model = Some(["gpt-4o", "claude-3", "qwen-max"][(i % 3) as usize].into());
                 prepare(r).unwrap()
             })
             .collect::<Vec<_>>()
@@ -196,4 +287,15 @@ async fn partitions(store: &Store) -> i64 {
         .query_int("SELECT count(*) FROM pg_inherits WHERE inhparent = 'logs'::regclass")
         .await
         .unwrap()
+}
+
+#[tokio::test]
+async fn the_database_buckets_latencies_as_the_code_does() {
+    let (store, _dir) = common::store().await;
+    let latencies: Vec<i64> = (1..3000).chain((3000..4_000_000).step_by(7919)).collect();
+    let got = store.latency_buckets_in_sql(&latencies).await.unwrap();
+    assert_eq!(got.len(), latencies.len());
+    for (ms, bucket) in got {
+        assert_eq!(Some(bucket), bucket_of(Some(ms)), "{ms} ms");
+    }
 }

@@ -3,6 +3,7 @@
 //! rows as the baseline, and prints medians, tail latencies and ratios against the brief's
 //! targets. Exits non-zero when a target is missed (unless `--report-only`).
 mod baseline;
+mod live_tail;
 mod report;
 mod sync;
 
@@ -495,6 +496,10 @@ pub async fn run(args: &BenchArgs) -> Result<bool, BoxError> {
         false,
     ));
 
+    if args.live_seconds > 0 {
+        eprintln!("live tail: 100 tabs for {} s", args.live_seconds);
+        outcomes.extend(live_tail::measure(&router, &cookie, args.live_seconds).await?);
+    }
     if args.sync_rows > 0 {
         outcomes.push(sync::measure(args.sync_rows, args.postgres.as_deref()).await?);
     }

@@ -4,14 +4,15 @@
 //! model while the group's other channels succeed.
 use std::collections::BTreeMap;
 
-use super::health::{chart, logs_href, tops, Window};
+use super::health::{chart, latency_cell, logs_href, tops, Window};
 use super::pages::PageError;
 use crate::domain::attribution::Attribution;
 use crate::domain::channels::{callouts, fold, Callout};
 use crate::domain::health::Signature;
 use crate::domain::lang::Lang;
+use crate::domain::latency::Dimension;
 use crate::server::auth::{AccessError, Viewer};
-use crate::server::store::Store;
+use crate::server::store::{Store, Visibility};
 use crate::server::time::{now_ms, Zone};
 use crate::ui::api::{ChannelHealth, ChannelPage, HealthSignal};
 
@@ -64,10 +65,11 @@ pub async fn channel_health_as(
         return Err(AccessError::Forbidden.into());
     }
     let (w, notices) = Window::resolve(window, lang, tz, &zone);
-    let (counts, points, messages) = tokio::try_join!(
+    let (counts, points, messages, latencies) = tokio::try_join!(
         store.channel_counts(w.prev_from, w.from, w.to),
         store.channel_series(w.from, w.to, w.bucket_ms),
         store.signature_messages(),
+        store.latency_histograms(w.prev_from, w.from, w.to, w.bucket_ms, Visibility::All),
     )?;
     let messages: BTreeMap<Signature, String> = messages.into_iter().collect();
     let mut by_channel: BTreeMap<&str, Vec<Bar>> = BTreeMap::new();
@@ -107,6 +109,14 @@ pub async fn channel_health_as(
                 series,
                 logs_href: logs_href(&zone, w.from, w.to, &filters),
                 requests_href: logs_href(&zone, w.from, w.to, &all),
+                latency: latency_cell(
+                    &latencies,
+                    Dimension::Channel,
+                    &channel,
+                    &zone,
+                    (w.from, w.to),
+                    &filters,
+                ),
                 channel,
             }
         })

@@ -11,13 +11,14 @@ use crate::domain::health::{
     ONE_TOKEN_SHARE, WINDOWS,
 };
 use crate::domain::lang::Lang;
+use crate::domain::latency::{Dimension, Histograms};
 use crate::domain::notice::Notice;
 use crate::domain::scope::{resolve, ImpactScope};
 use crate::domain::signal::Signal;
 use crate::server::auth::Viewer;
 use crate::server::store::Store;
 use crate::server::time::{now_ms, Zone};
-use crate::ui::api::{GroupHealth, HealthPage, HealthSignal, TopMessage};
+use crate::ui::api::{GroupHealth, HealthPage, HealthSignal, LatencyCell, TopMessage};
 
 /// A Usage Logs link to the rows in `[from, to)` that the filters select, in the viewer's
 /// zone: the end is the window's last millisecond, so the link counts what the page counts.
@@ -147,6 +148,32 @@ pub(super) fn tops(
     (top_status, top_messages)
 }
 
+/// The latency of `name` (a group, model or channel) in `[from, to)`, linked to the rows it
+/// measured and to the slowest ones, from where the p95's bucket starts (`filters` select the
+/// name's rows).
+pub(super) fn latency_cell(
+    histograms: &Histograms,
+    dim: Dimension,
+    name: &str,
+    zone: &Zone,
+    (from, to): (i64, i64),
+    filters: &[(&'static str, String)],
+) -> Option<LatencyCell> {
+    let latency = histograms.latency(dim, name)?;
+    let over = |ms: i64| {
+        let mut f = filters.to_vec();
+        f.push(("type", "all".into()));
+        f.push(("slower", ms.to_string()));
+        logs_href(zone, from, to, &f)
+    };
+    Some(LatencyCell {
+        name: name.to_string(),
+        rows_href: over(1),
+        slow_href: over(latency.now.p95_floor),
+        latency,
+    })
+}
+
 /// One bar per bucket of `w` from `(bucket, (requests, errors))` points (buckets without a
 /// point are empty), labelled with its start time and linked to its rows under `filters`.
 pub(super) fn chart(
@@ -220,10 +247,11 @@ pub async fn group_health_as(
             None => Ok(Vec::new()),
         }
     };
-    let (counts, messages, shared) = tokio::try_join!(
+    let (counts, messages, shared, latencies) = tokio::try_join!(
         store.health_counts(prev_from, from, to, bucket_ms, vis),
         store.signature_messages(),
         shared,
+        store.latency_histograms(prev_from, from, to, bucket_ms, vis),
     )?;
     let shared: BTreeMap<String, GroupStatus> = shared.into_iter().collect();
     let WindowCounts {
@@ -415,6 +443,14 @@ pub async fn group_health_as(
                     f.push(("type", "all".into()));
                     logs_href(&zone, from, to, &f)
                 },
+                latency: latency_cell(
+                    &latencies,
+                    Dimension::Group,
+                    &g,
+                    &zone,
+                    (from, to),
+                    &group_filter,
+                ),
                 group: g,
             }
         })
@@ -426,7 +462,17 @@ pub async fn group_health_as(
         }
     }
     groups.sort_by(|a, b| b.rate.total_cmp(&a.rate));
+    let mut models_latency: Vec<LatencyCell> = latencies
+        .values(Dimension::Model)
+        .into_iter()
+        .filter_map(|m| {
+            let filters = [("model", m.to_string())];
+            latency_cell(&latencies, Dimension::Model, m, &zone, (from, to), &filters)
+        })
+        .collect();
+    models_latency.sort_by_key(|c| std::cmp::Reverse(c.latency.now.p95));
     Ok(HealthPage {
+        models_latency,
         restricted,
         channels: viewer.role().sees_admin_fields(),
         window: name.to_string(),

@@ -133,6 +133,13 @@ impl utoipa::PartialSchema for HealthBody {
                 "notices",
                 list("Notes on the figures (a partial window, a cap)"),
             )
+            .property(
+                "models_latency",
+                list(
+                    "Per model, slowest first: p50 and p95 in ms in the window and the one \
+                     before, the rows measured, links to them and to the rows over the p95",
+                ),
+            )
             .required("window")
             .required("zone")
             .required("groups")

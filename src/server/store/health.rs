@@ -35,6 +35,7 @@ pub(super) struct HealthCaches {
     totals: BucketCache<Count>,
     errors: BucketCache<Count>,
     members: BucketCache<Member>,
+    pub(super) latency: BucketCache<super::latency::LatencyCount>,
 }
 
 /// Distinct tokens, users and models that errors touched in one group.
@@ -72,6 +73,7 @@ impl HealthCaches {
         self.totals.clear();
         self.errors.clear();
         self.members.clear();
+        self.latency.clear();
     }
 }
 
@@ -192,7 +194,7 @@ impl Store {
     /// quarter counted in the bucket of `bucket_ms` (from `from`) it falls in, read by `row`
     /// into one list per bucket. The quarter bounds are written into the SQL so the table's key
     /// serves them.
-    async fn bucket_rows<T>(
+    pub(super) async fn bucket_rows<T>(
         &self,
         select_from: &str,
         tail: &str,

@@ -10,6 +10,7 @@ mod health;
 mod health_cache;
 mod insert;
 mod keys;
+mod latency;
 mod logs;
 mod partitions;
 mod retention;

@@ -1,5 +1,6 @@
 //! Group Health rollups: counts per quarter-hour, group, log type, status, catalogue entry and
-//! attribution; the tokens, users and models errors touched; a sample message per signature.
+//! attribution; the tokens, users and models errors touched; a sample message per signature;
+//! latency histograms per group, model and channel.
 //! Inserts add what they stored and the purge subtracts what it deleted, in the same
 //! transaction, from the rows that really went in or out (`insert.rs` says how it knows which),
 //! so duplicates skipped by the insert are never counted. Every change stamps its quarters in
@@ -9,13 +10,14 @@ use std::borrow::Cow;
 
 use super::sql::Tx;
 use super::{DbRow, NewLog, Sql, StoreError};
+use crate::domain::latency::{bucket_of, Dimension};
 use crate::domain::log::LogType;
 
 pub const QUARTER_MS: i64 = 900_000;
 
 /// The columns an insert or delete returns for the rollups.
-pub(super) const RETURNED: &str =
-    "ts_ms, grp, log_type, status_code, entry_id, attribution, token_name, user_id, model, content";
+pub(super) const RETURNED: &str = "ts_ms, grp, log_type, status_code, entry_id, attribution, \
+     token_name, user_id, model, content, latency_ms, channel";
 
 /// True when a span and its buckets fall on quarter-hour boundaries.
 pub(super) fn aligned(from: i64, to: i64, bucket_ms: i64) -> bool {
@@ -35,22 +37,26 @@ pub(super) struct Counted<'a> {
     user_id: i64,
     model: Cow<'a, str>,
     content: Cow<'a, str>,
+    latency_ms: Option<i64>,
+    channel: Cow<'a, str>,
 }
 
 impl Counted<'static> {
     /// Reads a row of `RETURNED`.
     pub(super) fn from_row(r: &DbRow) -> Counted<'static> {
         Counted {
-            ts_ms: r.int(0),
-            grp: r.text(1).into(),
-            log_type: r.int(2),
-            status_code: r.opt_int(3).unwrap_or(0),
-            entry_id: r.opt_text(4).unwrap_or_default().into(),
-            attribution: r.opt_text(5).unwrap_or_default().into(),
-            token_name: r.text(6).into(),
-            user_id: r.int(7),
-            model: r.text(8).into(),
-            content: r.text(9).into(),
+            ts_ms: r.int_of("ts_ms"),
+            grp: r.text_of("grp").into(),
+            log_type: r.int_of("log_type"),
+            status_code: r.opt_int_of("status_code").unwrap_or(0),
+            entry_id: r.opt_text_of("entry_id").unwrap_or_default().into(),
+            attribution: r.opt_text_of("attribution").unwrap_or_default().into(),
+            token_name: r.text_of("token_name").into(),
+            user_id: r.int_of("user_id"),
+            model: r.text_of("model").into(),
+            content: r.text_of("content").into(),
+            latency_ms: r.opt_int_of("latency_ms"),
+            channel: r.opt_text_of("channel").unwrap_or_default().into(),
         }
     }
 }
@@ -69,11 +75,18 @@ impl<'a> Counted<'a> {
             user_id: r.user_id,
             model: r.model.as_str().into(),
             content: r.content.as_str().into(),
+            latency_ms: r.latency_ms,
+            channel: r.channel.as_deref().unwrap_or_default().into(),
         }
     }
 }
 
-const ROLLUP_TABLES: [&str; 3] = ["health_rollup", "health_totals", "health_members"];
+const ROLLUP_TABLES: [&str; 4] = [
+    "health_rollup",
+    "health_totals",
+    "health_members",
+    "latency_rollup",
+];
 
 /// Forgets every rollup of `[lo, hi)` (whole quarters), their stamps and the samples up to
 /// `hi`: what a dropped partition held.
@@ -112,6 +125,12 @@ async fn touch(tx: &mut Tx, quarters: &[i64]) -> Result<(), StoreError> {
 
 type CountKey<'a> = (i64, &'a str, i64, i64, &'a str, &'a str);
 type MemberKey<'a> = (i64, &'a str, i64, Cow<'a, str>);
+type LatencyKey<'a> = (i64, i64, &'a str, i64);
+
+/// Whether a row of this type can carry a time to answer (the relay's consume and error rows).
+fn measured(log_type: i64) -> bool {
+    log_type == LogType::Consume.as_i64() || log_type == LogType::Error.as_i64()
+}
 
 /// Adds (`sign` 1) or subtracts (`sign` -1) rows from the rollups; drops rows that reach zero.
 pub(super) async fn apply(tx: &mut Tx, rows: &[Counted<'_>], sign: i64) -> Result<(), StoreError> {
@@ -122,8 +141,17 @@ pub(super) async fn apply(tx: &mut Tx, rows: &[Counted<'_>], sign: i64) -> Resul
     let mut totals: HashMap<(i64, &str, i64), i64> = HashMap::default();
     let mut members: HashMap<MemberKey, i64> = HashMap::default();
     let mut samples: HashMap<(i64, &str), (i64, &str)> = HashMap::default();
+    let mut latencies: HashMap<LatencyKey, i64> = HashMap::default();
     for r in rows {
         let q = r.ts_ms.div_euclid(QUARTER_MS);
+        if let Some(bucket) = bucket_of(r.latency_ms).filter(|_| measured(r.log_type)) {
+            let values = [&*r.grp, &*r.model, &*r.channel];
+            for (dim, value) in Dimension::ALL.into_iter().zip(values) {
+                if !value.is_empty() || dim != Dimension::Channel {
+                    *latencies.entry((q, dim.code(), value, bucket)).or_default() += sign;
+                }
+            }
+        }
         *counts
             .entry((
                 q,
@@ -203,6 +231,24 @@ pub(super) async fn apply(tx: &mut Tx, rows: &[Counted<'_>], sign: i64) -> Resul
         });
         q.push(
             " ON CONFLICT (quarter, grp, kind, value) DO UPDATE SET n = health_members.n + excluded.n",
+        );
+        tx.execute(&q).await?;
+    }
+    let latencies: Vec<_> = latencies.into_iter().collect();
+    for chunk in latencies.chunks(6_000) {
+        let mut q = Sql::new("INSERT INTO latency_rollup (quarter, kind, value, bucket, n) ");
+        q.push_values(chunk, |((qr, k, v, b), n)| {
+            vec![
+                (*qr).into(),
+                (*k).into(),
+                (*v).into(),
+                (*b).into(),
+                (*n).into(),
+            ]
+        });
+        q.push(
+            " ON CONFLICT (quarter, kind, value, bucket) \
+             DO UPDATE SET n = latency_rollup.n + excluded.n",
         );
         tx.execute(&q).await?;
     }

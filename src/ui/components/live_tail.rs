@@ -5,8 +5,7 @@ use leptos::prelude::*;
 
 use crate::i18n::{t, t_string, use_i18n};
 
-/// Seconds between two refreshes.
-pub const LIVE_SECONDS: u64 = 5;
+pub use crate::shared::live_tail::LIVE_SECONDS;
 
 /// The switch; `live` is read by `follow`.
 #[component]

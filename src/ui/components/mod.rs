@@ -7,6 +7,7 @@ pub mod copy_button;
 pub mod export_link;
 pub mod guidance;
 pub mod keyboard;
+pub mod latency;
 pub mod live_tail;
 pub mod notice_list;
 pub mod skeleton;

@@ -8,6 +8,7 @@ use leptos_meta::Title;
 use crate::ui::api::{load_channel_health, ChannelHealth};
 use crate::ui::components::badges::AttributionBadge;
 use crate::ui::components::bucket_chart::{BucketChart, TopFailures};
+use crate::ui::components::latency::LatencyLine;
 use crate::ui::components::notice_list::{described, NoticeList};
 use crate::ui::components::skeleton::Skeleton;
 use crate::ui::components::window_nav::{use_window, WindowNav};
@@ -89,6 +90,7 @@ fn ChannelCard(c: ChannelHealth) -> impl IntoView {
                 {change.map(|ch| view! { <span class="text-xs text-slate-500 dark:text-slate-400">" ("{ch}")"</span> })}
             </p>
             <p class="text-xs text-slate-600 dark:text-slate-300 truncate" title=serves.clone()>{t!(i18n, channels.serves)}" "{serves.clone()}</p>
+            {c.latency.map(|cell| view! { <LatencyLine cell/> })}
             <BucketChart series=c.series label=format!("{} {}", t_string!(i18n, health.chart), c.channel)/>
             <div class="text-xs space-y-1">
                 <TopFailures top_status=c.top_status top_messages=c.top_messages/>

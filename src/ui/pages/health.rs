@@ -8,6 +8,7 @@ use crate::domain::health::GroupStatus;
 use crate::ui::api::{load_group_health, GroupHealth};
 use crate::ui::components::badges::AttributionBadge;
 use crate::ui::components::bucket_chart::{BucketChart, TopFailures};
+use crate::ui::components::latency::{LatencyLine, LatencyTable};
 use crate::ui::components::notice_list::{described, NoticeList};
 use crate::ui::components::skeleton::Skeleton;
 use crate::ui::components::window_nav::{use_window, WindowNav};
@@ -62,6 +63,7 @@ pub fn HealthPage() -> impl IntoView {
                         <div class="grid gap-3 md:grid-cols-2 xl:grid-cols-3">
                             {p.groups.into_iter().map(|g| view! { <GroupCard g/> }).collect_view()}
                         </div>
+                        <LatencyTable cells=p.models_latency/>
                     }.into_any(),
                 }
             })}
@@ -111,6 +113,7 @@ fn GroupCard(g: GroupHealth) -> impl IntoView {
                 <p class="text-xs" data-testid="group-wide">{t!(i18n, health.group_wide, status)}</p>
             })}
             <p class="text-xs text-slate-600 dark:text-slate-300">{let (tokens, users, models) = (g.tokens, g.users, g.models); t!(i18n, health.affected, tokens, users, models)}</p>
+            {g.latency.map(|cell| view! { <LatencyLine cell/> })}
             <BucketChart series=g.series label=format!("{} {}", t_string!(i18n, health.chart), g.group)/>
             <div class="text-xs space-y-1">
                 <TopFailures top_status=g.top_status top_messages=g.top_messages/>

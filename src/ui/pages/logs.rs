@@ -552,22 +552,12 @@ fn Row(r: RowView, show_consume: bool, keyword: String, tz: String, new: bool) -
             {show_consume.then(|| view! {
                 <td class=format!("{td} font-mono text-xs whitespace-nowrap") data-label=t_string!(i18n, logs.latency) data-testid="latency"
                     data-ms=row.latency_ms.map(|ms| ms.to_string()) title=row.latency_ms.filter(|&ms| ms > 0).map(|ms| format!("{} ms", group_digits(ms.unsigned_abs())))>
-                    {latency_text(row.latency_ms)}
+                    {crate::domain::latency::duration_text(row.latency_ms)}
                 </td>
                 <td class=format!("{td} font-mono text-xs") data-label=t_string!(i18n, logs.tokens_in_out)>{format!("{}/{}", row.prompt_tokens, row.completion_tokens)}</td>
                 <td class=format!("{td} font-mono text-xs") data-label=t_string!(i18n, logs.quota)>{row.quota}</td>
             })}
         </tr>
-    }
-}
-
-/// A row's time to answer, short enough for a narrow column ("387 ms", "8.9 s", with the
-/// exact milliseconds on hover); empty when it has none (new-api error rows record 0).
-fn latency_text(ms: Option<i64>) -> String {
-    match ms.filter(|&ms| ms > 0) {
-        Some(ms) if ms < 1000 => format!("{ms} ms"),
-        Some(ms) => format!("{:.1} s", ms as f64 / 1000.0),
-        None => String::new(),
     }
 }
 
@@ -580,18 +570,5 @@ fn EmptyState() -> impl IntoView {
             <p class="font-medium mb-2">{t!(i18n, logs.empty)}</p>
             <TroubleshootingOrder/>
         </div>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::latency_text;
-
-    #[test]
-    fn latency_is_short_and_absent_when_not_recorded() {
-        assert_eq!(latency_text(Some(387)), "387 ms");
-        assert_eq!(latency_text(Some(8_886)), "8.9 s");
-        assert_eq!(latency_text(Some(0)), "");
-        assert_eq!(latency_text(None), "");
     }
 }
