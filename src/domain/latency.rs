@@ -123,11 +123,14 @@ impl Dimension {
     }
 }
 
+/// One histogram per value of each dimension (indexed by `Dimension::code`).
+type PerValue = [HashMap<String, Histogram>; 3];
+
 /// The histograms of a window and of the window before it, per group, model and channel.
 #[derive(Clone, Debug, Default)]
 pub struct Histograms {
-    now: HashMap<(Dimension, String), Histogram>,
-    before: HashMap<(Dimension, String), Histogram>,
+    now: PerValue,
+    before: PerValue,
 }
 
 impl Histograms {
@@ -138,31 +141,27 @@ impl Histograms {
         } else {
             &mut self.before
         };
-        match side.get_mut(&(dim, value.to_string())) {
+        let values = &mut side[dim as usize];
+        match values.get_mut(value) {
             Some(h) => h.add(bucket, n),
             None => {
                 let mut h = Histogram::default();
                 h.add(bucket, n);
-                side.insert((dim, value.to_string()), h);
+                values.insert(value.to_string(), h);
             }
         }
     }
 
     /// The percentiles of `value` in the window, with those of the window before.
     pub fn latency(&self, dim: Dimension, value: &str) -> Option<Latency> {
-        let key = (dim, value.to_string());
         let empty = Histogram::default();
-        Latency::of(self.now.get(&key)?, self.before.get(&key).unwrap_or(&empty))
+        let before = self.before[dim as usize].get(value).unwrap_or(&empty);
+        Latency::of(self.now[dim as usize].get(value)?, before)
     }
 
     /// Every value of `dim` with rows in the window, in order.
     pub fn values(&self, dim: Dimension) -> Vec<&str> {
-        let mut out: Vec<&str> = self
-            .now
-            .keys()
-            .filter(|(d, _)| *d == dim)
-            .map(|(_, v)| v.as_str())
-            .collect();
+        let mut out: Vec<&str> = self.now[dim as usize].keys().map(String::as_str).collect();
         out.sort_unstable();
         out
     }

@@ -4,13 +4,12 @@
 //! refresh's latency and the CPU the process spent per second, as a share of one core.
 use std::time::{Duration, Instant};
 
-use axum::body::{to_bytes, Body};
-use axum::http::{header, Request, StatusCode};
+use axum::body::Body;
+use axum::http::{header, Request};
 use axum::Router;
-use tower::ServiceExt;
 
 use super::report::{Measure, Outcome, Target};
-use super::BoxError;
+use super::{timed, BoxError};
 use crate::shared::live_tail::LIVE_SECONDS;
 
 /// The process's user and system CPU time so far (Linux: `/proc/self/stat`; clock ticks of
@@ -25,22 +24,11 @@ fn cpu_time() -> Option<Duration> {
 
 /// One refresh: the server function the page calls, with the page's query.
 async fn refresh(router: &Router, cookie: &str) -> Result<Duration, BoxError> {
-    let started = Instant::now();
-    let res = router
-        .clone()
-        .oneshot(
-            Request::post("/api/list_logs")
-                .header(header::COOKIE, cookie)
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from("query[range]="))?,
-        )
-        .await?;
-    let status = res.status();
-    to_bytes(res.into_body(), 64 << 20).await?;
-    if status != StatusCode::OK {
-        return Err(format!("a live refresh answered {status}").into());
-    }
-    Ok(started.elapsed())
+    let req = Request::post("/api/list_logs")
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from("query[range]="))?;
+    timed(router, req).await
 }
 
 /// Live tabs in the case.

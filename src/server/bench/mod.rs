@@ -225,19 +225,21 @@ async fn sign_in(router: &Router, store: &Store) -> Result<String, BoxError> {
 }
 
 async fn fetch(router: &Router, cookie: &str, url: &str) -> Result<Duration, BoxError> {
+    let req = Request::get(url)
+        .header(header::COOKIE, cookie)
+        .body(Body::empty())?;
+    timed(router, req).await
+}
+
+/// Sends `req` through the app and reads the whole answer: how long it took, or why not OK.
+pub(super) async fn timed(router: &Router, req: Request<Body>) -> Result<Duration, BoxError> {
     let started = Instant::now();
-    let res = router
-        .clone()
-        .oneshot(
-            Request::get(url)
-                .header(header::COOKIE, cookie)
-                .body(Body::empty())?,
-        )
-        .await?;
+    let what = format!("{} {}", req.method(), req.uri());
+    let res = router.clone().oneshot(req).await?;
     let status = res.status();
     to_bytes(res.into_body(), 64 << 20).await?;
     if status != StatusCode::OK {
-        return Err(format!("{url} answered {status}").into());
+        return Err(format!("{what} answered {status}").into());
     }
     Ok(started.elapsed())
 }
