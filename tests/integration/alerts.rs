@@ -22,7 +22,7 @@ use errscope::server::alerts::admin::add_rule;
 use errscope::server::alerts::target::TargetPolicy;
 use errscope::server::alerts::{deliver_due, evaluate_all, queued};
 use errscope::server::auth::Viewer;
-use errscope::server::http::health::group_health_as;
+use errscope::server::http::health::{group_health_as, Latencies};
 use errscope::server::ingest::prepare_value;
 use errscope::server::store::Store;
 use errscope::server::time::{now_ms, Zone};
@@ -177,6 +177,7 @@ async fn a_storm_fires_exactly_one_alert_and_its_end_one_resolve_message() {
         Lang::En,
         "1h",
         None,
+        Latencies::Skip,
     )
     .await
     .unwrap();

@@ -14,6 +14,7 @@ use errscope::server::alerts::evaluate_all;
 use errscope::server::alerts::target::TargetPolicy;
 use errscope::server::auth::Viewer;
 use errscope::server::http::channels::channel_health_as;
+use errscope::server::http::health::Latencies;
 use errscope::server::http::pages::{list_logs_as, PageError};
 use errscope::server::ingest::prepare_value;
 use errscope::server::store::Store;
@@ -67,9 +68,17 @@ async fn the_failing_channel_is_called_out_and_every_number_opens_its_rows() {
     let (store, _db) = common::store().await;
     plant(&store, now_ms()).await;
     let admin = viewer(Role::Admin);
-    let page = channel_health_as(&store, &admin, Zone::default(), Lang::En, "1h", None)
-        .await
-        .unwrap();
+    let page = channel_health_as(
+        &store,
+        &admin,
+        Zone::default(),
+        Lang::En,
+        "1h",
+        None,
+        Latencies::Read,
+    )
+    .await
+    .unwrap();
     assert_eq!(page.callouts.len(), 1, "{:?}", page.callouts);
     let c = &page.callouts[0];
     assert_eq!(c.key, "channel:azure-east:vip:gpt-4o");
@@ -143,7 +152,16 @@ async fn only_admins_see_channels_or_filter_by_them() {
     plant(&store, now_ms()).await;
     for role in [Role::Support, Role::User] {
         let v = viewer(role);
-        let refused = channel_health_as(&store, &v, Zone::default(), Lang::En, "1h", None).await;
+        let refused = channel_health_as(
+            &store,
+            &v,
+            Zone::default(),
+            Lang::En,
+            "1h",
+            None,
+            Latencies::Read,
+        )
+        .await;
         assert!(matches!(refused, Err(PageError::Access(_))), "{role:?}");
         let query = LogQuery {
             channel: Some("azure-east".into()),

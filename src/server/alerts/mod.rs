@@ -19,7 +19,7 @@ use crate::domain::health::{window_label, MIN_REQUESTS};
 use crate::domain::lang::Lang;
 use crate::server::auth::Viewer;
 use crate::server::http::channels::channel_health_as;
-use crate::server::http::health::group_health_as;
+use crate::server::http::health::{group_health_as, Latencies::Skip};
 use crate::server::http::pages::PageError;
 use crate::server::store::{Attempted, Queued, Store, StoreError};
 use crate::server::time::{now_ms, Zone};
@@ -187,8 +187,8 @@ pub async fn evaluate(
     let zone = || Zone::pick([Some(rule.time_zone.as_str())]);
     let system = Viewer::system();
     let (page, channels) = tokio::try_join!(
-        group_health_as(store, &system, zone(), rule.lang, &rule.window, None),
-        channel_health_as(store, &system, zone(), rule.lang, &rule.window, None),
+        group_health_as(store, &system, zone(), rule.lang, &rule.window, None, Skip),
+        channel_health_as(store, &system, zone(), rule.lang, &rule.window, None, Skip),
     )?;
     let known = store.alert_incidents(rule.id).await?;
     let steps = steps(

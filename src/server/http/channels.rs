@@ -4,7 +4,7 @@
 //! model while the group's other channels succeed.
 use std::collections::BTreeMap;
 
-use super::health::{chart, latency_cell, logs_href, tops, Window};
+use super::health::{chart, latency_cell, logs_href, tops, Latencies, Window};
 use super::pages::PageError;
 use crate::domain::attribution::Attribution;
 use crate::domain::channels::{callouts, fold, Callout};
@@ -18,7 +18,16 @@ use crate::ui::api::{ChannelHealth, ChannelPage, HealthSignal};
 
 pub async fn channel_health(window: &str, tz: Option<&str>) -> Result<ChannelPage, PageError> {
     let a = super::pages::Asker::current(tz, None).await?;
-    channel_health_as(&a.store, &a.viewer, a.zone, a.lang, window, tz).await
+    channel_health_as(
+        &a.store,
+        &a.viewer,
+        a.zone,
+        a.lang,
+        window,
+        tz,
+        Latencies::Read,
+    )
+    .await
 }
 
 /// A chart bar: (bucket, (requests, errors)).
@@ -60,6 +69,7 @@ pub async fn channel_health_as(
     lang: Lang,
     window: &str,
     tz: Option<&str>,
+    latencies: Latencies,
 ) -> Result<ChannelPage, PageError> {
     if !viewer.role().sees_admin_fields() {
         return Err(AccessError::Forbidden.into());
@@ -69,7 +79,7 @@ pub async fn channel_health_as(
         store.channel_counts(w.prev_from, w.from, w.to),
         store.channel_series(w.from, w.to, w.bucket_ms),
         store.signature_messages(),
-        store.latency_histograms(w.prev_from, w.from, w.to, w.bucket_ms, Visibility::All),
+        latencies.read(store, &w, Visibility::All),
     )?;
     let messages: BTreeMap<Signature, String> = messages.into_iter().collect();
     let mut by_channel: BTreeMap<&str, Vec<Bar>> = BTreeMap::new();

@@ -16,7 +16,7 @@ use crate::domain::notice::Notice;
 use crate::domain::scope::{resolve, ImpactScope};
 use crate::domain::signal::Signal;
 use crate::server::auth::Viewer;
-use crate::server::store::Store;
+use crate::server::store::{Store, StoreError, Visibility};
 use crate::server::time::{now_ms, Zone};
 use crate::ui::api::{GroupHealth, HealthPage, HealthSignal, LatencyCell, TopMessage};
 
@@ -148,6 +148,33 @@ pub(super) fn tops(
     (top_status, top_messages)
 }
 
+/// Whether a reader of Group Health or channel health wants the latency figures: the pages
+/// and the read API show them; alert rules, which read both every minute, do not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Latencies {
+    Read,
+    Skip,
+}
+
+impl Latencies {
+    /// The histograms of the window and the one before, or none when skipped.
+    pub(super) async fn read(
+        self,
+        store: &Store,
+        w: &Window,
+        vis: Visibility,
+    ) -> Result<Histograms, StoreError> {
+        match self {
+            Latencies::Read => {
+                store
+                    .latency_histograms(w.prev_from, w.from, w.to, w.bucket_ms, vis)
+                    .await
+            }
+            Latencies::Skip => Ok(Histograms::default()),
+        }
+    }
+}
+
 /// The latency of `name` (a group, model or channel) in `[from, to)`, linked to the rows it
 /// measured and to the slowest ones, from where the p95's bucket starts (`filters` select the
 /// name's rows).
@@ -214,7 +241,16 @@ struct Found {
 /// groups they use, rates and counts only (no other user's messages, tokens or request ids).
 pub async fn group_health(window: &str, tz: Option<&str>) -> Result<HealthPage, PageError> {
     let a = super::pages::Asker::current(tz, None).await?;
-    group_health_as(&a.store, &a.viewer, a.zone, a.lang, window, tz).await
+    group_health_as(
+        &a.store,
+        &a.viewer,
+        a.zone,
+        a.lang,
+        window,
+        tz,
+        Latencies::Read,
+    )
+    .await
 }
 
 /// Group Health over `window` as `viewer` may see it, in `zone` (`tz`: the zone the URL
@@ -226,10 +262,12 @@ pub async fn group_health_as(
     lang: Lang,
     window: &str,
     tz: Option<&str>,
+    latencies: Latencies,
 ) -> Result<HealthPage, PageError> {
     let restricted = !viewer.role().sees_every_user();
     let hhmm = |ms: i64| zone.format_ms(ms)[5..16].to_string();
     let (span, notices) = Window::resolve(window, lang, tz, &zone);
+    let latencies = latencies.read(store, &span, viewer.visibility());
     let Window {
         name,
         minutes,
@@ -251,7 +289,7 @@ pub async fn group_health_as(
         store.health_counts(prev_from, from, to, bucket_ms, vis),
         store.signature_messages(),
         shared,
-        store.latency_histograms(prev_from, from, to, bucket_ms, vis),
+        latencies,
     )?;
     let shared: BTreeMap<String, GroupStatus> = shared.into_iter().collect();
     let WindowCounts {

@@ -478,7 +478,16 @@ pub async fn get_health(
     let window = asked.window.unwrap_or_else(|| DEFAULT_WINDOW.into());
     let lang = Lang::parse(asked.lang.as_deref().unwrap_or("en"));
     let tz = asked.tz.clone();
-    match super::health::group_health_as(&store, &viewer, zone, lang, &window, tz.as_deref()).await
+    match super::health::group_health_as(
+        &store,
+        &viewer,
+        zone,
+        lang,
+        &window,
+        tz.as_deref(),
+        super::health::Latencies::Read,
+    )
+    .await
     {
         Ok(page) => Json(page).into_response(),
         Err(e) => failed(e),
