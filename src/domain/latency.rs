@@ -54,42 +54,35 @@ impl Histogram {
         self.0.values().sum()
     }
 
-    /// The latency under which a share `q` of the rows fall, in whole milliseconds: the bucket
-    /// holding that rank, and a place inside it in proportion to the rank. None when empty.
-    pub fn quantile(&self, q: f64) -> Option<i64> {
-        let total = self.total();
-        if total == 0 {
-            return None;
-        }
-        let rank = (q.clamp(0.0, 1.0) * total as f64).max(1.0);
+    /// The bucket holding the rank of a share `q` of the rows, the rows below it and in it,
+    /// and the rank. None when empty.
+    fn rank_of(&self, q: f64) -> Option<(i64, u64, u64, f64)> {
+        let rank = (q.clamp(0.0, 1.0) * self.total() as f64).max(1.0);
         let mut below = 0u64;
         for (&bucket, &n) in &self.0 {
             if (below + n) as f64 >= rank {
-                let (lo, hi) = (bucket_start(bucket), bucket_start(bucket + 1));
-                let within = (rank - below as f64) / n as f64;
-                return Some((lo + (hi - lo) * within).round().max(1.0) as i64);
+                return Some((bucket, below, n, rank));
             }
             below += n;
         }
-        self.0
-            .keys()
-            .last()
-            .map(|&b| bucket_start(b + 1).round() as i64)
+        None
+    }
+
+    /// The latency under which a share `q` of the rows fall, in whole milliseconds: the bucket
+    /// holding that rank, and a place inside it in proportion to the rank. None when empty.
+    pub fn quantile(&self, q: f64) -> Option<i64> {
+        let (bucket, below, n, rank) = self.rank_of(q)?;
+        let (lo, hi) = (bucket_start(bucket), bucket_start(bucket + 1));
+        let within = (rank - below as f64) / n as f64;
+        Some((lo + (hi - lo) * within).round().max(1.0) as i64)
     }
 
     /// Where the bucket holding the rank of `q` starts, in whole milliseconds: every row at or
     /// over it is in that bucket or above, so there is at least one (an estimate placed inside
     /// a bucket can be above all of the bucket's rows).
     pub fn bucket_floor(&self, q: f64) -> Option<i64> {
-        let rank = (q.clamp(0.0, 1.0) * self.total() as f64).max(1.0);
-        let mut below = 0u64;
-        for (&bucket, &n) in &self.0 {
-            if (below + n) as f64 >= rank {
-                return Some(bucket_start(bucket).ceil() as i64);
-            }
-            below += n;
-        }
-        None
+        self.rank_of(q)
+            .map(|(bucket, ..)| bucket_start(bucket).ceil() as i64)
     }
 
     pub fn percentiles(&self) -> Option<Percentiles> {

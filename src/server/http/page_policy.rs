@@ -53,11 +53,11 @@ pub async fn content_security_policy(mut req: Request, next: Next) -> Response {
     req.extensions_mut().insert(PageNonce(nonce.clone()));
     let mut res = next.run(req).await;
     let policy = if is_html(&res) {
-        page_csp(&nonce)
+        HeaderValue::from_str(&page_csp(&nonce)).ok()
     } else {
-        DEFAULT_CSP.to_string()
+        Some(HeaderValue::from_static(DEFAULT_CSP))
     };
-    if let Ok(value) = HeaderValue::from_str(&policy) {
+    if let Some(value) = policy {
         res.headers_mut()
             .insert(header::CONTENT_SECURITY_POLICY, value);
     }

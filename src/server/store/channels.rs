@@ -1,6 +1,7 @@
 //! Channel health's reads: rows per channel, group, model and failure signature over a window
 //! and the window before it, and errors and requests per channel and time bucket. Admins only
 //! (the caller checks): channel names are never shown to anyone else.
+use super::rollup::relay_types;
 use super::{Sql, Store, StoreError};
 use crate::domain::channels::ChannelCount;
 use crate::domain::health::Signature;
@@ -13,14 +14,6 @@ pub struct ChannelPoint {
     pub bucket: i64,
     pub requests: u64,
     pub errors: u64,
-}
-
-fn types() -> String {
-    format!(
-        "log_type IN ({}, {})",
-        LogType::Error.as_i64(),
-        LogType::Consume.as_i64()
-    )
 }
 
 impl Store {
@@ -38,7 +31,7 @@ impl Store {
              CASE WHEN ts_ms >= $1 THEN 1 ELSE 0 END AS cur, count(*) AS n FROM logs \
              WHERE ts_ms >= $2 AND ts_ms < $3 AND {} AND channel IS NOT NULL AND channel <> '' \
              GROUP BY channel, grp, model, log_type, status_code, entry_id, cur",
-            types()
+            relay_types()
         ))
         .bind(from)
         .bind(prev_from)
@@ -88,7 +81,7 @@ impl Store {
              sum(CASE WHEN log_type = {error} THEN 1 ELSE 0 END) AS errors FROM logs \
              WHERE ts_ms >= $1 AND ts_ms < $3 AND {} AND channel IS NOT NULL AND channel <> '' \
              GROUP BY channel, bucket",
-            types()
+            relay_types()
         ))
         .bind(from)
         .bind(bucket_ms.max(1))

@@ -4,10 +4,9 @@
 //! logs, without channels (admins only).
 use std::sync::Arc;
 
-use super::rollup::QUARTER_MS;
+use super::rollup::{relay_types, QUARTER_MS};
 use super::{DbRow, Sql, Store, StoreError, Visibility};
 use crate::domain::latency::{bucket_sql, Dimension, Histograms};
-use crate::domain::log::LogType;
 
 /// One rollup read of a bucket: dimension code, value, latency bucket, rows.
 pub(super) type LatencyCount = (i64, String, i64, u64);
@@ -53,8 +52,22 @@ fn split(prev_from: i64, from: i64, to: i64, bucket_ms: i64) -> Split {
     }
 }
 
+/// Adds rows of `latency_log_rows` (channels only when `with_channels`).
+fn add_log_rows(out: &mut Histograms, rows: &[DbRow], with_channels: bool) {
+    for r in rows {
+        let (current, bucket, n) = (r.int_of("cur") == 1, r.int_of("bucket"), r.count_of("n"));
+        out.add(Dimension::Group, &r.text_of("grp"), current, bucket, n);
+        out.add(Dimension::Model, &r.text_of("model"), current, bucket, n);
+        let channel = r.text_of("channel");
+        if with_channels && !channel.is_empty() {
+            out.add(Dimension::Channel, &channel, current, bucket, n);
+        }
+    }
+}
+
 impl Store {
     /// The latency histograms of `[from, to)` and of `[prev_from, from)` that `vis` may see.
+    /// The reads from the logs and the rollup run side by side.
     pub async fn latency_histograms(
         &self,
         prev_from: i64,
@@ -65,8 +78,10 @@ impl Store {
     ) -> Result<Histograms, StoreError> {
         let mut out = Histograms::default();
         if let Some(user) = vis.user() {
-            self.latency_from_logs(&mut out, (prev_from, to), from, Some(user))
+            let rows = self
+                .latency_log_rows((prev_from, to), from, Some(user))
                 .await?;
+            add_log_rows(&mut out, &rows, false);
             return Ok(out);
         }
         let Split {
@@ -74,26 +89,24 @@ impl Store {
             grain,
             from_logs,
         } = split(prev_from, from, to, bucket_ms);
-        for span in from_logs {
-            self.latency_from_logs(&mut out, span, from, None).await?;
+        let logs = futures::future::try_join_all(
+            from_logs
+                .iter()
+                .map(|&span| self.latency_log_rows(span, from, None)),
+        );
+        let rollup = async {
+            match rolled {
+                Some((lo, hi)) => self.latency_rolled(lo, hi, grain).await.map(Some),
+                None => Ok(None),
+            }
+        };
+        let (logs, rollup) = tokio::try_join!(logs, rollup)?;
+        for rows in &logs {
+            add_log_rows(&mut out, rows, true);
         }
-        let Some((lo, hi)) = rolled else {
+        let Some((lo, buckets)) = rollup else {
             return Ok(out);
         };
-        let stamps = self.bucket_stamps(lo, hi, grain).await?;
-        let buckets: Vec<Arc<Vec<LatencyCount>>> = self
-            .health
-            .latency
-            .buckets((lo, hi), grain, &stamps, |a, b| {
-                self.bucket_rows(
-                    "kind, value, bucket, CAST(sum(n) AS BIGINT) FROM latency_rollup",
-                    " GROUP BY 1, 2, 3, 4",
-                    (a, b),
-                    grain,
-                    |r| (r.int(1), r.text(2), r.int(3), r.count(4)),
-                )
-            })
-            .await?;
         for (i, rows) in buckets.iter().enumerate() {
             let start = lo + i as i64 * grain;
             // The bucket `from` cuts was read from the logs.
@@ -111,39 +124,53 @@ impl Store {
         Ok(out)
     }
 
-    /// Adds the latencies of `[a, b)` from the logs (of `user` only, and then no channels).
-    async fn latency_from_logs(
+    /// The rollup's buckets of `grain` in `[lo, hi)`, through the bucket cache, with `lo`.
+    async fn latency_rolled(
         &self,
-        out: &mut Histograms,
+        lo: i64,
+        hi: i64,
+        grain: i64,
+    ) -> Result<(i64, Vec<Arc<Vec<LatencyCount>>>), StoreError> {
+        let stamps = self.bucket_stamps(lo, hi, grain).await?;
+        let buckets = self
+            .health
+            .latency
+            .buckets((lo, hi), grain, &stamps, |a, b| {
+                self.bucket_rows(
+                    "kind, value, bucket, CAST(sum(n) AS BIGINT) FROM latency_rollup",
+                    " GROUP BY 1, 2, 3, 4",
+                    (a, b),
+                    grain,
+                    |r| (r.int(1), r.text(2), r.int(3), r.count(4)),
+                )
+            })
+            .await?;
+        Ok((lo, buckets))
+    }
+
+    /// The latencies of `[a, b)` from the logs, counted per window side, group, model, channel
+    /// and bucket (of `user` only, when given).
+    async fn latency_log_rows(
+        &self,
         (a, b): (i64, i64),
         from: i64,
         user: Option<i64>,
-    ) -> Result<(), StoreError> {
+    ) -> Result<Vec<DbRow>, StoreError> {
         let whose = user
             .map(|u| format!(" AND user_id = {u}"))
             .unwrap_or_default();
         let q = Sql::new(format!(
             "SELECT CASE WHEN ts_ms >= $1 THEN 1 ELSE 0 END AS cur, grp, model, \
              coalesce(channel, '') AS channel, {} AS bucket, count(*) AS n FROM logs \
-             WHERE ts_ms >= $2 AND ts_ms < $3 AND log_type IN ({}, {}) AND latency_ms > 0{whose} \
+             WHERE ts_ms >= $2 AND ts_ms < $3 AND {} AND latency_ms > 0{whose} \
              GROUP BY 1, 2, 3, 4, 5",
             bucket_sql(),
-            LogType::Consume.as_i64(),
-            LogType::Error.as_i64(),
+            relay_types(),
         ))
         .bind(from)
         .bind(a)
         .bind(b);
-        for r in self.run().fetch_all(&q).await? {
-            let (current, bucket, n) = (r.int_of("cur") == 1, r.int_of("bucket"), r.count_of("n"));
-            out.add(Dimension::Group, &r.text_of("grp"), current, bucket, n);
-            out.add(Dimension::Model, &r.text_of("model"), current, bucket, n);
-            let channel = r.text_of("channel");
-            if user.is_none() && !channel.is_empty() {
-                out.add(Dimension::Channel, &channel, current, bucket, n);
-            }
-        }
-        Ok(())
+        Ok(self.run().fetch_all(&q).await?)
     }
 
     /// The bucket `bucket_sql` gives each latency, as the database computes it (for the test

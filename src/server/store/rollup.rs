@@ -127,9 +127,17 @@ type CountKey<'a> = (i64, &'a str, i64, i64, &'a str, &'a str);
 type MemberKey<'a> = (i64, &'a str, i64, Cow<'a, str>);
 type LatencyKey<'a> = (i64, i64, &'a str, i64);
 
-/// Whether a row of this type can carry a time to answer (the relay's consume and error rows).
+/// The relay's own rows, which can carry a time to answer and a channel: consume and error.
+const RELAY_TYPES: [LogType; 2] = [LogType::Consume, LogType::Error];
+
 fn measured(log_type: i64) -> bool {
-    log_type == LogType::Consume.as_i64() || log_type == LogType::Error.as_i64()
+    RELAY_TYPES.iter().any(|t| t.as_i64() == log_type)
+}
+
+/// `log_type IN (...)` of the relay's own rows.
+pub(super) fn relay_types() -> String {
+    let codes: Vec<String> = RELAY_TYPES.iter().map(|t| t.as_i64().to_string()).collect();
+    format!("log_type IN ({})", codes.join(", "))
 }
 
 /// Adds (`sign` 1) or subtracts (`sign` -1) rows from the rollups; drops rows that reach zero.
