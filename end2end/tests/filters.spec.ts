@@ -88,6 +88,40 @@ test('filters combined through the hydrated form, then removed one chip at a tim
   expect(wider).toBeGreaterThanOrEqual(combined);
 });
 
+test('the latency header sorts all usage logs slowest first, page after page, and back', async ({ page }) => {
+  const latencies = () =>
+    page.getByTestId('latency').evaluateAll((cells) => cells.map((c) => Number(c.getAttribute('data-ms') ?? 0)));
+  await page.goto('/logs?type=all&range=24h&slower=3000');
+  await page.waitForSelector('body[data-hydrated]');
+  const count = (await page.getByTestId('result-count').innerText()).trim();
+  await page.getByTestId('sort-latency').click();
+  await expect(page).toHaveURL(/sort=latency/);
+  await expect(page.locator('th[aria-sort="descending"]')).toBeVisible();
+  // The same rows, counted the same; only their order changed.
+  await expect(page.getByTestId('result-count')).toHaveText(count);
+  await expect(page.getByTestId('live')).toHaveCount(0);
+  const first = await latencies();
+  expect(first.length).toBeGreaterThan(1);
+  expect(first).toEqual([...first].sort((a, b) => b - a));
+  if (await page.getByTestId('next-page').count()) {
+    await page.getByTestId('next-page').click();
+    await expect(page).toHaveURL(/cursor=l\d+_\d+/);
+    const second = await latencies();
+    expect(second).toEqual([...second].sort((a, b) => b - a));
+    expect(second[0]).toBeLessThanOrEqual(first[first.length - 1]);
+  }
+  await page.getByTestId('sort-latency').click();
+  await expect(page).not.toHaveURL(/sort=/);
+  await expect(page.getByTestId('live')).toBeVisible();
+
+  // Too many rows to sort: newest first, and the page says why.
+  await page.goto('/logs?type=all&range=30d&sort=latency');
+  await expect(page.getByText('too many to sort by latency')).toBeVisible();
+  await expect(page.locator('th[aria-sort]')).toHaveCount(0);
+  await page.goto('/logs?sort=fastest');
+  await expect(page.getByText('Unknown order “fastest”')).toBeVisible();
+});
+
 test('"Today" lists the rows since midnight in the viewer\'s zone', async ({ page }) => {
   await page.goto('/logs?range=today&tz=UTC');
   await expect(page.locator('#f-range')).toHaveValue('today');

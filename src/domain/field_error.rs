@@ -50,4 +50,6 @@ pub enum FieldProblem {
     AdminOnly,
     #[error("“{0}” is not a duration: use whole milliseconds from 1 to 3600000, such as 3000")]
     NotMilliseconds(String),
+    #[error("unknown order “{0}”: use latency, or leave it out for newest first")]
+    UnknownSort(String),
 }

@@ -3,7 +3,7 @@ use serde::{Deserialize, Serialize};
 
 use super::attribution::Attribution;
 pub use super::field_error::{FieldError, FieldProblem};
-use super::log::LogType;
+use super::log::{LogRow, LogType};
 use super::status::{parse_status_list, StatusRange};
 
 pub const MAX_KEYWORD_CHARS: usize = 200;
@@ -91,6 +91,11 @@ pub struct LogQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ssr", param(pattern = r"^[01]$"))]
     pub collapse: Option<String>,
+    /// `latency`: slowest first (rows without a latency last), for up to 10,000 matching rows;
+    /// newest first when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", param(pattern = r"^latency$"))]
+    pub sort: Option<String>,
     /// `next_cursor` of the previous page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
@@ -103,23 +108,67 @@ pub struct LogQuery {
     pub tz: Option<String>,
 }
 
-/// Position after the last row of a page: rows are ordered by (time, id) descending.
+/// The order of a page.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum Sort {
+    /// By (time, id), descending.
+    #[default]
+    Newest,
+    /// By (latency, id), descending; a row without a latency counts as 0.
+    Slowest,
+}
+
+/// Position after the last row of a page, in the page's order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Cursor {
-    pub ts_ms: i64,
-    pub id: i64,
+pub enum Cursor {
+    Time { ts_ms: i64, id: i64 },
+    Latency { ms: i64, id: i64 },
 }
 
 impl Cursor {
+    /// The position after `row` in a page of `sort`.
+    pub fn after(sort: Sort, row: &LogRow) -> Cursor {
+        match sort {
+            Sort::Newest => Cursor::Time {
+                ts_ms: row.ts_ms,
+                id: row.id,
+            },
+            Sort::Slowest => Cursor::Latency {
+                ms: row.latency_ms.unwrap_or(0).max(0),
+                id: row.id,
+            },
+        }
+    }
+
+    /// The order this position belongs to.
+    pub fn sort(self) -> Sort {
+        match self {
+            Cursor::Time { .. } => Sort::Newest,
+            Cursor::Latency { .. } => Sort::Slowest,
+        }
+    }
+
     pub fn encode(self) -> String {
-        format!("{}_{}", self.ts_ms, self.id)
+        match self {
+            Cursor::Time { ts_ms, id } => format!("{ts_ms}_{id}"),
+            Cursor::Latency { ms, id } => format!("l{ms}_{id}"),
+        }
     }
 
     pub fn decode(s: &str) -> Option<Cursor> {
-        let (ts, id) = s.split_once('_')?;
-        Some(Cursor {
-            ts_ms: ts.parse().ok()?,
-            id: id.parse().ok()?,
+        let (key, id) = s.split_once('_')?;
+        let id = id.parse().ok()?;
+        Some(match key.strip_prefix('l') {
+            Some(ms) => Cursor::Latency {
+                ms: ms.parse().ok()?,
+                id,
+            },
+            None => Cursor::Time {
+                ts_ms: key.parse().ok()?,
+                id,
+            },
         })
     }
 }
@@ -146,6 +195,7 @@ pub struct LogFilter {
     pub min_latency_ms: Option<i64>,
     /// One row per request id: only the newest matching row of each request.
     pub collapse: bool,
+    pub sort: Sort,
     pub cursor: Option<Cursor>,
     pub page_size: u32,
 }
@@ -168,6 +218,7 @@ impl Default for LogFilter {
             channel: None,
             min_latency_ms: None,
             collapse: false,
+            sort: Sort::Newest,
             cursor: None,
             page_size: DEFAULT_PAGE_SIZE,
         }
@@ -350,8 +401,13 @@ impl LogQuery {
             Some("1") => f.collapse = true,
             Some(_) => err("collapse", FieldProblem::BadCollapse),
         }
+        match clean(&self.sort).as_deref() {
+            None => {}
+            Some("latency") => f.sort = Sort::Slowest,
+            Some(other) => err("sort", FieldProblem::UnknownSort(other.to_string())),
+        }
         if let Some(c) = clean(&self.cursor) {
-            match Cursor::decode(&c) {
+            match Cursor::decode(&c).filter(|c| c.sort() == f.sort) {
                 Some(c) => f.cursor = Some(c),
                 None => err("cursor", FieldProblem::BadCursor),
             }
@@ -390,7 +446,7 @@ impl LogQuery {
     }
 
     /// Every URL key of the query.
-    pub const KEYS: [&'static str; 19] = [
+    pub const KEYS: [&'static str; 20] = [
         "type",
         "range",
         "from",
@@ -407,6 +463,7 @@ impl LogQuery {
         "channel",
         "slower",
         "collapse",
+        "sort",
         "cursor",
         "size",
         "tz",
@@ -431,6 +488,7 @@ impl LogQuery {
             "channel" => &mut self.channel,
             "slower" => &mut self.slower,
             "collapse" => &mut self.collapse,
+            "sort" => &mut self.sort,
             "cursor" => &mut self.cursor,
             "size" => &mut self.size,
             "tz" => &mut self.tz,
@@ -707,11 +765,65 @@ mod tests {
             vec![("group", "vip".to_string()), ("q", "a b&c".to_string())]
         );
         assert_eq!(q.without("group").to_query_string(), "?q=a%20b%26c");
-        let c = Cursor {
-            ts_ms: 1_700_000_000_000,
-            id: 42,
-        };
-        assert_eq!(Cursor::decode(&c.encode()), Some(c));
+        for c in [
+            Cursor::Time {
+                ts_ms: 1_700_000_000_000,
+                id: 42,
+            },
+            Cursor::Latency { ms: 0, id: 7 },
+        ] {
+            assert_eq!(Cursor::decode(&c.encode()), Some(c));
+        }
         assert_eq!(Cursor::decode("nonsense"), None);
+        assert_eq!(Cursor::decode("lx_1"), None);
+    }
+
+    #[test]
+    fn sorting_by_latency_takes_only_its_own_cursors() {
+        let at = |sort: Option<&str>, cursor: &str| {
+            let q = LogQuery {
+                sort: sort.map(str::to_string),
+                cursor: Some(cursor.to_string()),
+                ..Default::default()
+            };
+            let (f, errors) = q.validate(0, |_| None);
+            let problems: Vec<FieldProblem> = errors.into_iter().map(|e| e.problem).collect();
+            (f.sort, f.cursor, problems)
+        };
+        assert_eq!(
+            at(Some("latency"), "l1500_9"),
+            (
+                Sort::Slowest,
+                Some(Cursor::Latency { ms: 1500, id: 9 }),
+                vec![]
+            )
+        );
+        // A page position of the other order is stale: the first page of this one.
+        assert_eq!(
+            at(Some("latency"), "1700_9"),
+            (Sort::Slowest, None, vec![FieldProblem::BadCursor])
+        );
+        assert_eq!(
+            at(None, "l1500_9"),
+            (Sort::Newest, None, vec![FieldProblem::BadCursor])
+        );
+        assert_eq!(
+            at(Some("fastest"), "1700_9").2,
+            vec![FieldProblem::UnknownSort("fastest".into())]
+        );
+        let row = LogRow {
+            id: 3,
+            ts_ms: 10,
+            latency_ms: None,
+            ..Default::default()
+        };
+        assert_eq!(
+            Cursor::after(Sort::Slowest, &row),
+            Cursor::Latency { ms: 0, id: 3 }
+        );
+        assert_eq!(
+            Cursor::after(Sort::Newest, &row),
+            Cursor::Time { ts_ms: 10, id: 3 }
+        );
     }
 }

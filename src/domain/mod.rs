@@ -5,6 +5,7 @@ pub mod attempts;
 pub mod attribution;
 pub mod catalogue;
 pub mod channels;
+pub mod digits;
 pub mod field_error;
 pub mod filter;
 pub mod health;

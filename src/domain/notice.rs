@@ -2,6 +2,7 @@
 //! window is replaced by the default, and the page says so instead of ignoring it silently.
 use serde::{Deserialize, Serialize};
 
+use super::digits::group_digits;
 use super::lang::Lang;
 
 /// The longest part of an ignored value a notice repeats.
@@ -13,6 +14,8 @@ pub enum Notice {
     UnknownZone { given: String, used: String },
     /// `window` named no Group Health window; the window `used` is shown.
     UnknownWindow { given: String, used: String },
+    /// More rows match than a page sorts by latency (`cap`): it is shown newest first.
+    TooManyToSort { cap: u64 },
 }
 
 impl Notice {
@@ -44,6 +47,15 @@ impl Notice {
             (Notice::UnknownWindow { given, used }, Lang::Zh) => {
                 format!("未知时间窗口“{given}”：显示最近 {used}。")
             }
+            (Notice::TooManyToSort { cap }, Lang::En) => format!(
+                "More than {} rows match: too many to sort by latency, so they are shown newest \
+                 first. Narrow the time range or the filters to sort them.",
+                group_digits(*cap)
+            ),
+            (Notice::TooManyToSort { cap }, Lang::Zh) => format!(
+                "匹配的行超过 {} 条，无法按延迟排序，已按时间从新到旧显示。缩小时间范围或筛选条件后即可排序。",
+                group_digits(*cap)
+            ),
         }
     }
 }
@@ -74,5 +86,10 @@ mod tests {
             .describe(Lang::Zh)
             .contains(&format!("{}…", "9".repeat(40))));
         assert!(long.describe(Lang::Zh).ends_with("显示最近 24 hours。"));
+        let sort = Notice::TooManyToSort { cap: 10_000 };
+        assert!(sort
+            .describe(Lang::En)
+            .starts_with("More than 10,000 rows match"));
+        assert!(sort.describe(Lang::Zh).contains("超过 10,000 条"));
     }
 }

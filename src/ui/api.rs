@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::attribution::Attribution;
 use crate::domain::catalogue::Entry;
-use crate::domain::filter::{Facets, FieldError, LogQuery};
+use crate::domain::filter::{Facets, FieldError, LogQuery, Sort};
 use crate::domain::log::LogRow;
 use crate::domain::plain_words::{Persisting, ScopeTexts};
 use crate::domain::scope::{ImpactScope, Resolution};
@@ -38,6 +38,8 @@ pub struct LogPage {
     pub count: u64,
     pub capped: bool,
     pub next_cursor: Option<String>,
+    /// The rows' order: newest first when slowest first was asked for more rows than it sorts.
+    pub sort: Sort,
     pub errors: Vec<FieldError>,
     pub facets: Facets,
     pub zone: String,

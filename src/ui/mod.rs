@@ -1,7 +1,6 @@
 //! The UI: the app shell and routes, pages, components, and the server functions they call.
 pub mod api;
 pub mod components;
-pub mod format;
 pub mod lang;
 pub mod pages;
 

@@ -41,7 +41,7 @@ async fn keyset_pages_cover_every_row_once_even_while_rows_arrive() {
             break;
         }
         let last = rows.last().unwrap();
-        f.cursor = Some(Cursor {
+        f.cursor = Some(Cursor::Time {
             ts_ms: last.ts_ms,
             id: last.id,
         });
@@ -577,6 +577,65 @@ async fn a_status_class_or_list_pages_newest_first_exactly_like_one_scan() {
             .await
             .unwrap();
         assert!(mine.iter().all(|r| r.user_id == 1001), "{input}");
+    }
+}
+
+#[tokio::test]
+async fn slowest_first_pages_cover_every_row_once_with_unmeasured_rows_last() {
+    use errscope::domain::filter::Sort;
+    use errscope::domain::status::parse_status_list;
+    let (store, _dir) = store().await;
+    // Latencies with ties, and rows that recorded none (or 0, as new-api's error rows do).
+    let rows: Vec<_> = (0..90)
+        .map(|i| {
+            let mut r = record(
+                i,
+                1000 + i % 3,
+                [500, 502, 429][(i % 3) as usize],
+                "slow upstream",
+            );
+            r.latency_ms = match i % 10 {
+                0 => None,
+                1 => Some(0),
+                k => Some((k * 700) % 4_000),
+            };
+            prepare(r).unwrap()
+        })
+        .collect();
+    store.insert_batch(&rows).await.unwrap();
+    let key = |r: &LogRow| (r.latency_ms.unwrap_or(0), r.id);
+    for (status, keyword, vis) in [
+        ("", None, Visibility::All),
+        ("5xx", None, Visibility::All),
+        ("", Some("upstream"), Visibility::All),
+        ("", None, Visibility::User(1001)),
+    ] {
+        let f = LogFilter {
+            status: parse_status_list(status).unwrap_or_default(),
+            keyword: keyword.map(str::to_string),
+            sort: Sort::Slowest,
+            page_size: 7,
+            ..Default::default()
+        };
+        let got = common::walk_pages(&store, f.clone(), vis).await;
+        let newest = common::walk_pages(
+            &store,
+            LogFilter {
+                sort: Sort::Newest,
+                ..f.clone()
+            },
+            vis,
+        )
+        .await;
+        let mut want = newest.clone();
+        want.sort_by_key(|r| std::cmp::Reverse(key(r)));
+        assert!(!want.is_empty(), "{status} {keyword:?}");
+        assert_eq!(
+            got.iter().map(key).collect::<Vec<_>>(),
+            want.iter().map(key).collect::<Vec<_>>(),
+            "{status} {keyword:?} {vis:?}: every row once, slowest first"
+        );
+        assert!(got.last().is_some_and(|r| r.latency_ms.unwrap_or(0) == 0));
     }
 }
 

@@ -363,7 +363,7 @@ pub async fn run(args: &BenchArgs) -> Result<bool, BoxError> {
     let deep = store
         .cursor_at_depth(depth)
         .await?
-        .unwrap_or(Cursor { ts_ms: 0, id: 0 });
+        .unwrap_or(Cursor::Time { ts_ms: 0, id: 0 });
     eprintln!(
         "running the query mix ({} runs each, baseline {} runs)",
         args.runs, args.baseline_runs

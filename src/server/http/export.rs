@@ -9,7 +9,9 @@ use axum::response::{IntoResponse, Response};
 use futures::StreamExt;
 
 use crate::domain::filter::{Cursor, LogFilter, LogQuery};
+use crate::domain::lang::Lang;
 use crate::server::csv_format::{header, record};
+use crate::server::http::fault::Fault;
 use crate::server::store::{Store, Visibility};
 use crate::server::time::{now_ms, Zone};
 
@@ -85,6 +87,13 @@ pub async fn logs_csv(
         Some(axum::Extension(v)) => v,
         None => return (StatusCode::UNAUTHORIZED, "sign in to export logs").into_response(),
     };
+    if let Err(e) =
+        super::pages::keep_sort_in_reach(&store, &mut filter, viewer.visibility(), &mut Vec::new())
+            .await
+    {
+        let fault = Fault::from(e);
+        return (fault.status(), fault.message(Lang::En)).into_response();
+    }
     let admin = viewer.role().sees_admin_fields();
     let header_row = header(admin);
     let mut head = b"\xEF\xBB\xBF".to_vec();
@@ -108,10 +117,7 @@ pub async fn logs_csv(
                 rows.truncate(PAGE as usize);
                 s.rows += rows.len() as u64;
                 if let Some(last) = rows.last() {
-                    s.filter.cursor = Some(Cursor {
-                        ts_ms: last.ts_ms,
-                        id: last.id,
-                    });
+                    s.filter.cursor = Some(Cursor::after(s.filter.sort, last));
                 }
                 let records: Vec<Vec<String>> = rows
                     .iter_mut()

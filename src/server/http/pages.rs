@@ -1,7 +1,7 @@
 //! What the server functions of the pages do.
 use crate::domain::attempts::{is_failure, Outcome};
 use crate::domain::catalogue::Catalogue;
-use crate::domain::filter::{LogQuery, COUNT_CAP};
+use crate::domain::filter::{LogFilter, LogQuery, Sort, COUNT_CAP};
 use crate::domain::lang::Lang;
 use crate::domain::log::{LogRow, LogType};
 use crate::domain::notice::Notice;
@@ -145,6 +145,27 @@ async fn resolve_rows(
         .collect())
 }
 
+/// Sorting slowest first reads every match (no index orders the rows by latency), so a page is
+/// sorted only while its matches stay within the count's cap; past it the page stays newest
+/// first and `notices` says why. The count, when it was taken.
+pub(super) async fn keep_sort_in_reach(
+    store: &Store,
+    filter: &mut LogFilter,
+    vis: Visibility,
+    notices: &mut Vec<Notice>,
+) -> Result<Option<u64>, StoreError> {
+    if filter.sort != Sort::Slowest {
+        return Ok(None);
+    }
+    let count = store.count(filter, vis).await?;
+    if count > COUNT_CAP {
+        filter.sort = Sort::Newest;
+        filter.cursor = None;
+        notices.push(Notice::TooManyToSort { cap: COUNT_CAP });
+    }
+    Ok(Some(count))
+}
+
 pub async fn list_logs(query: LogQuery) -> Result<LogPage, PageError> {
     let viewer = Viewer::current()?;
     let zone = viewer_zone(query.tz.as_deref()).await;
@@ -159,7 +180,7 @@ pub async fn list_logs_as(
     query: LogQuery,
 ) -> Result<LogPage, PageError> {
     let vis = viewer.visibility();
-    let notices = zone_notice(query.tz.as_deref(), &zone)
+    let mut notices: Vec<Notice> = zone_notice(query.tz.as_deref(), &zone)
         .into_iter()
         .collect();
     let now = now_ms();
@@ -173,6 +194,7 @@ pub async fn list_logs_as(
             count: 0,
             capped: false,
             next_cursor: None,
+            sort: filter.sort,
             errors,
             facets: store.facets(vis).await?,
             zone: zone.label(now),
@@ -193,20 +215,19 @@ pub async fn list_logs_as(
             }
         }
     }
-    let (mut rows, count, facets) = tokio::try_join!(
-        store.list(&filter, vis),
-        store.count(&filter, vis),
-        store.facets(vis),
-    )?;
+    let counted = keep_sort_in_reach(store, &mut filter, vis, &mut notices).await?;
+    let count = async {
+        match counted {
+            Some(count) => Ok(count),
+            None => store.count(&filter, vis).await,
+        }
+    };
+    let (mut rows, count, facets) =
+        tokio::try_join!(store.list(&filter, vis), count, store.facets(vis))?;
     let next_cursor = if rows.len() > filter.page_size as usize {
         rows.truncate(filter.page_size as usize);
-        rows.last().map(|r| {
-            crate::domain::filter::Cursor {
-                ts_ms: r.ts_ms,
-                id: r.id,
-            }
-            .encode()
-        })
+        rows.last()
+            .map(|r| crate::domain::filter::Cursor::after(filter.sort, r).encode())
     } else {
         None
     };
@@ -223,6 +244,7 @@ pub async fn list_logs_as(
         count: count.min(COUNT_CAP),
         capped: count > COUNT_CAP,
         next_cursor,
+        sort: filter.sort,
         errors,
         facets,
         zone: zone.label(now),

@@ -19,7 +19,7 @@ use super::fault::Fault;
 use super::ingest_api::{api_error, key_grant_for, ApiErrorBody};
 use super::pages::{list_logs_as, log_details_as, PageError};
 use crate::domain::access::{Account, KeyScope, Role};
-use crate::domain::filter::LogQuery;
+use crate::domain::filter::{LogQuery, Sort};
 use crate::domain::lang::Lang;
 use crate::domain::log::LogRow;
 use crate::domain::scope::Resolution;
@@ -60,8 +60,11 @@ pub struct ApiPage {
     /// Exact up to 10,000; `capped` when there are more.
     pub count: u64,
     pub capped: bool,
-    /// Pass as `cursor` for the next (older) page; null on the last page.
+    /// Pass as `cursor` for the next page; null on the last page.
     pub next_cursor: Option<String>,
+    /// The rows' order: `slowest` for `sort=latency`, unless more than 10,000 rows match
+    /// (then `newest`, as without it).
+    pub sort: Sort,
     /// The IANA zone the times are in.
     pub zone: String,
 }
@@ -324,8 +327,9 @@ fn api_rows(rows: Vec<crate::ui::api::RowView>) -> Vec<ApiRow> {
     path = "/api/v1/logs",
     tag = "read",
     summary = "List log rows",
-    description = "Exactly the Usage Logs query: newest first, with the count (exact up to 10,000) and \
-        the cursor of the next page. Needs a `read` key; 60 calls at once, then 20 a second per key.",
+    description = "Exactly the Usage Logs query: newest first (slowest first with `sort=latency` when \
+        at most 10,000 rows match), with the count (exact up to 10,000) and the cursor of the next page. \
+        Needs a `read` key; 60 calls at once, then 20 a second per key.",
     params(LogQuery),
     responses(
         (status = 200, description = "One page of rows", body = ApiPage),
@@ -365,6 +369,7 @@ pub async fn get_logs(
         count: page.count,
         capped: page.capped,
         next_cursor: page.next_cursor,
+        sort: page.sort,
         zone: page.zone,
     })
     .into_response()

@@ -3,7 +3,7 @@
 //! trigram index, PostgreSQL's pg_trgm index under ILIKE.
 use super::{Backend, DbRow, Facets, Sql, Store, StoreError, Visibility};
 use crate::domain::attribution::Attribution;
-use crate::domain::filter::{Cursor, LogFilter, COUNT_CAP};
+use crate::domain::filter::{Cursor, LogFilter, Sort, COUNT_CAP};
 use crate::domain::log::{LogRow, LogType};
 use crate::domain::scope::{scope_window, Failure, ScopeReading};
 use crate::domain::status::StatusRange;
@@ -29,7 +29,7 @@ impl Store {
             "SELECT ts_ms, id FROM logs WHERE log_type = 5 ORDER BY ts_ms DESC, id DESC LIMIT 1 OFFSET $1",
         )
         .bind(depth.saturating_sub(1) as i64);
-        Ok(self.run().fetch_optional(&q).await?.map(|r| Cursor {
+        Ok(self.run().fetch_optional(&q).await?.map(|r| Cursor::Time {
             ts_ms: r.int(0),
             id: r.int(1),
         }))
@@ -122,7 +122,7 @@ impl Store {
             }
             None => {
                 let mut plan = self.keyword_plan(f, vis).await?;
-                if plan == KeywordPlan::NewestFirst {
+                if plan == KeywordPlan::NewestFirst && f.sort == Sort::Newest {
                     if let Some(page) = self.keyword_in_newest(f, vis).await? {
                         return Ok(page);
                     }
@@ -427,8 +427,14 @@ impl Store {
     }
 }
 
+/// A latency as slowest-first pages order it: none recorded counts as 0.
+const LATENCY_KEY: &str = "coalesce(latency_ms, 0)";
+
 fn push_page_order(q: &mut Sql, f: &LogFilter) {
-    q.push(" ORDER BY ts_ms DESC, id DESC LIMIT ");
+    match f.sort {
+        Sort::Newest => q.push(" ORDER BY ts_ms DESC, id DESC LIMIT "),
+        Sort::Slowest => q.push(&format!(" ORDER BY {LATENCY_KEY} DESC, id DESC LIMIT ")),
+    };
     q.push_bind(i64::from(f.page_size) + 1);
 }
 
@@ -562,18 +568,30 @@ fn push_where(
         push_newest_of_request(q, f, vis);
     }
     if with_cursor {
-        if let Some(c) = f.cursor {
+        match f.cursor {
             // The bare `ts_ms <=` is what an index range can end at: without it neither
             // backend can seek past the OR, and a page 100,000 rows down walks 100,000 entries.
-            q.push(&format!(" AND {by_ids}ts_ms <= "))
-                .push_bind(c.ts_ms)
-                .push(" AND (ts_ms < ")
-                .push_bind(c.ts_ms)
-                .push(" OR (ts_ms = ")
-                .push_bind(c.ts_ms)
-                .push(" AND id < ")
-                .push_bind(c.id)
-                .push("))");
+            Some(Cursor::Time { ts_ms, id }) => {
+                q.push(&format!(" AND {by_ids}ts_ms <= "))
+                    .push_bind(ts_ms)
+                    .push(" AND (ts_ms < ")
+                    .push_bind(ts_ms)
+                    .push(" OR (ts_ms = ")
+                    .push_bind(ts_ms)
+                    .push(" AND id < ")
+                    .push_bind(id)
+                    .push("))");
+            }
+            Some(Cursor::Latency { ms, id }) => {
+                q.push(&format!(" AND ({LATENCY_KEY} < "))
+                    .push_bind(ms)
+                    .push(&format!(" OR ({LATENCY_KEY} = "))
+                    .push_bind(ms)
+                    .push(" AND id < ")
+                    .push_bind(id)
+                    .push("))");
+            }
+            None => {}
         }
     }
 }

@@ -3,8 +3,8 @@
 //! the count is exact), then saved as the same file.
 use leptos::prelude::*;
 
+use crate::domain::digits::group_digits as group;
 use crate::i18n::{t, use_i18n};
-use crate::ui::format::group_digits as group;
 
 // Only the browser half starts exports; the server renders the idle link.
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]

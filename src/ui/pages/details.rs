@@ -7,6 +7,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::domain::catalogue::MatchKind;
+use crate::domain::digits::group_digits;
 use crate::domain::filter::url_encode;
 use crate::domain::lang::Lang;
 use crate::domain::log::LogType;
@@ -14,7 +15,6 @@ use crate::domain::plain_words::{persisting as persisting_of, Dimension, Persist
 use crate::ui::api::{log_details, AttemptView, RequestDetails};
 use crate::ui::components::badges::{AttributionBadge, StatusBadge};
 use crate::ui::components::copy_button::CopyButton;
-use crate::ui::format::group_digits;
 
 #[component]
 pub fn DetailsPage() -> impl IntoView {

@@ -11,8 +11,9 @@ use leptos_router::hooks::use_query_map;
 use leptos_router::params::ParamsMap;
 
 use crate::domain::attribution::Attribution;
+use crate::domain::digits::group_digits;
 use crate::domain::filter::{
-    highlight, FieldError, FieldProblem, LogQuery, COUNT_CAP, RANGE_PRESETS, TODAY,
+    highlight, FieldError, FieldProblem, LogQuery, Sort, COUNT_CAP, RANGE_PRESETS, TODAY,
 };
 use crate::domain::status::StatusParseError;
 use crate::ui::api::{list_logs, LogPage, RowView};
@@ -23,7 +24,6 @@ use crate::ui::components::guidance::{HelpPanel, TroubleshootingOrder};
 use crate::ui::components::live_tail::{follow, LiveSwitch};
 use crate::ui::components::notice_list::NoticeList;
 use crate::ui::components::skeleton::Skeleton;
-use crate::ui::format::group_digits;
 use crate::ui::lang::use_lang;
 
 pub fn query_from_map(m: &ParamsMap) -> LogQuery {
@@ -45,7 +45,7 @@ pub fn LogsPage() -> impl IntoView {
     let shown: StoredValue<Option<(LogQuery, HashSet<i64>)>> = StoredValue::new(None);
     follow(
         live,
-        move || query.get_untracked().cursor.is_none(),
+        move || query.with_untracked(|q| q.cursor.is_none() && q.sort.is_none()),
         move || page.refetch(),
     );
     view! {
@@ -85,6 +85,7 @@ fn LogTypeSwitch(query: Memo<LogQuery>) -> impl IntoView {
         let mut q = query.get();
         q.log_type = t.map(str::to_string);
         q.cursor = None;
+        q.sort = None;
         format!("/logs{}", q.to_query_string())
     };
     let is_all = move || query.get().log_type.as_deref() == Some("all");
@@ -110,7 +111,8 @@ fn error_for(errors: &[FieldError], field: &str) -> Option<AnyView> {
         | FieldProblem::NotUserId(v)
         | FieldProblem::NotDateTime(v)
         | FieldProblem::UnknownRange(v)
-        | FieldProblem::NotMilliseconds(v) => v.clone(),
+        | FieldProblem::NotMilliseconds(v)
+        | FieldProblem::UnknownSort(v) => v.clone(),
         _ => String::new(),
     };
     Some(match problem {
@@ -139,6 +141,7 @@ fn error_for(errors: &[FieldError], field: &str) -> Option<AnyView> {
         FieldProblem::SpaceInside => t!(i18n, invalid.space_inside).into_any(),
         FieldProblem::AdminOnly => t!(i18n, invalid.admin_only).into_any(),
         FieldProblem::NotMilliseconds(_) => t!(i18n, invalid.not_milliseconds, value).into_any(),
+        FieldProblem::UnknownSort(_) => t!(i18n, invalid.unknown_sort, value).into_any(),
     })
 }
 
@@ -272,7 +275,7 @@ fn LogsView(
             <p class="text-sm text-slate-600 dark:text-slate-300" role="status" aria-live="polite" data-testid="result-count">
                 {count_text}
             </p>
-            <LiveSwitch live/>
+            {query.sort.is_none().then(|| view! { <LiveSwitch live/> })}
             {(!rejected).then(|| view! {
                 <ExportLink href=format!("/logs.csv{}", query.without("cursor").to_query_string())
                     label=t_string!(i18n, logs.export_csv).to_string() expected=(!page.capped).then_some(page.count)/>
@@ -284,7 +287,15 @@ fn LogsView(
             view! { <EmptyState/> }.into_any()
         } else {
             let tz = query.tz.as_ref().map(|t| format!("?tz={}", crate::domain::filter::url_encode(t))).unwrap_or_default();
-            view! { <ResultsTable rows show_consume keyword tz fresh/> }.into_any()
+            let sorted = page.sort == Sort::Slowest;
+            let sort_href = if sorted {
+                format!("/logs{}", query.without("sort").to_query_string())
+            } else {
+                let mut q = query.without("cursor");
+                q.sort = Some("latency".into());
+                format!("/logs{}", q.to_query_string())
+            };
+            view! { <ResultsTable rows show_consume keyword tz fresh sort_href sorted/> }.into_any()
         }}
         <nav class="flex gap-3 my-3 text-sm" aria-label=move || t_string!(i18n, logs.pages)>
             {first_href.map(|h| view! { <a href=h class="underline">{t!(i18n, logs.first_page)}</a> })}
@@ -453,6 +464,9 @@ fn ResultsTable(
     tz: String,
     /// Rows live tail brought in since the last refresh.
     fresh: HashSet<i64>,
+    /// The latency header's link: to slowest first, or back to newest first when `sorted`.
+    sort_href: String,
+    sorted: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let th = "text-left font-medium px-1.5 py-1.5 whitespace-nowrap";
@@ -474,7 +488,12 @@ fn ResultsTable(
                         <th scope="col" class=th_wrap>{t!(i18n, logs.status)}</th>
                         <th scope="col" class=th>{t!(i18n, logs.attribution)}</th>
                         {show_consume.then(|| view! {
-                            <th scope="col" class=th_wrap>{t!(i18n, logs.latency)}</th>
+                            <th scope="col" class=th_wrap aria-sort=sorted.then_some("descending")>
+                                <a href=sort_href class="underline decoration-dotted hover:decoration-solid" data-testid="sort-latency"
+                                    title=move || if sorted { t_string!(i18n, logs.sort_newest) } else { t_string!(i18n, logs.sort_slowest) }>
+                                    {t!(i18n, logs.latency)}{sorted.then_some(" ↓")}
+                                </a>
+                            </th>
                             <th scope="col" class=th_wrap>{t!(i18n, logs.tokens_in_out)}</th>
                             <th scope="col" class=th>{t!(i18n, logs.quota)}</th>
                         })}

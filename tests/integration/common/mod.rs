@@ -308,7 +308,7 @@ pub async fn post_text(
     (status, headers, String::from_utf8_lossy(&body).into_owned())
 }
 
-/// Every row a filter matches, page by page through the keyset cursor (newest first).
+/// Every row a filter matches, page by page through the keyset cursor, in the filter's order.
 pub async fn walk_pages(
     store: &Store,
     mut f: errscope::domain::filter::LogFilter,
@@ -321,10 +321,7 @@ pub async fn walk_pages(
         let more = rows.len() > size;
         rows.truncate(size);
         if let Some(last) = rows.last() {
-            f.cursor = Some(errscope::domain::filter::Cursor {
-                ts_ms: last.ts_ms,
-                id: last.id,
-            });
+            f.cursor = Some(errscope::domain::filter::Cursor::after(f.sort, last));
         }
         all.extend(rows);
         if !more {
