@@ -13,7 +13,7 @@ use errscope::server::time::now_ms;
 const DAY: i64 = 86_400_000;
 
 /// (what the rollup tables hold, what the logs say they should hold), sorted.
-async fn rollups_and_truth(store: &Store) -> [(Vec<String>, Vec<String>); 5] {
+async fn rollups_and_truth(store: &Store) -> [(Vec<String>, Vec<String>); 6] {
     let rows = |sql: &str| {
         let sql = sql.to_string();
         async move {
@@ -53,6 +53,14 @@ async fn rollups_and_truth(store: &Store) -> [(Vec<String>, Vec<String>); 5] {
                   UNION ALL SELECT ts_ms / 900000, 1, model, {bucket} {measured} \
                   UNION ALL SELECT ts_ms / 900000, 2, channel, {bucket} {measured} AND channel <> '') m \
                   GROUP BY q, kind, value, b")).await,
+        ),
+        (
+            rows("SELECT concat_ws('|', day, kind, value, bucket, n) FROM latency_daily").await,
+            rows(&format!("SELECT concat_ws('|', d, kind, value, b, count(*)) FROM ( \
+                  SELECT ts_ms / {DAY} AS d, 0 AS kind, grp AS value, {bucket} AS b {measured} \
+                  UNION ALL SELECT ts_ms / {DAY}, 1, model, {bucket} {measured} \
+                  UNION ALL SELECT ts_ms / {DAY}, 2, channel, {bucket} {measured} AND channel <> '') m \
+                  GROUP BY d, kind, value, b")).await,
         ),
     ]
 }
@@ -106,12 +114,21 @@ async fn assert_health_reads_in_step(store: &Store, when: &str) {
     truth.sort();
     assert_eq!(held, truth, "{when}: Group Health's 7-day reads");
 
-    // Latency: the 7-day window in hours (all from the rollup), an hour in minutes ending off
-    // the quarter-hours (its ends from the logs), and one relay user's own rows.
-    let minute = 60_000;
+    // Latency: the 7-day window in hours (whole days from the daily rollup, the hours around
+    // them from the quarter rollup), 24 hours in quarters, an hour in minutes ending off the
+    // quarter-hours (its ends from the logs), and one relay user's own rows.
+    let (minute, quarter) = (60_000, 900_000);
     let odd_to = now_ms() / minute * minute + minute;
+    let quarter_to = (now_ms() / quarter + 1) * quarter;
     for (prev_from, from, to, bucket, vis) in [
         (prev_from, from, to, hour, Visibility::All),
+        (
+            quarter_to - 2 * DAY,
+            quarter_to - DAY,
+            quarter_to,
+            quarter,
+            Visibility::All,
+        ),
         (
             odd_to - 2 * hour,
             odd_to - hour,

@@ -146,9 +146,12 @@ impl Store {
         let stamps = self.bucket_stamps(prev_from, to, bucket_ms).await?;
         let current = &stamps[((from - prev_from) / bucket_ms) as usize..];
         let (totals, errors, members) = tokio::try_join!(
-            self.health
-                .totals
-                .buckets((prev_from, to), bucket_ms, &stamps, |a, b| {
+            self.health.totals.buckets(
+                (prev_from, to),
+                (prev_from, to),
+                bucket_ms,
+                &stamps,
+                |a, b| {
                     self.bucket_rows(
                     "grp, log_type, CAST(NULL AS BIGINT), CAST(NULL AS TEXT), CAST(NULL AS TEXT), \
                      CAST(sum(n) AS BIGINT) FROM health_totals",
@@ -157,10 +160,11 @@ impl Store {
                     bucket_ms,
                     count_at,
                 )
-                }),
+                }
+            ),
             self.health
                 .errors
-                .buckets((from, to), bucket_ms, current, |a, b| {
+                .buckets((from, to), (from, to), bucket_ms, current, |a, b| {
                     self.bucket_rows(
                         "grp, log_type, nullif(status_code, 0), nullif(entry_id, ''), \
                      nullif(attribution, ''), CAST(sum(n) AS BIGINT) FROM health_rollup",
@@ -172,7 +176,7 @@ impl Store {
                 }),
             self.health
                 .members
-                .buckets((from, to), bucket_ms, current, |a, b| {
+                .buckets((from, to), (from, to), bucket_ms, current, |a, b| {
                     self.bucket_rows(
                         "grp, kind, value FROM health_members",
                         " GROUP BY 1, 2, 3, 4",
@@ -198,16 +202,36 @@ impl Store {
         &self,
         select_from: &str,
         tail: &str,
+        span: (i64, i64),
+        bucket_ms: i64,
+        row: fn(&DbRow) -> T,
+    ) -> Result<Vec<Vec<T>>, StoreError> {
+        self.bucket_rows_by(
+            ("quarter", rollup::QUARTER_MS),
+            select_from,
+            tail,
+            span,
+            bucket_ms,
+            row,
+        )
+        .await
+    }
+
+    /// `bucket_rows` of a table whose time column `unit.0` counts steps of `unit.1` ms.
+    pub(super) async fn bucket_rows_by<T>(
+        &self,
+        (column, unit_ms): (&str, i64),
+        select_from: &str,
+        tail: &str,
         (from, to): (i64, i64),
         bucket_ms: i64,
         row: fn(&DbRow) -> T,
     ) -> Result<Vec<Vec<T>>, StoreError> {
         let q = Sql::new(format!(
-            "SELECT $1 + (quarter * {q} - $1) / $2 * $2, {select_from} \
-             WHERE quarter >= {} AND quarter < {}{tail}",
-            from / rollup::QUARTER_MS,
-            to / rollup::QUARTER_MS,
-            q = rollup::QUARTER_MS,
+            "SELECT $1 + ({column} * {unit_ms} - $1) / $2 * $2, {select_from} \
+             WHERE {column} >= {} AND {column} < {}{tail}",
+            from / unit_ms,
+            to / unit_ms,
         ))
         .bind(from)
         .bind(bucket_ms);

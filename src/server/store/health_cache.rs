@@ -45,11 +45,13 @@ impl<T> BucketCache<T> {
 
     /// The buckets of `[from, to)` (aligned to `bucket_ms`) in order: cached where the stamp
     /// is unchanged, else from `read`, which gets the span of the stale buckets and returns
-    /// one list of rows per bucket of it. Entries of this bucket size outside the span are
-    /// dropped, so the cache holds what the last window of each size needed.
+    /// one list of rows per bucket of it. Entries of this bucket size outside `keep` (the
+    /// span, or the whole window when it is read in several spans) are dropped, so the cache
+    /// holds what the last window of each size needed.
     pub(super) async fn buckets<F, Fut>(
         &self,
         span: (i64, i64),
+        keep: (i64, i64),
         bucket_ms: i64,
         stamps: &[Stamp],
         read: F,
@@ -58,7 +60,7 @@ impl<T> BucketCache<T> {
         F: FnOnce(i64, i64) -> Fut,
         Fut: std::future::Future<Output = Result<Vec<Vec<T>>, StoreError>>,
     {
-        let (from, to) = span;
+        let from = span.0;
         let start = |i: usize| from + i as i64 * bucket_ms;
         let mut found: Vec<Option<Arc<Vec<T>>>> = {
             let entries = self.entries();
@@ -86,7 +88,7 @@ impl<T> BucketCache<T> {
             }
         }
         self.entries()
-            .retain(|&(size, t), _| size != bucket_ms || (from..to).contains(&t));
+            .retain(|&(size, t), _| size != bucket_ms || (keep.0..keep.1).contains(&t));
         Ok(found
             .into_iter()
             .map(|rows| rows.unwrap_or_default())
@@ -157,22 +159,28 @@ mod tests {
             async move { Ok(((a / 10)..(b / 10)).map(|i| vec![i]).collect()) }
         };
         let first = cache
-            .buckets((0, 40), 10, &[stamp(1, 1); 4], read)
+            .buckets((0, 40), (0, 40), 10, &[stamp(1, 1); 4], read)
             .await
             .unwrap();
         assert_eq!(first.iter().map(|b| b[0]).collect::<Vec<_>>(), [0, 1, 2, 3]);
         // The newest bucket changed: only it is read again.
         let stamps = [stamp(1, 1), stamp(1, 1), stamp(1, 1), stamp(1, 2)];
-        cache.buckets((0, 40), 10, &stamps, read).await.unwrap();
+        cache
+            .buckets((0, 40), (0, 40), 10, &stamps, read)
+            .await
+            .unwrap();
         // A bucket in the middle lost a quarter: the span from it to the end is read, the
         // unchanged bucket inside the span keeps its cached rows.
         let stamps = [stamp(1, 1), stamp(0, 0), stamp(1, 1), stamp(1, 3)];
-        let third = cache.buckets((0, 40), 10, &stamps, read).await.unwrap();
+        let third = cache
+            .buckets((0, 40), (0, 40), 10, &stamps, read)
+            .await
+            .unwrap();
         assert_eq!(third.len(), 4);
         assert_eq!(*reads.borrow(), [(0, 40), (30, 40), (10, 40)]);
         // A later window drops what fell out of it.
         cache
-            .buckets((10, 50), 10, &[stamp(1, 1); 4], read)
+            .buckets((10, 50), (10, 50), 10, &[stamp(1, 1); 4], read)
             .await
             .unwrap();
         assert!(!cache.entries().contains_key(&(10, 0)));

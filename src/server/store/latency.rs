@@ -1,55 +1,74 @@
-//! Latency histograms of a window and the window before it, per group, model and channel: the
-//! whole quarter-hours from `latency_rollup` (through a bucket cache, like Group Health's
-//! counts), the ragged ends from the logs. A relay user's are of their own rows only, from the
-//! logs, without channels (admins only).
+//! Latency histograms of a window and the window before it, per group, model and channel: whole
+//! days from `latency_daily`, whole buckets of the page around them from `latency_rollup` (both
+//! through bucket caches, like Group Health's counts), the ragged ends from the logs. A relay
+//! user's are of their own rows only, from the logs, without channels (admins only).
 use std::sync::Arc;
 
-use super::rollup::{relay_types, QUARTER_MS};
+use super::rollup::{relay_types, DAY_MS, QUARTER_MS};
 use super::{DbRow, Sql, Store, StoreError, Visibility};
 use crate::domain::latency::{bucket_sql, Dimension, Histograms};
+
+/// Days the cache keeps before a window's end: the longest window and the one before it.
+const DAYS_KEPT: i64 = 15;
 
 /// One rollup read of a bucket: dimension code, value, latency bucket, rows.
 pub(super) type LatencyCount = (i64, String, i64, u64);
 
-/// `[from, to)` spans read from the logs, and the whole quarters between them.
-#[derive(Debug, PartialEq, Eq)]
-struct Split {
-    /// Buckets of `grain` in `[lo, hi)` read from the rollup.
-    rolled: Option<(i64, i64)>,
-    grain: i64,
-    /// What the rollup cannot answer: the ends off the quarter-hours, and the bucket that
-    /// `from` cuts in two.
-    from_logs: Vec<(i64, i64)>,
+/// A span `[lo, hi)` of one side of the window and where it is read from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Piece {
+    /// Whole days, from `latency_daily`.
+    Days(i64, i64),
+    /// Whole buckets of the grain, from `latency_rollup`.
+    Grains(i64, i64),
+    /// What no rollup answers: from the logs.
+    Logs(i64, i64),
 }
 
-/// How `[prev_from, to)`, split at `from`, is read: in buckets of the page's size when that is
-/// whole quarter-hours, else of a quarter-hour.
-fn split(prev_from: i64, from: i64, to: i64, bucket_ms: i64) -> Split {
-    let grain = if bucket_ms > 0 && bucket_ms % QUARTER_MS == 0 {
+/// What a piece read: log rows (each knows its side), or rollup buckets of one side.
+enum Part {
+    Logs(Vec<DbRow>),
+    Rolled(Vec<Arc<Vec<LatencyCount>>>, bool),
+}
+
+/// The rollup grain of a page: its bucket when that is whole quarter-hours, else a quarter.
+fn grain_of(bucket_ms: i64) -> i64 {
+    if bucket_ms > 0 && bucket_ms % QUARTER_MS == 0 && DAY_MS % bucket_ms == 0 {
         bucket_ms
     } else {
         QUARTER_MS
+    }
+}
+
+/// `[a, b)` cut into the fewest reads: whole days, whole grains around them, logs at the ends.
+fn pieces(a: i64, b: i64, grain: i64) -> Vec<Piece> {
+    let up = |t: i64, unit: i64| (t + unit - 1).div_euclid(unit) * unit;
+    let down = |t: i64, unit: i64| t.div_euclid(unit) * unit;
+    let grains = |a: i64, b: i64, out: &mut Vec<Piece>| {
+        let (lo, hi) = (up(a, grain), down(b, grain));
+        if lo < hi {
+            out.extend([
+                Piece::Logs(a, lo),
+                Piece::Grains(lo, hi),
+                Piece::Logs(hi, b),
+            ]);
+        } else {
+            out.push(Piece::Logs(a, b));
+        }
     };
-    let up = |t: i64| (t + grain - 1).div_euclid(grain) * grain;
-    let down = |t: i64| t.div_euclid(grain) * grain;
-    let (lo, hi) = (up(prev_from), down(to));
-    if lo >= hi {
-        return Split {
-            rolled: None,
-            grain,
-            from_logs: vec![(prev_from, to)],
-        };
+    let mut out = Vec::new();
+    let (lo, hi) = (up(a, DAY_MS), down(b, DAY_MS));
+    if lo < hi {
+        grains(a, lo, &mut out);
+        out.push(Piece::Days(lo, hi));
+        grains(hi, b, &mut out);
+    } else {
+        grains(a, b, &mut out);
     }
-    let mut from_logs = vec![(prev_from, lo), (hi, to)];
-    if from % grain != 0 && (lo..hi).contains(&from) {
-        from_logs.push((down(from), up(from)));
-    }
-    from_logs.retain(|(a, b)| a < b);
-    Split {
-        rolled: Some((lo, hi)),
-        grain,
-        from_logs,
-    }
+    out.retain(|p| match *p {
+        Piece::Days(lo, hi) | Piece::Grains(lo, hi) | Piece::Logs(lo, hi) => lo < hi,
+    });
+    out
 }
 
 /// Adds rows of `latency_log_rows` (channels only when `with_channels`).
@@ -65,9 +84,18 @@ fn add_log_rows(out: &mut Histograms, rows: &[DbRow], with_channels: bool) {
     }
 }
 
+/// Adds a rollup read's buckets to one side of the window.
+fn add_rolled(out: &mut Histograms, buckets: &[Arc<Vec<LatencyCount>>], current: bool) {
+    for (code, value, bucket, n) in buckets.iter().flat_map(|b| b.iter()) {
+        if let Some(dim) = Dimension::from_code(*code) {
+            out.add(dim, value, current, *bucket, *n);
+        }
+    }
+}
+
 impl Store {
     /// The latency histograms of `[from, to)` and of `[prev_from, from)` that `vis` may see.
-    /// The reads from the logs and the rollup run side by side.
+    /// Every piece of both sides is read side by side.
     pub async fn latency_histograms(
         &self,
         prev_from: i64,
@@ -84,68 +112,68 @@ impl Store {
             add_log_rows(&mut out, &rows, false);
             return Ok(out);
         }
-        let Split {
-            rolled,
-            grain,
-            from_logs,
-        } = split(prev_from, from, to, bucket_ms);
-        let logs = futures::future::try_join_all(
-            from_logs
-                .iter()
-                .map(|&span| self.latency_log_rows(span, from, None)),
-        );
-        let rollup = async {
-            match rolled {
-                Some((lo, hi)) => self.latency_rolled(lo, hi, grain).await.map(Some),
-                None => Ok(None),
-            }
-        };
-        let (logs, rollup) = tokio::try_join!(logs, rollup)?;
-        for rows in &logs {
-            add_log_rows(&mut out, rows, true);
-        }
-        let Some((lo, buckets)) = rollup else {
-            return Ok(out);
-        };
-        for (i, rows) in buckets.iter().enumerate() {
-            let start = lo + i as i64 * grain;
-            // The bucket `from` cuts was read from the logs.
-            let current = match (start >= from, start + grain <= from) {
-                (true, _) => true,
-                (_, true) => false,
-                _ => continue,
-            };
-            for (code, value, bucket, n) in rows.iter() {
-                if let Some(dim) = Dimension::from_code(*code) {
-                    out.add(dim, value, current, *bucket, *n);
-                }
+        let grain = grain_of(bucket_ms);
+        let keep = (prev_from, to);
+        // Days stay cached for every window (a 24-hour page must not drop the 7-day page's).
+        let days_kept = (to - DAYS_KEPT * DAY_MS, to);
+        let sides = [(prev_from, from, false), (from, to, true)];
+        let reads = sides.iter().flat_map(|&(a, b, current)| {
+            pieces(a, b, grain).into_iter().map(move |p| (p, current))
+        });
+        let read = futures::future::try_join_all(reads.map(|(piece, current)| async move {
+            Ok::<_, StoreError>(match piece {
+                Piece::Logs(a, b) => Part::Logs(self.latency_log_rows((a, b), from, None).await?),
+                Piece::Grains(lo, hi) => Part::Rolled(
+                    self.latency_rolled(("quarter", QUARTER_MS), (lo, hi), keep, grain)
+                        .await?,
+                    current,
+                ),
+                Piece::Days(lo, hi) => Part::Rolled(
+                    self.latency_rolled(("day", DAY_MS), (lo, hi), days_kept, DAY_MS)
+                        .await?,
+                    current,
+                ),
+            })
+        }));
+        for part in read.await? {
+            match part {
+                Part::Logs(rows) => add_log_rows(&mut out, &rows, true),
+                Part::Rolled(buckets, current) => add_rolled(&mut out, &buckets, current),
             }
         }
         Ok(out)
     }
 
-    /// The rollup's buckets of `grain` in `[lo, hi)`, through the bucket cache, with `lo`.
+    /// A rollup's buckets of `size` in `span`, through the bucket cache (which keeps the
+    /// window `keep`): `latency_rollup` by quarters, `latency_daily` by days.
     async fn latency_rolled(
         &self,
-        lo: i64,
-        hi: i64,
-        grain: i64,
-    ) -> Result<(i64, Vec<Arc<Vec<LatencyCount>>>), StoreError> {
-        let stamps = self.bucket_stamps(lo, hi, grain).await?;
-        let buckets = self
-            .health
+        unit: (&'static str, i64),
+        (lo, hi): (i64, i64),
+        keep: (i64, i64),
+        size: i64,
+    ) -> Result<Vec<Arc<Vec<LatencyCount>>>, StoreError> {
+        let table = if unit.1 == DAY_MS {
+            "latency_daily"
+        } else {
+            "latency_rollup"
+        };
+        let stamps = self.bucket_stamps(lo, hi, size).await?;
+        let select_from = format!("kind, value, bucket, CAST(sum(n) AS BIGINT) FROM {table}");
+        self.health
             .latency
-            .buckets((lo, hi), grain, &stamps, |a, b| {
-                self.bucket_rows(
-                    "kind, value, bucket, CAST(sum(n) AS BIGINT) FROM latency_rollup",
+            .buckets((lo, hi), keep, size, &stamps, |a, b| async move {
+                self.bucket_rows_by(
+                    unit,
+                    &select_from,
                     " GROUP BY 1, 2, 3, 4",
                     (a, b),
-                    grain,
+                    size,
                     |r| (r.int(1), r.text(2), r.int(3), r.count(4)),
                 )
+                .await
             })
-            .await?;
-        Ok((lo, buckets))
+            .await
     }
 
     /// The latencies of `[a, b)` from the logs, counted per window side, group, model, channel
@@ -198,35 +226,40 @@ mod tests {
     use super::*;
 
     const Q: i64 = QUARTER_MS;
+    const H: i64 = 4 * Q;
 
     #[test]
-    fn whole_quarters_come_from_the_rollup_and_the_ends_from_the_logs() {
-        // 7 days in hours: all from the rollup.
-        let h = 4 * Q;
+    fn whole_days_then_whole_grains_then_the_logs() {
+        // A 7-day side in hours, ending 5 hours into a day: its whole days from the daily
+        // rollup, the hours around them from the quarter rollup.
+        let to = 100 * DAY_MS + 5 * H;
         assert_eq!(
-            split(0, 168 * h, 336 * h, h),
-            Split {
-                rolled: Some((0, 336 * h)),
-                grain: h,
-                from_logs: vec![]
-            }
+            pieces(to - 7 * DAY_MS, to, H),
+            vec![
+                Piece::Grains(93 * DAY_MS + 5 * H, 94 * DAY_MS),
+                Piece::Days(94 * DAY_MS, 100 * DAY_MS),
+                Piece::Grains(100 * DAY_MS, to),
+            ]
         );
-        // An hour in minutes, ending 5 minutes into a quarter: the ragged ends and the
-        // quarter that the window's start cuts come from the logs.
+        // An hour in minutes, ending 5 minutes into a quarter: the ragged ends from the logs.
         let m = 60_000;
         let to = 100 * Q + 5 * m;
-        let split = split(to - 120 * m, to - 60 * m, to, m);
-        assert_eq!(split.grain, Q);
-        assert_eq!(split.rolled, Some((93 * Q, 100 * Q)));
+        assert_eq!(grain_of(m), Q);
         assert_eq!(
-            split.from_logs,
-            vec![(to - 120 * m, 93 * Q), (100 * Q, to), (96 * Q, 97 * Q)]
+            pieces(to - 60 * m, to, Q),
+            vec![
+                Piece::Logs(to - 60 * m, 97 * Q),
+                Piece::Grains(97 * Q, 100 * Q),
+                Piece::Logs(100 * Q, to),
+            ]
         );
-        // Too short for a whole quarter.
+        // Too short for a whole quarter; a day exactly.
+        assert_eq!(pieces(0, 5 * m, Q), vec![Piece::Logs(0, 5 * m)]);
         assert_eq!(
-            super::split(0, 5 * m, 10 * m, m).from_logs,
-            vec![(0, 10 * m)]
+            pieces(DAY_MS, 2 * DAY_MS, H),
+            vec![Piece::Days(DAY_MS, 2 * DAY_MS)]
         );
+        assert_eq!(grain_of(H), H);
     }
 }
 

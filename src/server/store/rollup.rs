@@ -14,6 +14,8 @@ use crate::domain::latency::{bucket_of, Dimension};
 use crate::domain::log::LogType;
 
 pub const QUARTER_MS: i64 = 900_000;
+/// A UTC day: `latency_daily`'s unit.
+pub const DAY_MS: i64 = 96 * QUARTER_MS;
 
 /// The columns an insert or delete returns for the rollups.
 pub(super) const RETURNED: &str = "ts_ms, grp, log_type, status_code, entry_id, attribution, \
@@ -88,9 +90,15 @@ const ROLLUP_TABLES: [&str; 4] = [
     "latency_rollup",
 ];
 
-/// Forgets every rollup of `[lo, hi)` (whole quarters), their stamps and the samples up to
-/// `hi`: what a dropped partition held.
+/// Forgets every rollup of `[lo, hi)` (whole days), their stamps and the samples up to `hi`:
+/// what a dropped partition held.
 pub(super) async fn forget_span(tx: &mut Tx, lo: i64, hi: i64) -> Result<(), StoreError> {
+    tx.execute(
+        &Sql::new("DELETE FROM latency_daily WHERE day >= $1 AND day < $2")
+            .bind(lo.div_euclid(DAY_MS))
+            .bind(hi.div_euclid(DAY_MS)),
+    )
+    .await?;
     for table in ROLLUP_TABLES.into_iter().chain(["rollup_versions"]) {
         let q = Sql::new(format!(
             "DELETE FROM {table} WHERE quarter >= $1 AND quarter < $2"
@@ -242,24 +250,14 @@ pub(super) async fn apply(tx: &mut Tx, rows: &[Counted<'_>], sign: i64) -> Resul
         );
         tx.execute(&q).await?;
     }
-    let latencies: Vec<_> = latencies.into_iter().collect();
-    for chunk in latencies.chunks(6_000) {
-        let mut q = Sql::new("INSERT INTO latency_rollup (quarter, kind, value, bucket, n) ");
-        q.push_values(chunk, |((qr, k, v, b), n)| {
-            vec![
-                (*qr).into(),
-                (*k).into(),
-                (*v).into(),
-                (*b).into(),
-                (*n).into(),
-            ]
-        });
-        q.push(
-            " ON CONFLICT (quarter, kind, value, bucket) \
-             DO UPDATE SET n = latency_rollup.n + excluded.n",
-        );
-        tx.execute(&q).await?;
+    let mut daily: HashMap<LatencyKey, i64> = HashMap::default();
+    for ((q, k, v, b), n) in &latencies {
+        *daily
+            .entry((q.div_euclid(DAY_MS / QUARTER_MS), *k, *v, *b))
+            .or_default() += n;
     }
+    add_latencies(tx, ("latency_rollup", "quarter"), latencies).await?;
+    add_latencies(tx, ("latency_daily", "day"), daily).await?;
     if sign > 0 {
         let samples: Vec<_> = samples.into_iter().collect();
         for chunk in samples.chunks(4_000) {
@@ -285,12 +283,48 @@ pub(super) async fn apply(tx: &mut Tx, rows: &[Counted<'_>], sign: i64) -> Resul
             q.push_tuple(quarters.iter().copied());
             tx.execute(&q).await?;
         }
+        let mut days: Vec<i64> = quarters
+            .iter()
+            .map(|q| q.div_euclid(DAY_MS / QUARTER_MS))
+            .collect();
+        days.dedup();
+        let mut q = Sql::new("DELETE FROM latency_daily WHERE n <= 0 AND day IN ");
+        q.push_tuple(days);
+        tx.execute(&q).await?;
         // A sample whose row is gone must not outlive the retention.
         let newest_deleted = rows.iter().map(|r| r.ts_ms).max().unwrap_or(0);
         tx.execute(
             &Sql::new("DELETE FROM signature_samples WHERE ts_ms <= $1").bind(newest_deleted),
         )
         .await?;
+    }
+    Ok(())
+}
+
+/// Adds latency counts to `table`, whose time column `unit` counts quarters or days.
+async fn add_latencies(
+    tx: &mut Tx,
+    (table, unit): (&str, &str),
+    counts: HashMap<LatencyKey<'_>, i64>,
+) -> Result<(), StoreError> {
+    let counts: Vec<_> = counts.into_iter().collect();
+    for chunk in counts.chunks(6_000) {
+        let mut q = Sql::new(format!(
+            "INSERT INTO {table} ({unit}, kind, value, bucket, n) "
+        ));
+        q.push_values(chunk, |((t, k, v, b), n)| {
+            vec![
+                (*t).into(),
+                (*k).into(),
+                (*v).into(),
+                (*b).into(),
+                (*n).into(),
+            ]
+        });
+        q.push(&format!(
+            " ON CONFLICT ({unit}, kind, value, bucket) DO UPDATE SET n = {table}.n + excluded.n"
+        ));
+        tx.execute(&q).await?;
     }
     Ok(())
 }
