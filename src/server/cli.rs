@@ -250,6 +250,12 @@ pub struct BenchArgs {
     /// Seconds the live-tail case runs its 100 tabs (0: skip).
     #[arg(long, default_value_t = 30)]
     pub live_seconds: u64,
+    /// Clients of the load case, each on its own connection.
+    #[arg(long, default_value_t = 200)]
+    pub load_clients: usize,
+    /// Seconds the load case runs its clients over the query mix (0: skip).
+    #[arg(long, default_value_t = 20)]
+    pub load_seconds: u64,
     /// Report without failing when a target is missed.
     #[arg(long)]
     pub report_only: bool,

@@ -4,6 +4,7 @@
 //! targets. Exits non-zero when a target is missed (unless `--report-only`).
 mod baseline;
 mod live_tail;
+mod load;
 mod report;
 mod sync;
 
@@ -498,6 +499,26 @@ pub async fn run(args: &BenchArgs) -> Result<bool, BoxError> {
         false,
     ));
 
+    if args.load_seconds > 0 {
+        eprintln!(
+            "load: {} clients for {} s",
+            args.load_clients, args.load_seconds
+        );
+        let urls: Vec<String> = cases(depth, &deep.encode())
+            .into_iter()
+            .map(|c| c.url)
+            .collect();
+        outcomes.extend(
+            load::measure(
+                &router,
+                &cookie,
+                &urls,
+                args.load_clients,
+                args.load_seconds,
+            )
+            .await?,
+        );
+    }
     if args.live_seconds > 0 {
         eprintln!("live tail: 100 tabs for {} s", args.live_seconds);
         outcomes.extend(live_tail::measure(&router, &cookie, args.live_seconds).await?);
