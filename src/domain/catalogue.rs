@@ -160,7 +160,7 @@ struct Matcher {
     status: Vec<StatusRange>,
     code: Vec<String>,
     contains: Vec<String>,
-    regex: Option<regex_lite::Regex>,
+    regex: Option<super::pattern::Regex>,
 }
 
 pub struct Catalogue {
@@ -270,7 +270,7 @@ impl Catalogue {
                 let regex = entry
                     .regex
                     .as_deref()
-                    .map(|r| regex_lite::Regex::new(&format!("(?i){r}")))
+                    .map(|r| super::pattern::Regex::new(&format!("(?i){r}")))
                     .transpose()
                     .map_err(|e| bad(e.to_string()))?;
                 matchers.push(Matcher {

@@ -14,6 +14,7 @@ pub mod latency;
 pub mod log;
 pub mod mask;
 pub mod notice;
+pub mod pattern;
 pub mod plain_words;
 pub mod prefs;
 pub mod retention;
