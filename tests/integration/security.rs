@@ -289,6 +289,9 @@ async fn responses_are_not_cached_and_cookies_follow_https() {
     }
     let (_, headers, _) = get_as(&router, None, "/app.css").await;
     assert_ne!(headers["cache-control"], "no-store");
+    // The wasm is kept by the browser and revalidated on every use.
+    let (_, headers, _) = get_as(&router, None, "/pkg/errscope.wasm").await;
+    assert_eq!(headers["cache-control"], "no-cache");
 
     let https = errscope::server::auth::session::SessionSettings {
         secure_cookies: true,

@@ -156,8 +156,12 @@ pub async fn client_layer(
     req.extensions_mut().insert(client);
     let mut res = next.run(req).await;
     let headers = res.headers_mut();
-    if !cacheable && !headers.contains_key(header::CACHE_CONTROL) {
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        // The wasm and its script keep their names from one release to the next: a browser
+        // keeps them but asks each time whether they changed (a 304 by their Last-Modified),
+        // so a page of a new release never starts the last release's wasm.
+        let policy = if cacheable { "no-cache" } else { "no-store" };
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
     }
     if client.https {
         secure_cookies(headers);
