@@ -11,6 +11,21 @@ use crate::domain::latency::{bucket_sql, Dimension, Histograms};
 /// Days the cache keeps before a window's end: the longest window and the one before it.
 const DAYS_KEPT: i64 = 15;
 
+/// A latency rollup: its table, its time column and the milliseconds one step of it spans.
+struct Rollup {
+    table: &'static str,
+    unit: (&'static str, i64),
+}
+
+const BY_QUARTER: Rollup = Rollup {
+    table: "latency_rollup",
+    unit: ("quarter", QUARTER_MS),
+};
+const BY_DAY: Rollup = Rollup {
+    table: "latency_daily",
+    unit: ("day", DAY_MS),
+};
+
 /// One rollup read of a bucket: dimension code, value, latency bucket, rows.
 pub(super) type LatencyCount = (i64, String, i64, u64);
 
@@ -124,12 +139,12 @@ impl Store {
             Ok::<_, StoreError>(match piece {
                 Piece::Logs(a, b) => Part::Logs(self.latency_log_rows((a, b), from, None).await?),
                 Piece::Grains(lo, hi) => Part::Rolled(
-                    self.latency_rolled(("quarter", QUARTER_MS), (lo, hi), keep, grain)
+                    self.latency_rolled(BY_QUARTER, (lo, hi), keep, grain)
                         .await?,
                     current,
                 ),
                 Piece::Days(lo, hi) => Part::Rolled(
-                    self.latency_rolled(("day", DAY_MS), (lo, hi), days_kept, DAY_MS)
+                    self.latency_rolled(BY_DAY, (lo, hi), days_kept, DAY_MS)
                         .await?,
                     current,
                 ),
@@ -145,26 +160,24 @@ impl Store {
     }
 
     /// A rollup's buckets of `size` in `span`, through the bucket cache (which keeps the
-    /// window `keep`): `latency_rollup` by quarters, `latency_daily` by days.
+    /// window `keep`).
     async fn latency_rolled(
         &self,
-        unit: (&'static str, i64),
+        rollup: Rollup,
         (lo, hi): (i64, i64),
         keep: (i64, i64),
         size: i64,
     ) -> Result<Vec<Arc<Vec<LatencyCount>>>, StoreError> {
-        let table = if unit.1 == DAY_MS {
-            "latency_daily"
-        } else {
-            "latency_rollup"
-        };
         let stamps = self.bucket_stamps(lo, hi, size).await?;
-        let select_from = format!("kind, value, bucket, CAST(sum(n) AS BIGINT) FROM {table}");
+        let select_from = format!(
+            "kind, value, bucket, CAST(sum(n) AS BIGINT) FROM {}",
+            rollup.table
+        );
         self.health
             .latency
             .buckets((lo, hi), keep, size, &stamps, |a, b| async move {
                 self.bucket_rows_by(
-                    unit,
+                    rollup.unit,
                     &select_from,
                     " GROUP BY 1, 2, 3, 4",
                     (a, b),
