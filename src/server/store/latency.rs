@@ -4,27 +4,14 @@
 //! user's are of their own rows only, from the logs, without channels (admins only).
 use std::sync::Arc;
 
-use super::rollup::{relay_types, DAY_MS, QUARTER_MS};
+use super::rollup::{
+    relay_types, LatencyTable, DAY_MS, LATENCY_BY_DAY, LATENCY_BY_QUARTER, QUARTER_MS,
+};
 use super::{DbRow, Sql, Store, StoreError, Visibility};
 use crate::domain::latency::{bucket_sql, Dimension, Histograms};
 
 /// Days the cache keeps before a window's end: the longest window and the one before it.
 const DAYS_KEPT: i64 = 15;
-
-/// A latency rollup: its table, its time column and the milliseconds one step of it spans.
-struct Rollup {
-    table: &'static str,
-    unit: (&'static str, i64),
-}
-
-const BY_QUARTER: Rollup = Rollup {
-    table: "latency_rollup",
-    unit: ("quarter", QUARTER_MS),
-};
-const BY_DAY: Rollup = Rollup {
-    table: "latency_daily",
-    unit: ("day", DAY_MS),
-};
 
 /// One rollup read of a bucket: dimension code, value, latency bucket, rows.
 pub(super) type LatencyCount = (i64, String, i64, u64);
@@ -139,12 +126,12 @@ impl Store {
             Ok::<_, StoreError>(match piece {
                 Piece::Logs(a, b) => Part::Logs(self.latency_log_rows((a, b), from, None).await?),
                 Piece::Grains(lo, hi) => Part::Rolled(
-                    self.latency_rolled(BY_QUARTER, (lo, hi), keep, grain)
+                    self.latency_rolled(LATENCY_BY_QUARTER, (lo, hi), keep, grain)
                         .await?,
                     current,
                 ),
                 Piece::Days(lo, hi) => Part::Rolled(
-                    self.latency_rolled(BY_DAY, (lo, hi), days_kept, DAY_MS)
+                    self.latency_rolled(LATENCY_BY_DAY, (lo, hi), days_kept, DAY_MS)
                         .await?,
                     current,
                 ),
@@ -163,7 +150,7 @@ impl Store {
     /// window `keep`).
     async fn latency_rolled(
         &self,
-        rollup: Rollup,
+        rollup: LatencyTable,
         (lo, hi): (i64, i64),
         keep: (i64, i64),
         size: i64,
@@ -177,7 +164,7 @@ impl Store {
             .latency
             .buckets((lo, hi), keep, size, &stamps, |a, b| async move {
                 self.bucket_rows_by(
-                    rollup.unit,
+                    (rollup.column, rollup.unit_ms),
                     &select_from,
                     " GROUP BY 1, 2, 3, 4",
                     (a, b),

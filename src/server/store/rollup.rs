@@ -17,6 +17,30 @@ pub const QUARTER_MS: i64 = 900_000;
 /// A UTC day: `latency_daily`'s unit.
 pub const DAY_MS: i64 = 96 * QUARTER_MS;
 
+/// A latency rollup: its table, its time column and the milliseconds one step of it spans.
+#[derive(Clone, Copy)]
+pub(super) struct LatencyTable {
+    pub table: &'static str,
+    pub column: &'static str,
+    pub unit_ms: i64,
+}
+
+pub(super) const LATENCY_BY_QUARTER: LatencyTable = LatencyTable {
+    table: "latency_rollup",
+    column: "quarter",
+    unit_ms: QUARTER_MS,
+};
+pub(super) const LATENCY_BY_DAY: LatencyTable = LatencyTable {
+    table: "latency_daily",
+    column: "day",
+    unit_ms: DAY_MS,
+};
+
+/// The day a quarter-hour falls in.
+fn day_of(quarter: i64) -> i64 {
+    quarter.div_euclid(DAY_MS / QUARTER_MS)
+}
+
 /// The columns an insert or delete returns for the rollups.
 pub(super) const RETURNED: &str = "ts_ms, grp, log_type, status_code, entry_id, attribution, \
      token_name, user_id, model, content, latency_ms, channel";
@@ -252,12 +276,10 @@ pub(super) async fn apply(tx: &mut Tx, rows: &[Counted<'_>], sign: i64) -> Resul
     }
     let mut daily: HashMap<LatencyKey, i64> = HashMap::default();
     for ((q, k, v, b), n) in &latencies {
-        *daily
-            .entry((q.div_euclid(DAY_MS / QUARTER_MS), *k, *v, *b))
-            .or_default() += n;
+        *daily.entry((day_of(*q), *k, *v, *b)).or_default() += n;
     }
-    add_latencies(tx, ("latency_rollup", "quarter"), latencies).await?;
-    add_latencies(tx, ("latency_daily", "day"), daily).await?;
+    add_latencies(tx, LATENCY_BY_QUARTER, latencies).await?;
+    add_latencies(tx, LATENCY_BY_DAY, daily).await?;
     if sign > 0 {
         let samples: Vec<_> = samples.into_iter().collect();
         for chunk in samples.chunks(4_000) {
@@ -283,10 +305,7 @@ pub(super) async fn apply(tx: &mut Tx, rows: &[Counted<'_>], sign: i64) -> Resul
             q.push_tuple(quarters.iter().copied());
             tx.execute(&q).await?;
         }
-        let mut days: Vec<i64> = quarters
-            .iter()
-            .map(|q| q.div_euclid(DAY_MS / QUARTER_MS))
-            .collect();
+        let mut days: Vec<i64> = quarters.iter().copied().map(day_of).collect();
         days.dedup();
         let mut q = Sql::new("DELETE FROM latency_daily WHERE n <= 0 AND day IN ");
         q.push_tuple(days);
@@ -301,16 +320,16 @@ pub(super) async fn apply(tx: &mut Tx, rows: &[Counted<'_>], sign: i64) -> Resul
     Ok(())
 }
 
-/// Adds latency counts to `table`, whose time column `unit` counts quarters or days.
+/// Adds latency counts to a latency rollup.
 async fn add_latencies(
     tx: &mut Tx,
-    (table, unit): (&str, &str),
+    LatencyTable { table, column, .. }: LatencyTable,
     counts: HashMap<LatencyKey<'_>, i64>,
 ) -> Result<(), StoreError> {
     let counts: Vec<_> = counts.into_iter().collect();
     for chunk in counts.chunks(6_000) {
         let mut q = Sql::new(format!(
-            "INSERT INTO {table} ({unit}, kind, value, bucket, n) "
+            "INSERT INTO {table} ({column}, kind, value, bucket, n) "
         ));
         q.push_values(chunk, |((t, k, v, b), n)| {
             vec![
@@ -322,7 +341,7 @@ async fn add_latencies(
             ]
         });
         q.push(&format!(
-            " ON CONFLICT ({unit}, kind, value, bucket) DO UPDATE SET n = {table}.n + excluded.n"
+            " ON CONFLICT ({column}, kind, value, bucket) DO UPDATE SET n = {table}.n + excluded.n"
         ));
         tx.execute(&q).await?;
     }
