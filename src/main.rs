@@ -67,7 +67,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 )),
             );
             alerts::spawn(store.clone(), args.alert_settings());
-            http::serve(store, &args).await?;
+            http::serve(errscope::ui::frontend(), store, &args).await?;
         }
         Command::Migrate => {
             let store = open(&cli.db).await?;
@@ -262,7 +262,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             alerts::command::run(&store, cmd, public_url.as_deref()).await?;
         }
         Command::Bench(args) => {
-            if !errscope::server::bench::run(&args).await? {
+            if !errscope::server::bench::run(errscope::ui::frontend(), &args).await? {
                 return Err("a target of the brief was missed (see the table above)".into());
             }
         }

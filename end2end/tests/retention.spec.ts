@@ -32,3 +32,17 @@ test('an admin sets retention, is told about bad input, and purges on request', 
   await page.reload();
   await expect(page.locator('form[data-retention="consume"] input[name=days]')).toHaveValue('');
 });
+
+// A server function's failure is typed: a form sent after the session ended says so in the
+// page language and links to signing in again, back to this page.
+test('a form sent after the session ended offers to sign in again', async ({ page }) => {
+  await page.goto('/admin/retention');
+  await page.waitForSelector('body[data-hydrated]');
+  await page.context().clearCookies();
+  const consume = page.locator('form[data-retention="consume"]');
+  await consume.locator('input[name=days]').fill('3650');
+  await consume.getByRole('button', { name: 'Save' }).click();
+  const error = page.getByTestId('retention-error');
+  await expect(error).toContainText('sign in to see this');
+  await expect(error.getByTestId('sign-in-again')).toHaveAttribute('href', '/login?next=%2Fadmin%2Fretention');
+});

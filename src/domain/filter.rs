@@ -511,6 +511,16 @@ impl LogQuery {
         q
     }
 
+    /// The Usage Logs page showing exactly these rows: every link to the logs is built here.
+    pub fn href(&self) -> String {
+        format!("/logs{}", self.to_query_string())
+    }
+
+    /// The CSV export of these rows.
+    pub fn csv_href(&self) -> String {
+        format!("/logs.csv{}", self.to_query_string())
+    }
+
     /// The URL query string (`?a=b&...`), empty fields left out.
     pub fn to_query_string(&self) -> String {
         // Group Health builds a thousand of these per page: field by field, not through a
@@ -550,6 +560,18 @@ pub fn url_encode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn links_to_the_logs_carry_the_query() {
+        let q = LogQuery {
+            status: Some("502".into()),
+            q: Some("a b".into()),
+            ..LogQuery::default()
+        };
+        assert_eq!(q.href(), "/logs?q=a%20b&status=502");
+        assert_eq!(q.csv_href(), "/logs.csv?q=a%20b&status=502");
+        assert_eq!(LogQuery::default().href(), "/logs");
+    }
 
     #[test]
     fn a_query_string_lists_its_keys_alphabetically() {

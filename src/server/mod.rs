@@ -1,5 +1,5 @@
 //! The server half: configuration and CLI, the store, ingest, importers and the new-api sync,
-//! alerts, demo data and the HTTP app.
+//! alerts, demo data, the page views and the HTTP app.
 pub mod alerts;
 pub mod auth;
 pub mod bench;
@@ -17,3 +17,4 @@ pub mod startup;
 pub mod store;
 pub mod sync;
 pub mod time;
+pub mod views;

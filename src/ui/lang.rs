@@ -18,7 +18,7 @@ pub fn use_lang() -> Lang {
 /// rendered outside the i18n context).
 pub fn page_lang() -> Lang {
     #[cfg(feature = "ssr")]
-    return crate::server::http::pages::viewer_lang(None);
+    return crate::server::views::asker::viewer_lang(None);
     #[cfg(not(feature = "ssr"))]
     return use_lang();
 }

@@ -17,6 +17,15 @@ use pages::{
     reference::ReferencePage, retention::RetentionPage, sources::SourcesPage, users::UsersPage,
 };
 
+/// What the server mounts of the UI: its routes and the document around them.
+#[cfg(feature = "ssr")]
+pub fn frontend() -> crate::server::http::router::Frontend {
+    crate::server::http::router::Frontend {
+        routes: || leptos_axum::generate_route_list(App),
+        shell: |options| shell(options).into_any(),
+    }
+}
+
 /// The HTML document around the app (server only).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     use components::theme_switch::{current_theme, Theme, SYSTEM_THEME_SCRIPT};

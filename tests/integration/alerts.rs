@@ -22,10 +22,10 @@ use errscope::server::alerts::admin::add_rule;
 use errscope::server::alerts::target::TargetPolicy;
 use errscope::server::alerts::{deliver_due, evaluate_all, queued};
 use errscope::server::auth::Viewer;
-use errscope::server::http::health::{group_health_as, Latencies};
 use errscope::server::ingest::prepare_value;
 use errscope::server::store::Store;
 use errscope::server::time::{now_ms, Zone};
+use errscope::server::views::health::{group_health_as, Latencies};
 
 /// What the receiver got: headers and body of each request.
 type Got = Arc<Mutex<Vec<(HeaderMap, String)>>>;

@@ -13,12 +13,13 @@ use errscope::server::alerts::admin::add_rule;
 use errscope::server::alerts::evaluate_all;
 use errscope::server::alerts::target::TargetPolicy;
 use errscope::server::auth::Viewer;
-use errscope::server::http::channels::channel_health_as;
-use errscope::server::http::health::Latencies;
-use errscope::server::http::pages::{list_logs_as, PageError};
 use errscope::server::ingest::prepare_value;
 use errscope::server::store::Store;
 use errscope::server::time::{now_ms, Zone};
+use errscope::server::views::asker::PageError;
+use errscope::server::views::channels::channel_health_as;
+use errscope::server::views::health::Latencies;
+use errscope::server::views::logs::list_logs_as;
 
 /// azure-east fails 45 of its 60 gpt-4o requests in vip; openai-main serves 200 of them with 6
 /// failures; in default azure-east is fine.

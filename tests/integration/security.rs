@@ -216,6 +216,7 @@ async fn behind_a_trusted_proxy_one_clients_failures_are_its_own() {
         https: false,
     };
     let router = app_on(
+        errscope::ui::frontend(),
         store.clone(),
         errscope::server::http::router::leptos_options(&Default::default()),
         Default::default(),
@@ -298,6 +299,7 @@ async fn responses_are_not_cached_and_cookies_follow_https() {
         ..Default::default()
     };
     let secure = app_on(
+        errscope::ui::frontend(),
         store.clone(),
         leptos_options(&Default::default()),
         https,
@@ -325,6 +327,7 @@ async fn responses_are_not_cached_and_cookies_follow_https() {
     assert!(headers.contains_key("strict-transport-security"));
 
     let proxied = app_on(
+        errscope::ui::frontend(),
         store.clone(),
         leptos_options(&Default::default()),
         Default::default(),
@@ -498,6 +501,45 @@ async fn failures_have_their_own_status_and_no_server_text() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _, body) = post_text(&router, None, "/api/account_list", "").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+}
+
+/// A server function's failure reaches the browser as a kind it can act on and a message,
+/// never as leptos' flattened text; an admin form's unreadable field is the caller's fault.
+#[tokio::test]
+async fn server_function_failures_arrive_typed() {
+    use errscope::shared::failure::{Failure, FailureKind};
+    let (store, _dir) = store().await;
+    let router = router(&store).await;
+    let kind_of = |body: &str| {
+        serde_json::from_str::<Failure>(body)
+            .unwrap_or_else(|e| panic!("{e}: {body}"))
+            .kind
+    };
+    let (status, _, body) = post_text(&router, None, "/api/account_list", "").await;
+    assert_eq!(
+        (status, kind_of(&body)),
+        (StatusCode::UNAUTHORIZED, FailureKind::SignedOut)
+    );
+    let user = sign_in_as(&router, &store, "erin", "user", Some(1001)).await;
+    let (status, _, body) = post_text(&router, Some(&user), "/api/account_list", "").await;
+    assert_eq!(
+        (status, kind_of(&body)),
+        (StatusCode::FORBIDDEN, FailureKind::Forbidden)
+    );
+    let (status, _, body) = post_text(&router, Some(&user), "/api/log_details", "id=abc").await;
+    assert_eq!(
+        (status, kind_of(&body)),
+        (StatusCode::BAD_REQUEST, FailureKind::Invalid)
+    );
+    let admin = sign_in_as(&router, &store, "boss", "admin", None).await;
+    let form = "username=zed&password=a-long-enough-password&role=user&relay_user_id=12x";
+    let (status, _, body) = post_text(&router, Some(&admin), "/api/add_account", form).await;
+    let failure: Failure = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        (status, failure.kind),
+        (StatusCode::BAD_REQUEST, FailureKind::Invalid)
+    );
+    assert!(failure.message.contains("whole number"), "{body}");
 }
 
 /// Anyone changes their own password with the current one; an admin too (not through the

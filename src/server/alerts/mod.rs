@@ -18,12 +18,12 @@ use crate::domain::alert::{steps, Event, Finding, Message, Rule, Step};
 use crate::domain::health::{window_label, MIN_REQUESTS};
 use crate::domain::lang::Lang;
 use crate::server::auth::Viewer;
-use crate::server::http::channels::channel_health_as;
-use crate::server::http::health::{group_health_as, Latencies::Skip};
-use crate::server::http::pages::PageError;
 use crate::server::store::{Attempted, Queued, Store, StoreError};
 use crate::server::time::{now_ms, Zone};
-use crate::ui::api::{HealthPage, HealthSignal};
+use crate::server::views::asker::PageError;
+use crate::server::views::channels::channel_health_as;
+use crate::server::views::health::{group_health_as, Latencies::Skip};
+use crate::shared::health::{HealthPage, HealthSignal};
 use target::TargetPolicy;
 
 /// How alerts run, from `serve`'s flags.

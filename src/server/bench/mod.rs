@@ -6,6 +6,7 @@ mod baseline;
 mod live_tail;
 mod load;
 mod report;
+mod samples;
 mod sync;
 
 use std::time::{Duration, Instant};
@@ -15,11 +16,11 @@ use axum::http::{header, Request, StatusCode};
 use axum::Router;
 use tower::ServiceExt;
 
-use crate::domain::filter::{url_encode, Cursor, LogFilter};
+use crate::domain::filter::{url_encode, LogFilter};
 use crate::server::auth::accounts::{create, NewAccount};
 use crate::server::auth::session::SessionSettings;
 use crate::server::cli::{BenchArgs, ServeArgs};
-use crate::server::http::router::{app, leptos_options};
+use crate::server::http::router::{app, leptos_options, Frontend};
 use sqlx::migrate::MigrateDatabase;
 
 use crate::server::store::{Backend, Store, StoreOptions, Visibility};
@@ -295,7 +296,7 @@ async fn load(
     Ok((inserted, started.elapsed(), inserting))
 }
 
-pub async fn run(args: &BenchArgs) -> Result<bool, BoxError> {
+pub async fn run(frontend: Frontend, args: &BenchArgs) -> Result<bool, BoxError> {
     let path = args.database_path();
     let url = match &args.postgres {
         Some(server) => {
@@ -352,6 +353,7 @@ pub async fn run(args: &BenchArgs) -> Result<bool, BoxError> {
     }
 
     let router = app(
+        frontend,
         store.clone(),
         leptos_options(&ServeArgs::default()),
         SessionSettings::default(),
@@ -359,12 +361,7 @@ pub async fn run(args: &BenchArgs) -> Result<bool, BoxError> {
     .await?;
     let cookie = sign_in(&router, &store).await?;
 
-    let errors = store.count_exact_errors().await?;
-    let depth = (errors / 2).min(100_000);
-    let deep = store
-        .cursor_at_depth(depth)
-        .await?
-        .unwrap_or(Cursor::Time { ts_ms: 0, id: 0 });
+    let (depth, deep) = samples::deep_cursor(&store).await?;
     eprintln!(
         "running the query mix ({} runs each, baseline {} runs)",
         args.runs, args.baseline_runs
@@ -419,7 +416,7 @@ pub async fn run(args: &BenchArgs) -> Result<bool, BoxError> {
     eprintln!("  Group Health 7 d, first load");
 
     // request_id lookups: a different id each time, through the store.
-    let ids = store.sample_request_ids(200).await?;
+    let ids = samples::request_ids(&store, 200).await?;
     let ours = time_n(ids.len(), |i| {
         let (store, id) = (&store, &ids[i]);
         async move {

@@ -87,9 +87,13 @@ pub async fn logs_csv(
         Some(axum::Extension(v)) => v,
         None => return (StatusCode::UNAUTHORIZED, "sign in to export logs").into_response(),
     };
-    if let Err(e) =
-        super::pages::keep_sort_in_reach(&store, &mut filter, viewer.visibility(), &mut Vec::new())
-            .await
+    if let Err(e) = crate::server::views::logs::keep_sort_in_reach(
+        &store,
+        &mut filter,
+        viewer.visibility(),
+        &mut Vec::new(),
+    )
+    .await
     {
         let fault = Fault::from(e);
         return (fault.status(), fault.message(Lang::En)).into_response();

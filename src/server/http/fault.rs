@@ -1,14 +1,14 @@
 //! What a server function answers when it fails: one kind per way it can fail, the HTTP status
 //! that says it, and a plain message in the viewer's language. Database and parser text never
 //! reach the browser: they are logged with an error id, and the message gives the id.
-use leptos::prelude::ServerFnError;
 
 use crate::domain::lang::Lang;
 use crate::server::auth::accounts::AccountError;
 use crate::server::auth::viewer::AccessError;
 use crate::server::auth::AdminError;
-use crate::server::http::pages::PageError;
 use crate::server::store::StoreError;
+use crate::server::views::asker::PageError;
+use crate::shared::failure::{Failure, FailureKind};
 
 /// How a request failed, as the browser may learn it.
 #[derive(Debug)]
@@ -71,6 +71,15 @@ impl From<AccountError> for Fault {
 }
 
 impl Fault {
+    pub fn kind(&self) -> FailureKind {
+        match self {
+            Fault::SignedOut => FailureKind::SignedOut,
+            Fault::Forbidden => FailureKind::Forbidden,
+            Fault::Invalid(_) => FailureKind::Invalid,
+            Fault::Unavailable(_) => FailureKind::Unavailable,
+        }
+    }
+
     pub fn status(&self) -> axum::http::StatusCode {
         use axum::http::StatusCode;
         match self {
@@ -108,12 +117,16 @@ pub fn error_id() -> String {
     format!("{:08x}", rand::random::<u32>())
 }
 
-/// A failure as a server function's error: the status set on the response, the message in
-/// the page's language.
-pub fn fail(e: impl Into<Fault>) -> ServerFnError {
+/// A failure as a server function's error: the status set on the response, the kind, and
+/// the message in the page's language.
+pub fn fail(e: impl Into<Fault>) -> Failure {
     let fault = e.into();
     if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
         res.set_status(fault.status());
     }
-    ServerFnError::new(fault.message(super::pages::viewer_lang(None)))
+    let kind = fault.kind();
+    Failure::new(
+        kind,
+        fault.message(crate::server::views::asker::viewer_lang(None)),
+    )
 }

@@ -17,7 +17,6 @@ use serde::{Deserialize, Serialize};
 
 use super::fault::Fault;
 use super::ingest_api::{api_error, key_grant_for, ApiErrorBody};
-use super::pages::{list_logs_as, log_details_as, PageError};
 use crate::domain::access::{Account, KeyScope, Role};
 use crate::domain::filter::{LogQuery, Sort};
 use crate::domain::lang::Lang;
@@ -26,7 +25,9 @@ use crate::domain::scope::Resolution;
 use crate::server::auth::Viewer;
 use crate::server::store::{KeyGrant, Store};
 use crate::server::time::Zone;
-use crate::ui::api::RequestDetails;
+use crate::server::views::asker::PageError;
+use crate::server::views::logs::{list_logs_as, log_details_as};
+use crate::shared::logs::RequestDetails;
 
 /// Read calls allowed per key: 60 at once, then 20 a second.
 #[derive(Clone)]
@@ -310,7 +311,7 @@ fn failed(e: PageError) -> Response {
     unavailable(&e.to_string())
 }
 
-fn api_rows(rows: Vec<crate::ui::api::RowView>) -> Vec<ApiRow> {
+fn api_rows(rows: Vec<crate::shared::logs::RowView>) -> Vec<ApiRow> {
     rows.into_iter()
         .map(|r| ApiRow {
             row: r.row,
@@ -483,14 +484,14 @@ pub async fn get_health(
     let window = asked.window.unwrap_or_else(|| DEFAULT_WINDOW.into());
     let lang = Lang::parse(asked.lang.as_deref().unwrap_or("en"));
     let tz = asked.tz.clone();
-    match super::health::group_health_as(
+    match crate::server::views::health::group_health_as(
         &store,
         &viewer,
         zone,
         lang,
         &window,
         tz.as_deref(),
-        super::health::Latencies::Read,
+        crate::server::views::health::Latencies::Read,
     )
     .await
     {

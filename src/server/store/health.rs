@@ -3,7 +3,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use super::health_cache::{by_bucket, BucketCache};
-use super::{rollup, DbRow, Sql, Store, StoreError, Visibility};
+use super::{rollup, DbRow, Sql, Store, StoreError, Visibility, ERROR_ROWS};
 use crate::domain::attribution::Attribution;
 use crate::domain::health::{aggregate, Count, GroupStatus, Signature};
 use crate::domain::log::LogType;
@@ -145,6 +145,7 @@ impl Store {
         }
         let stamps = self.bucket_stamps(prev_from, to, bucket_ms).await?;
         let current = &stamps[((from - prev_from) / bucket_ms) as usize..];
+        let errors_tail = format!(" AND {ERROR_ROWS} GROUP BY 1, 2, 3, 4, 5, 6");
         let (totals, errors, members) = tokio::try_join!(
             self.health.totals.buckets(
                 (prev_from, to),
@@ -168,7 +169,7 @@ impl Store {
                     self.bucket_rows(
                         "grp, log_type, nullif(status_code, 0), nullif(entry_id, ''), \
                      nullif(attribution, ''), CAST(sum(n) AS BIGINT) FROM health_rollup",
-                        " AND log_type = 5 GROUP BY 1, 2, 3, 4, 5, 6",
+                        &errors_tail,
                         (a, b),
                         bucket_ms,
                         count_at,
@@ -263,7 +264,7 @@ impl Store {
         let errors_sql = format!(
             "SELECT {bucket}, grp, log_type, status_code, entry_id, attribution, \
              CAST(count(*) AS BIGINT) FROM logs \
-             WHERE log_type = 5 AND ts_ms >= {from} AND ts_ms < {to}{whose} \
+             WHERE {ERROR_ROWS} AND ts_ms >= {from} AND ts_ms < {to}{whose} \
              GROUP BY 1, 2, 3, 4, 5, 6"
         );
         let read = |sql: String| async move {
@@ -295,7 +296,7 @@ impl Store {
     ) -> Result<Vec<Affected>, StoreError> {
         let q = Sql::new(format!(
             "SELECT grp, count(DISTINCT token_name), count(DISTINCT user_id), count(DISTINCT model) \
-             FROM logs WHERE log_type = 5 AND ts_ms >= $1 AND ts_ms < $2{whose} GROUP BY grp"
+             FROM logs WHERE {ERROR_ROWS} AND ts_ms >= $1 AND ts_ms < $2{whose} GROUP BY grp"
         ))
         .bind(from)
         .bind(to);
@@ -399,7 +400,7 @@ impl Store {
         select: &str,
         tail: &str,
     ) -> Sql {
-        let mut q = Sql::new(format!("SELECT {select} FROM logs WHERE log_type = 5"));
+        let mut q = Sql::new(format!("SELECT {select} FROM logs WHERE {ERROR_ROWS}"));
         super::logs::push_signature(&mut q, sig.status, sig.entry_id.as_deref());
         q.push(" AND ts_ms >= ")
             .push_bind(from)

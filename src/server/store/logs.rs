@@ -1,7 +1,7 @@
 //! Reading logs: keyset pages, capped counts, single rows, request lookups, the impact scope
 //! of a row and the pick lists. The keyword filter is each backend's own: SQLite's FTS5
 //! trigram index, PostgreSQL's pg_trgm index under ILIKE.
-use super::{Backend, DbRow, Facets, Sql, Store, StoreError, Visibility};
+use super::{Backend, DbRow, Facets, Sql, Store, StoreError, Visibility, ERROR_ROWS};
 use crate::domain::attribution::Attribution;
 use crate::domain::filter::{Cursor, LogFilter, Sort, COUNT_CAP};
 use crate::domain::log::{LogRow, LogType};
@@ -17,42 +17,6 @@ const COLUMNS: &str =
     prompt_tokens, completion_tokens, quota, attribution, entry_id, channel, retries, client_ip";
 
 impl Store {
-    /// Error rows in all, uncapped (for the benchmark's deep page).
-    pub async fn count_exact_errors(&self) -> Result<u64, StoreError> {
-        let q = Sql::new("SELECT count(*) FROM logs WHERE log_type = 5");
-        Ok(self.run().fetch_one(&q).await?.count(0))
-    }
-
-    /// The keyset position after `depth` error rows, newest first.
-    pub async fn cursor_at_depth(&self, depth: u64) -> Result<Option<Cursor>, StoreError> {
-        let q = Sql::new(
-            "SELECT ts_ms, id FROM logs WHERE log_type = 5 ORDER BY ts_ms DESC, id DESC LIMIT 1 OFFSET $1",
-        )
-        .bind(depth.saturating_sub(1) as i64);
-        Ok(self.run().fetch_optional(&q).await?.map(|r| Cursor::Time {
-            ts_ms: r.int(0),
-            id: r.int(1),
-        }))
-    }
-
-    /// Up to `n` request ids spread evenly over the table.
-    pub async fn sample_request_ids(&self, n: i64) -> Result<Vec<String>, StoreError> {
-        let max = self
-            .run()
-            .fetch_one(&Sql::new("SELECT coalesce(max(id), 0) FROM logs"))
-            .await?
-            .int(0);
-        let step = (max / n.max(1)).max(1);
-        let q = Sql::new(
-            "WITH RECURSIVE k(v) AS (SELECT CAST(1 AS BIGINT) UNION ALL SELECT v + 1 FROM k WHERE v < $1) \
-             SELECT request_id FROM logs WHERE id IN (SELECT v * $2 FROM k)",
-        )
-        .bind(n)
-        .bind(step);
-        let rows = self.run().fetch_all(&q).await?;
-        Ok(rows.iter().map(|r| r.text(0)).collect())
-    }
-
     /// True for a database that has never held rows, accounts, keys, sources or purges: the
     /// only kind demo data and demo accounts may go into.
     pub async fn never_used(&self) -> Result<bool, StoreError> {
@@ -370,10 +334,10 @@ impl Store {
         if rows.is_empty() {
             return Ok(Vec::new());
         }
-        let mut q = Sql::new(
+        let mut q = Sql::new(format!(
             "SELECT ts_ms, grp, token_name, user_id, model, status_code, entry_id FROM logs \
-             WHERE log_type = 5 AND (",
-        );
+             WHERE {ERROR_ROWS} AND (",
+        ));
         for (i, row) in rows.iter().enumerate() {
             if i > 0 {
                 q.push(" OR ");

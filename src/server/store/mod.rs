@@ -28,7 +28,7 @@ pub use sources::{PollOutcome, SyncSource};
 pub use sql::Backend;
 
 use sql::{Db, OnPool};
-pub(crate) use sql::{DbRow, Sql};
+pub(crate) use sql::{DbRow, Sql, ERROR_ROWS};
 
 #[derive(Clone)]
 pub struct Store {

@@ -23,6 +23,10 @@ impl Backend {
     }
 }
 
+/// The condition on an error row (`LogType::Error`, new-api's type 5), written into query texts
+/// as a literal: SQLite uses the error-only indexes only for a query naming the same constant.
+pub(crate) const ERROR_ROWS: &str = "log_type = 5";
+
 /// An argument: the handful of types errscope stores.
 #[derive(Clone, Debug)]
 pub(crate) enum Arg {
@@ -421,6 +425,12 @@ impl Tx {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_error_row_condition_names_the_error_type() {
+        let error = crate::domain::log::LogType::Error.as_i64();
+        assert_eq!(ERROR_ROWS, format!("log_type = {error}"));
+    }
 
     #[test]
     fn push_bind_numbers_placeholders_in_order() {

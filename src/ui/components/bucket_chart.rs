@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::i18n::{t, t_string, use_i18n};
-use crate::ui::api::TopMessage;
+use crate::shared::health::TopMessage;
 
 /// One link per bucket, each an HTML element holding its own small drawing: links inside an
 /// <svg> are created as HTML elements when the page renders in the browser.

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::domain::latency::{change_text, duration_text};
 use crate::i18n::{t, t_string, use_i18n};
-use crate::ui::api::LatencyCell;
+use crate::shared::health::LatencyCell;
 
 /// The p95's change since the window before, when there was one.
 fn change(cell: &LatencyCell) -> Option<String> {

@@ -5,6 +5,7 @@ pub mod bucket_chart;
 pub mod choice_form;
 pub mod copy_button;
 pub mod export_link;
+pub mod failure_note;
 pub mod guidance;
 pub mod keyboard;
 pub mod latency;

@@ -5,6 +5,7 @@ use leptos_meta::Title;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::ui::api::{account_settings, ChangeOwnPassword, SetTimeZone};
 use crate::ui::components::admin_form::{outcome, BUTTON, INPUT};
+use crate::ui::components::failure_note::FailureNote;
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
@@ -19,7 +20,7 @@ pub fn AccountPage() -> impl IntoView {
         <Transition fallback=move || view! { <p aria-busy="true">{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match settings.await {
-                    Err(e) => view! { <p role="alert">{t!(i18n, common.could_not_load)} {e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <p role="alert">{t!(i18n, common.could_not_load)} <FailureNote failure=e/></p> }.into_any(),
                     Ok(s) => {
                         let chosen = s.account.time_zone.clone();
                         let zone = s.zone_in_use.clone();

@@ -4,11 +4,13 @@
 use leptos::prelude::*;
 
 use crate::i18n::{t, t_string, use_i18n};
+use crate::ui::components::failure_note::FailureNote;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::domain::alert::{AlertFormat, DeliveryState, Event};
-use crate::ui::api::{load_alerts, AddAlert, AlertRuleLine, DeliveryLine, RemoveAlert, TestAlert};
+use crate::shared::admin::{AlertRuleLine, DeliveryLine};
+use crate::ui::api::{load_alerts, AddAlert, RemoveAlert, TestAlert};
 use crate::ui::components::admin_form::{outcome, BUTTON, INPUT};
 
 #[component]
@@ -72,12 +74,12 @@ pub fn AlertsPage() -> impl IntoView {
         {move || test.value().get().map(|r| match r {
             Ok((true, answer)) => view! { <p role="status" class="text-sm text-green-700 dark:text-green-300" data-testid="alert-test-ok">{t!(i18n, alerts.test_ok)}" "{answer}</p> }.into_any(),
             Ok((false, answer)) => view! { <p role="alert" class="text-sm text-red-700 dark:text-red-300" data-testid="alert-test-failed">{t!(i18n, alerts.test_failed)}" "{answer}</p> }.into_any(),
-            Err(e) => view! { <p role="alert" class="text-sm text-red-700 dark:text-red-300" data-testid="alert-test-failed">{e.to_string()}</p> }.into_any(),
+            Err(e) => view! { <p role="alert" class="text-sm text-red-700 dark:text-red-300" data-testid="alert-test-failed"><FailureNote failure=e/></p> }.into_any(),
         })}
         <Transition fallback=move || view! { <p aria-busy="true">{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <p role="alert"><FailureNote failure=e/></p> }.into_any(),
                     Ok(p) => view! {
                         <h2 class="font-semibold mb-2">{t!(i18n, alerts.rules)}</h2>
                         {if p.rules.is_empty() {

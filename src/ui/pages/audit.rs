@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::i18n::{t, t_string, use_i18n};
+use crate::ui::components::failure_note::FailureNote;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
@@ -23,7 +24,7 @@ pub fn AuditPage() -> impl IntoView {
         <Transition fallback=move || view! { <p aria-busy="true">{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match lines.await {
-                    Err(e) => view! { <p role="alert">{t!(i18n, audit.load_failed)} {e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <p role="alert">{t!(i18n, audit.load_failed)} <FailureNote failure=e/></p> }.into_any(),
                     Ok(list) if list.is_empty() => view! {
                         <p data-testid="audit-empty">{t!(i18n, audit.empty)}</p>
                     }.into_any(),

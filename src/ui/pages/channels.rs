@@ -3,9 +3,11 @@
 use leptos::prelude::*;
 
 use crate::i18n::{t, t_string, use_i18n};
+use crate::ui::components::failure_note::FailureNote;
 use leptos_meta::Title;
 
-use crate::ui::api::{load_channel_health, ChannelHealth};
+use crate::shared::health::ChannelHealth;
+use crate::ui::api::load_channel_health;
 use crate::ui::components::badges::AttributionBadge;
 use crate::ui::components::bucket_chart::{BucketChart, TopFailures};
 use crate::ui::components::latency::LatencyLine;
@@ -31,7 +33,7 @@ pub fn ChannelsPage() -> impl IntoView {
         <Transition fallback=move || view! { <Skeleton label=t_string!(i18n, health.loading).to_string() rows=6/> }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Err(e) => view! { <p role="alert">{t!(i18n, health.load_failed)} {e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <p role="alert">{t!(i18n, health.load_failed)} <FailureNote failure=e/></p> }.into_any(),
                     Ok(p) => view! {
                         <NoticeList items=described(&p.notices)/>
                         <section aria-labelledby="callouts-h" class="mb-4">

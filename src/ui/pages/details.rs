@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::i18n::{t, t_string, use_i18n};
+use crate::ui::components::failure_note::FailureNote;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
@@ -12,7 +13,8 @@ use crate::domain::filter::url_encode;
 use crate::domain::lang::Lang;
 use crate::domain::log::LogType;
 use crate::domain::plain_words::{persisting as persisting_of, Dimension, Persisting, Span};
-use crate::ui::api::{log_details, AttemptView, RequestDetails};
+use crate::shared::logs::{AttemptView, RequestDetails};
+use crate::ui::api::log_details;
 use crate::ui::components::badges::{AttributionBadge, StatusBadge};
 use crate::ui::components::copy_button::CopyButton;
 
@@ -53,7 +55,7 @@ pub fn DetailsPage() -> impl IntoView {
                             <p class="text-sm">{t!(i18n, details.not_found)}</p>
                         </div>
                     }.into_any(),
-                    Err(e) => view! { <p role="alert">{t!(i18n, details.load_failed)} {e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <p role="alert">{t!(i18n, details.load_failed)} <FailureNote failure=e/></p> }.into_any(),
                 }
             })}
         </Suspense>

@@ -3,11 +3,13 @@
 use leptos::prelude::*;
 
 use crate::i18n::{t, t_string, use_i18n};
+use crate::ui::components::failure_note::FailureNote;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::domain::access::KeyScope;
-use crate::ui::api::{ingest_key_list, AddIngestKey, KeyLine, RevokeIngestKey};
+use crate::shared::admin::KeyLine;
+use crate::ui::api::{ingest_key_list, AddIngestKey, RevokeIngestKey};
 use crate::ui::components::admin_form::{outcome, BUTTON, INPUT};
 use crate::ui::components::copy_button::CopyButton;
 
@@ -55,14 +57,14 @@ pub fn KeysPage() -> impl IntoView {
                         <CopyButton text=key label=t_string!(i18n, common.copy)/>
                     </div>
                 }.into_any(),
-                Err(e) => view! { <p role="alert" class="mt-2 text-sm text-red-700 dark:text-red-300" data-testid="keys-error">{e.to_string()}</p> }.into_any(),
+                Err(e) => view! { <p role="alert" class="mt-2 text-sm text-red-700 dark:text-red-300" data-testid="keys-error"><FailureNote failure=e/></p> }.into_any(),
             })}
         </section>
         {move || outcome(revoke.value().get(), move |_| t_string!(i18n, keys.revoked_done).into(), ("keys-done", "keys-error"))}
         <Transition fallback=move || view! { <p aria-busy="true">{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match keys.await {
-                    Err(e) => view! { <p role="alert">{t!(i18n, keys.load_failed)} {e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <p role="alert">{t!(i18n, keys.load_failed)} <FailureNote failure=e/></p> }.into_any(),
                     Ok(list) if list.is_empty() => view! { <p class="text-sm">{t!(i18n, keys.none)}</p> }.into_any(),
                     Ok(list) => view! {
                         <table class="w-full text-sm" data-testid="keys">

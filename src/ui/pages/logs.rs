@@ -5,6 +5,7 @@ use std::collections::HashSet;
 use leptos::prelude::*;
 
 use crate::i18n::{t, t_string, use_i18n};
+use crate::ui::components::failure_note::FailureNote;
 use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
@@ -16,7 +17,8 @@ use crate::domain::filter::{
     highlight, FieldError, FieldProblem, LogQuery, Sort, COUNT_CAP, RANGE_PRESETS, TODAY,
 };
 use crate::domain::status::StatusParseError;
-use crate::ui::api::{list_logs, LogPage, RowView};
+use crate::shared::logs::{LogPage, RowView};
+use crate::ui::api::list_logs;
 use crate::ui::components::badges::{AttributionBadge, StatusBadge};
 use crate::ui::components::copy_button::CopyButton;
 use crate::ui::components::export_link::ExportLink;
@@ -70,7 +72,7 @@ pub fn LogsPage() -> impl IntoView {
                         view! { <LogsView query=q page=p fresh live/> }.into_any()
                     }
                     Err(e) => view! {
-                        <p role="alert" class="text-rose-700">{t!(i18n, logs.load_failed)} {e.to_string()}</p>
+                        <p role="alert" class="text-rose-700">{t!(i18n, logs.load_failed)} <FailureNote failure=e/></p>
                     }.into_any(),
                 }
             })}
@@ -86,7 +88,7 @@ fn LogTypeSwitch(query: Memo<LogQuery>) -> impl IntoView {
         q.log_type = t.map(str::to_string);
         q.cursor = None;
         q.sort = None;
-        format!("/logs{}", q.to_query_string())
+        q.href()
     };
     let is_all = move || query.get().log_type.as_deref() == Some("all");
     let tab = "px-3 py-1 rounded text-sm border border-slate-300 dark:border-slate-700";
@@ -227,12 +229,12 @@ fn LogsView(
     let next_href = page.next_cursor.clone().map(|c| {
         let mut q = query.clone();
         q.cursor = Some(c);
-        format!("/logs{}", q.to_query_string())
+        q.href()
     });
     let first_href = query.cursor.as_ref().map(|_| {
         let mut q = query.clone();
         q.cursor = None;
-        format!("/logs{}", q.to_query_string())
+        q.href()
     });
     let rows = page.rows.clone();
     let empty = rows.is_empty();
@@ -258,7 +260,7 @@ fn LogsView(
         {(!chips.is_empty()).then(|| view! {
             <div class="flex flex-wrap items-center gap-2 my-2 text-xs" aria-label=move || t_string!(i18n, logs.active_filters)>
                 {chips.into_iter().map(|(k, v)| {
-                    let href = format!("/logs{}", query.without(k).to_query_string());
+                    let href = query.without(k).href();
                     let (name, v) = chip_text(k, v);
                     view! {
                         <a href=href class="inline-flex items-center gap-1 rounded-full bg-sky-100 dark:bg-sky-900 px-2 py-0.5 hover:line-through"
@@ -277,7 +279,7 @@ fn LogsView(
             </p>
             {query.sort.is_none().then(|| view! { <LiveSwitch live/> })}
             {(!rejected).then(|| view! {
-                <ExportLink href=format!("/logs.csv{}", query.without("cursor").to_query_string())
+                <ExportLink href=query.without("cursor").csv_href()
                     label=t_string!(i18n, logs.export_csv).to_string() expected=(!page.capped).then_some(page.count)/>
             })}
         </div>
@@ -289,11 +291,11 @@ fn LogsView(
             let tz = query.tz.as_ref().map(|t| format!("?tz={}", crate::domain::filter::url_encode(t))).unwrap_or_default();
             let sorted = page.sort == Sort::Slowest;
             let sort_href = if sorted {
-                format!("/logs{}", query.without("sort").to_query_string())
+                query.without("sort").href()
             } else {
                 let mut q = query.without("cursor");
                 q.sort = Some("latency".into());
-                format!("/logs{}", q.to_query_string())
+                q.href()
             };
             view! { <ResultsTable rows show_consume keyword tz fresh sort_href sorted/> }.into_any()
         }}

@@ -8,7 +8,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::domain::attribution::Attribution;
 use crate::domain::catalogue::Entry;
-use crate::domain::filter::url_encode;
+use crate::domain::filter::LogQuery;
 use crate::ui::api::catalogue_entries;
 use crate::ui::components::badges::AttributionBadge;
 
@@ -37,14 +37,13 @@ fn matches(e: &Entry, q: &str) -> bool {
 }
 
 fn logs_href(e: &Entry) -> String {
-    let mut parts = vec![];
-    if let Some(s) = e.status.first() {
-        parts.push(format!("status={}", url_encode(s)));
+    LogQuery {
+        range: Some("30d".into()),
+        status: e.status.first().cloned(),
+        q: e.example.clone().filter(|x| x.chars().count() <= 60),
+        ..LogQuery::default()
     }
-    if let Some(x) = e.example.as_ref().filter(|x| x.chars().count() <= 60) {
-        parts.push(format!("q={}", url_encode(x)));
-    }
-    format!("/logs?range=30d&{}", parts.join("&"))
+    .href()
 }
 
 #[component]

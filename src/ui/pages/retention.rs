@@ -2,6 +2,7 @@
 use leptos::prelude::*;
 
 use crate::i18n::{t, t_string, use_i18n};
+use crate::ui::components::failure_note::FailureNote;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
@@ -36,7 +37,7 @@ pub fn RetentionPage() -> impl IntoView {
         <Transition fallback=move || view! { <p aria-busy="true">{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Err(e) => view! { <p role="alert">{t!(i18n, retention.load_failed)} {e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <p role="alert">{t!(i18n, retention.load_failed)} <FailureNote failure=e/></p> }.into_any(),
                     Ok(p) => view! {
                         <section aria-labelledby="rules-h" class="mb-4 space-y-2">
                             <h2 id="rules-h" class="font-semibold">{t!(i18n, retention.days_heading)}</h2>

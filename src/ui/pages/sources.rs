@@ -3,10 +3,12 @@
 use leptos::prelude::*;
 
 use crate::i18n::{t, t_string, use_i18n};
+use crate::ui::components::failure_note::FailureNote;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::ui::api::{sync_source_list, AddSyncSource, ChangeSyncSource, SourceLine};
+use crate::shared::admin::SourceLine;
+use crate::ui::api::{sync_source_list, AddSyncSource, ChangeSyncSource};
 use crate::ui::components::admin_form::{outcome, BUTTON, INPUT};
 
 #[component]
@@ -45,7 +47,7 @@ pub fn SourcesPage() -> impl IntoView {
         <Transition fallback=move || view! { <p aria-busy="true">{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match sources.await {
-                    Err(e) => view! { <p role="alert">{t!(i18n, sources.load_failed)} {e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <p role="alert">{t!(i18n, sources.load_failed)} <FailureNote failure=e/></p> }.into_any(),
                     Ok(list) if list.is_empty() => view! { <p class="text-sm">{t!(i18n, sources.none)}</p> }.into_any(),
                     Ok(list) => view! {
                         <ul class="space-y-3" data-testid="sources">

@@ -2,6 +2,7 @@
 use leptos::prelude::*;
 
 use crate::i18n::{t, t_string, use_i18n};
+use crate::ui::components::failure_note::FailureNote;
 use leptos_meta::Title;
 
 use crate::domain::access::{Account, Role};
@@ -39,7 +40,7 @@ pub fn UsersPage() -> impl IntoView {
         <Transition fallback=move || view! { <p aria-busy="true">{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match accounts.await {
-                    Err(e) => view! { <p role="alert">{t!(i18n, users.load_failed)} {e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <p role="alert">{t!(i18n, users.load_failed)} <FailureNote failure=e/></p> }.into_any(),
                     Ok(list) => view! {
                         <table class="w-full text-sm" data-testid="accounts">
                             <caption class="sr-only">{t!(i18n, users.caption)}</caption>

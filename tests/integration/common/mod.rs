@@ -149,6 +149,7 @@ pub async fn seed(store: &Store, n: i64) {
 
 pub async fn router(store: &Store) -> Router {
     app(
+        errscope::ui::frontend(),
         store.clone(),
         leptos_options(&ServeArgs::default()),
         SessionSettings::default(),

@@ -4,8 +4,8 @@
 //! model while the group's other channels succeed.
 use std::collections::BTreeMap;
 
+use super::asker::PageError;
 use super::health::{chart, latency_cell, logs_href, tops, Latencies, Window};
-use super::pages::PageError;
 use crate::domain::attribution::Attribution;
 use crate::domain::channels::{callouts, fold, Callout};
 use crate::domain::health::Signature;
@@ -14,10 +14,10 @@ use crate::domain::latency::Dimension;
 use crate::server::auth::{AccessError, Viewer};
 use crate::server::store::{Store, Visibility};
 use crate::server::time::{now_ms, Zone};
-use crate::ui::api::{ChannelHealth, ChannelPage, HealthSignal};
+use crate::shared::health::{ChannelHealth, ChannelPage, HealthSignal};
 
 pub async fn channel_health(window: &str, tz: Option<&str>) -> Result<ChannelPage, PageError> {
-    let a = super::pages::Asker::current(tz, None).await?;
+    let a = super::asker::Asker::current(tz, None).await?;
     channel_health_as(
         &a.store,
         &a.viewer,

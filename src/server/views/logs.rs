@@ -1,4 +1,4 @@
-//! What the server functions of the pages do.
+//! The Usage Logs page and a request's details: the viewer's rows, resolved and explained.
 use crate::domain::attempts::{is_failure, Outcome};
 use crate::domain::catalogue::Catalogue;
 use crate::domain::filter::{LogFilter, LogQuery, Sort, COUNT_CAP};
@@ -11,64 +11,13 @@ use crate::domain::signal::Signal;
 use crate::domain::support::{support_message, SupportFacts};
 use crate::server::store::{Store, StoreError, Visibility};
 use crate::server::time::{now_ms, Zone};
-use crate::ui::api::{AttemptView, LogPage, RequestDetails, RowView};
+use crate::shared::logs::{AttemptView, LogPage, RequestDetails, RowView};
+
+use super::asker::{store, viewer_zone, zone_notice, Asker, PageError};
 
 use crate::domain::access::LookupKind;
 use crate::server::auth::audit::record_lookup;
-use crate::server::auth::{AccessError, Viewer};
-
-/// Why a page's data could not be served.
-#[derive(Debug, thiserror::Error)]
-pub enum PageError {
-    #[error(transparent)]
-    Access(#[from] AccessError),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-pub fn store() -> Result<Store, StoreError> {
-    leptos::prelude::use_context::<Store>().ok_or(StoreError::Db(sqlx::Error::PoolClosed))
-}
-
-/// Who asks in the current request, in which zone and language, and the store to ask.
-pub struct Asker {
-    pub store: Store,
-    pub viewer: Viewer,
-    pub zone: Zone,
-    pub lang: Lang,
-}
-
-impl Asker {
-    /// `tz` and `lang`: what the URL named, if anything.
-    pub async fn current(tz: Option<&str>, lang: Option<&str>) -> Result<Asker, PageError> {
-        let viewer = Viewer::current()?;
-        Ok(Asker {
-            zone: viewer_zone(tz).await,
-            lang: viewer_lang(lang),
-            store: store()?,
-            viewer,
-        })
-    }
-}
-
-/// The viewer's zone: the one named in the URL, else the account's setting, else the
-/// browser's (its cookie), else UTC.
-pub async fn viewer_zone(explicit: Option<&str>) -> Zone {
-    let headers: Option<axum::http::HeaderMap> = leptos_axum::extract().await.ok();
-    let cookie = headers
-        .as_ref()
-        .and_then(|h| h.get(axum::http::header::COOKIE))
-        .and_then(|v| v.to_str().ok())
-        .and_then(Zone::from_cookie_header);
-    let chosen = Viewer::current().ok().and_then(|v| v.account.time_zone);
-    Zone::pick([explicit, chosen.as_deref(), cookie.as_deref()])
-}
-
-/// A notice when the URL named a time zone this server does not know.
-pub fn zone_notice(explicit: Option<&str>, used: &Zone) -> Option<Notice> {
-    let given = explicit.map(str::trim).filter(|t| !t.is_empty())?;
-    (!Zone::is_known(given)).then(|| Notice::unknown_zone(given, used.name()))
-}
+use crate::server::auth::Viewer;
 
 fn explain(row: &LogRow) -> crate::domain::catalogue::Explanation {
     Catalogue::builtin().explain(&Signal {
@@ -148,7 +97,7 @@ async fn resolve_rows(
 /// Sorting slowest first reads every match (no index orders the rows by latency), so a page is
 /// sorted only while its matches stay within the count's cap; past it the page stays newest
 /// first and `notices` says why. The count, when it was taken.
-pub(super) async fn keep_sort_in_reach(
+pub async fn keep_sort_in_reach(
     store: &Store,
     filter: &mut LogFilter,
     vis: Visibility,
@@ -253,17 +202,6 @@ pub async fn list_logs_as(
         admin_fields: viewer.role().sees_admin_fields(),
         notices,
     })
-}
-
-/// The viewer's language: `?lang=`, else the page language `resolve_viewer` settled on
-/// (the language cookie, the account's setting, `Accept-Language`), else English.
-pub fn viewer_lang(explicit: Option<&str>) -> Lang {
-    if let Some(l) = explicit.filter(|l| !l.is_empty()) {
-        return Lang::parse(l);
-    }
-    leptos::prelude::use_context::<axum::http::request::Parts>()
-        .and_then(|p| p.extensions.get::<Lang>().copied())
-        .unwrap_or_default()
 }
 
 pub async fn log_details(
@@ -440,7 +378,7 @@ async fn persisting(
             span,
             count: n.min(COUNT_CAP),
             capped: n > COUNT_CAP,
-            href: format!("/logs{}", q.to_query_string()),
+            href: q.href(),
         })
         .collect())
 }
@@ -470,5 +408,5 @@ fn window_href(row: &LogRow, zone: &Zone, window_minutes: i64, same_group: bool)
         group: same_group.then(|| row.group.clone()),
         ..LogQuery::default()
     };
-    format!("/logs{}", q.to_query_string())
+    q.href()
 }

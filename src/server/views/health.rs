@@ -2,7 +2,7 @@
 //! attribution comes from the same scope rules (`domain::scope::resolve`) as row details.
 use std::collections::BTreeMap;
 
-use super::pages::PageError;
+use super::asker::PageError;
 use crate::domain::attribution::Attribution;
 use crate::domain::catalogue::Catalogue;
 use crate::domain::filter::LogQuery;
@@ -18,7 +18,7 @@ use crate::domain::signal::Signal;
 use crate::server::auth::Viewer;
 use crate::server::store::{Store, StoreError, Visibility};
 use crate::server::time::{now_ms, Zone};
-use crate::ui::api::{GroupHealth, HealthPage, HealthSignal, LatencyCell, TopMessage};
+use crate::shared::health::{GroupHealth, HealthPage, HealthSignal, LatencyCell, TopMessage};
 
 /// A Usage Logs link to the rows in `[from, to)` that the filters select, in the viewer's
 /// zone: the end is the window's last millisecond, so the link counts what the page counts.
@@ -33,7 +33,7 @@ pub(super) fn logs_href(zone: &Zone, from: i64, to: i64, filters: &[(&str, Strin
     for (k, v) in filters {
         q.set(k, Some(v.clone()));
     }
-    format!("/logs{}", q.to_query_string())
+    q.href()
 }
 
 pub(super) fn sig_filters(sig: &Signature) -> Vec<(&'static str, String)> {
@@ -73,7 +73,7 @@ impl Window {
         if chosen.is_none() && !window.trim().is_empty() {
             notices.push(Notice::unknown_window(window, &window_label(name, lang)));
         }
-        notices.extend(super::pages::zone_notice(tz, zone));
+        notices.extend(super::asker::zone_notice(tz, zone));
         let bucket_ms = bucket_minutes * 60_000;
         let to = (now_ms() / bucket_ms + 1) * bucket_ms;
         let from = to - minutes * 60_000;
@@ -240,7 +240,7 @@ struct Found {
 /// Support and admins see every group with its messages and concentrations; a user sees the
 /// groups they use, rates and counts only (no other user's messages, tokens or request ids).
 pub async fn group_health(window: &str, tz: Option<&str>) -> Result<HealthPage, PageError> {
-    let a = super::pages::Asker::current(tz, None).await?;
+    let a = super::asker::Asker::current(tz, None).await?;
     group_health_as(
         &a.store,
         &a.viewer,
