@@ -36,22 +36,38 @@ const COLUMNS: &str =
     "id, username, role, relay_user_id, disabled, password_hash, session_epoch, lang, time_zone, theme \
      FROM accounts";
 
-fn to_stored(r: &DbRow) -> StoredAccount {
-    StoredAccount {
+/// A row of `accounts` as `COLUMNS` reads it.
+#[derive(sqlx::FromRow)]
+struct AccountRecord {
+    id: i64,
+    username: String,
+    role: String,
+    relay_user_id: Option<i64>,
+    disabled: i64,
+    password_hash: String,
+    session_epoch: i64,
+    lang: Option<String>,
+    time_zone: Option<String>,
+    theme: Option<String>,
+}
+
+fn to_stored(r: &DbRow) -> Result<StoredAccount, sqlx::Error> {
+    let a: AccountRecord = r.record()?;
+    Ok(StoredAccount {
         account: Account {
-            id: r.int(0),
-            username: r.text(1),
+            id: a.id,
+            username: a.username,
             // The CHECK constraint admits only the three names.
-            role: Role::parse(&r.text(2)).unwrap_or(Role::User),
-            relay_user_id: r.opt_int(3),
-            disabled: r.int(4) != 0,
-            lang: r.opt_text(7).as_deref().and_then(Lang::from_code),
-            time_zone: r.opt_text(8),
-            theme: r.opt_text(9).as_deref().and_then(Theme::parse),
+            role: Role::parse(&a.role).unwrap_or(Role::User),
+            relay_user_id: a.relay_user_id,
+            disabled: a.disabled != 0,
+            lang: a.lang.as_deref().and_then(Lang::from_code),
+            time_zone: a.time_zone,
+            theme: a.theme.as_deref().and_then(Theme::parse),
         },
-        password_hash: r.text(5),
-        session_epoch: r.int(6),
-    }
+        password_hash: a.password_hash,
+        session_epoch: a.session_epoch,
+    })
 }
 
 /// Unique-constraint failures become a message the admin can act on.
@@ -99,18 +115,33 @@ impl Store {
             "SELECT {COLUMNS} WHERE lower(username) = lower($1)"
         ))
         .bind(username);
-        Ok(self.run().fetch_optional(&q).await?.as_ref().map(to_stored))
+        Ok(self
+            .run()
+            .fetch_optional(&q)
+            .await?
+            .as_ref()
+            .map(to_stored)
+            .transpose()?)
     }
 
     pub async fn account(&self, id: i64) -> Result<Option<StoredAccount>, StoreError> {
         let q = Sql::new(format!("SELECT {COLUMNS} WHERE id = $1")).bind(id);
-        Ok(self.run().fetch_optional(&q).await?.as_ref().map(to_stored))
+        Ok(self
+            .run()
+            .fetch_optional(&q)
+            .await?
+            .as_ref()
+            .map(to_stored)
+            .transpose()?)
     }
 
     pub async fn accounts(&self) -> Result<Vec<Account>, StoreError> {
         let q = Sql::new(format!("SELECT {COLUMNS} ORDER BY username"));
         let rows = self.run().fetch_all(&q).await?;
-        Ok(rows.iter().map(|r| to_stored(r).account).collect())
+        Ok(rows
+            .iter()
+            .map(|r| to_stored(r).map(|s| s.account))
+            .collect::<Result<_, _>>()?)
     }
 
     pub async fn count_accounts(&self) -> Result<u64, StoreError> {

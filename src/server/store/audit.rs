@@ -1,5 +1,5 @@
 //! The lookup audit: support and admin reads of other users' requests.
-use super::{Sql, Store, StoreError};
+use super::{DbRow, Sql, Store, StoreError};
 use crate::domain::access::{Lookup, LookupKind, Role};
 
 impl Store {
@@ -28,22 +28,34 @@ impl Store {
              FROM lookup_audit ORDER BY ts_ms DESC, id DESC LIMIT $1",
         )
         .bind(limit);
-        Ok(self
-            .run()
-            .fetch_all(&q)
-            .await?
-            .iter()
-            .map(|r| Lookup {
-                ts_ms: r.int(0),
-                username: r.text(1),
+        let rows = self.run().fetch_all(&q).await?;
+        let lookup = |r: &DbRow| -> Result<Lookup, sqlx::Error> {
+            let l: LookupRecord = r.record()?;
+            Ok(Lookup {
+                ts_ms: l.ts_ms,
+                username: l.username,
                 // Written from a Role and a LookupKind only.
-                role: Role::parse(&r.text(2)).unwrap_or(Role::Support),
-                log_id: r.int(3),
-                request_id: r.text(4),
-                relay_user_id: r.int(5),
-                how: LookupKind::parse(&r.text(6)).unwrap_or(LookupKind::Details),
-                detail: r.text(7),
+                role: Role::parse(&l.role).unwrap_or(Role::Support),
+                log_id: l.log_id,
+                request_id: l.request_id,
+                relay_user_id: l.relay_user_id,
+                how: LookupKind::parse(&l.how).unwrap_or(LookupKind::Details),
+                detail: l.detail,
             })
-            .collect())
+        };
+        Ok(rows.iter().map(lookup).collect::<Result<_, _>>()?)
     }
+}
+
+/// A row of `lookup_audit` as `lookups` reads it.
+#[derive(sqlx::FromRow)]
+struct LookupRecord {
+    ts_ms: i64,
+    username: String,
+    role: String,
+    log_id: i64,
+    request_id: String,
+    relay_user_id: i64,
+    how: String,
+    detail: String,
 }

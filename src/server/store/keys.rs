@@ -32,17 +32,30 @@ pub fn hash_key(key: &str) -> String {
 
 const COLUMNS: &str = "id, name, prefix, scope, relay_user_id, created_ms, revoked_ms";
 
-fn to_key(r: &DbRow) -> ApiKey {
-    ApiKey {
-        id: r.int(0),
-        name: r.text(1),
-        prefix: r.text(2),
+/// A row of `ingest_keys` as `COLUMNS` reads it.
+#[derive(sqlx::FromRow)]
+struct KeyRecord {
+    id: i64,
+    name: String,
+    prefix: String,
+    scope: String,
+    relay_user_id: Option<i64>,
+    created_ms: i64,
+    revoked_ms: Option<i64>,
+}
+
+fn to_key(r: &DbRow) -> Result<ApiKey, sqlx::Error> {
+    let k: KeyRecord = r.record()?;
+    Ok(ApiKey {
+        id: k.id,
+        name: k.name,
+        prefix: k.prefix,
         // Written from a KeyScope only; the column's default is `ingest`.
-        scope: KeyScope::parse(&r.text(3)).unwrap_or(KeyScope::Ingest),
-        relay_user_id: r.opt_int(4),
-        created_ms: r.int(5),
-        revoked_ms: r.opt_int(6),
-    }
+        scope: KeyScope::parse(&k.scope).unwrap_or(KeyScope::Ingest),
+        relay_user_id: k.relay_user_id,
+        created_ms: k.created_ms,
+        revoked_ms: k.revoked_ms,
+    })
 }
 
 impl Store {
@@ -76,7 +89,8 @@ impl Store {
 
     pub async fn list_keys(&self) -> Result<Vec<ApiKey>, StoreError> {
         let q = Sql::new(format!("SELECT {COLUMNS} FROM ingest_keys ORDER BY id"));
-        Ok(self.run().fetch_all(&q).await?.iter().map(to_key).collect())
+        let rows = self.run().fetch_all(&q).await?;
+        Ok(rows.iter().map(to_key).collect::<Result<_, _>>()?)
     }
 
     pub async fn revoke_key(&self, id: i64, now_ms: i64) -> Result<bool, StoreError> {
@@ -93,14 +107,15 @@ impl Store {
             "SELECT {COLUMNS} FROM ingest_keys WHERE hash = $1 AND revoked_ms IS NULL"
         ))
         .bind(hash_key(key));
-        Ok(self.run().fetch_optional(&q).await?.map(|r| {
-            let k = to_key(&r);
-            KeyGrant {
-                id: k.id,
-                name: k.name,
-                scope: k.scope,
-                relay_user_id: k.relay_user_id,
-            }
+        let Some(row) = self.run().fetch_optional(&q).await? else {
+            return Ok(None);
+        };
+        let k = to_key(&row)?;
+        Ok(Some(KeyGrant {
+            id: k.id,
+            name: k.name,
+            scope: k.scope,
+            relay_user_id: k.relay_user_id,
         }))
     }
 }

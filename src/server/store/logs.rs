@@ -98,7 +98,7 @@ impl Store {
         }
         push_page_order(&mut q, f);
         let rows = self.run().fetch_all(&q).await?;
-        Ok(rows.iter().map(to_log_row).collect())
+        Ok(log_rows(&rows)?)
     }
 
     /// Walks the time index when the keyword is the only narrowing filter and its matches are
@@ -190,7 +190,10 @@ impl Store {
         push_keyword(&mut q, self.backend(), k, &KeywordPlan::NewestFirst);
         push_page_order(&mut q, f);
         let rows = self.run().fetch_all(&q).await?;
-        Ok((rows.len() > f.page_size as usize).then(|| rows.iter().map(to_log_row).collect()))
+        if rows.len() <= f.page_size as usize {
+            return Ok(None);
+        }
+        Ok(Some(log_rows(&rows)?))
     }
 
     /// The codes to page through one by one, when the filter names several (a class or a
@@ -253,7 +256,8 @@ impl Store {
             .fetch_optional(&q)
             .await?
             .as_ref()
-            .map(to_log_row))
+            .map(to_log_row)
+            .transpose()?)
     }
 
     /// Every row of one request the viewer may see (its attempts), oldest first; at most
@@ -272,7 +276,7 @@ impl Store {
             " ORDER BY ts_ms, attempt, id LIMIT {MAX_ATTEMPTS}"
         ));
         let rows = self.run().fetch_all(&q).await?;
-        Ok(rows.iter().map(to_log_row).collect())
+        Ok(log_rows(&rows)?)
     }
 
     /// How many rows (attempts) each of these request ids has that the viewer may see.
@@ -351,21 +355,23 @@ impl Store {
             q.push(")");
         }
         q.push(")");
-        let failures: Vec<Failure> = self
-            .run()
-            .fetch_all(&q)
-            .await?
-            .iter()
-            .map(|r| Failure {
-                ts_ms: r.int(0),
-                group: r.text(1),
-                token: r.text(2),
-                user_id: r.int(3),
-                model: r.text(4),
-                status: r.opt_int(5).and_then(|s| u16::try_from(s).ok()),
-                entry_id: r.opt_text(6),
+        let failure = |r: &DbRow| -> Result<Failure, sqlx::Error> {
+            let f: FailureRecord = r.record()?;
+            Ok(Failure {
+                ts_ms: f.ts_ms,
+                group: f.grp,
+                token: f.token_name,
+                user_id: f.user_id,
+                model: f.model,
+                status: f.status_code.and_then(|s| u16::try_from(s).ok()),
+                entry_id: f.entry_id,
             })
-            .collect();
+        };
+        let rows_read = self.run().fetch_all(&q).await?;
+        let failures = rows_read
+            .iter()
+            .map(failure)
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(rows
             .iter()
             .map(|row| ScopeReading::around(row, window_minutes, &failures, vis.user()))
@@ -626,34 +632,81 @@ fn has_case(c: char) -> bool {
 }
 
 /// A row of `COLUMNS`.
-fn to_log_row(r: &DbRow) -> LogRow {
-    LogRow {
-        id: r.int(0),
-        ts_ms: r.int(1),
-        log_type: LogType::from_i64(r.int(2)).unwrap_or_default(),
-        user_id: r.int(3),
-        username: r.text(4),
-        token_name: r.text(5),
-        group: r.text(6),
-        model: r.text(7),
-        request_id: r.text(8),
-        attempt: r.int(9),
-        upstream_request_id: r.opt_text(10),
-        status_code: r.opt_int(11).and_then(|s| u16::try_from(s).ok()),
-        error_code: r.opt_text(12),
-        error_type: r.opt_text(13),
-        content: r.text(14),
-        latency_ms: r.opt_int(15),
-        is_stream: r.flag(16),
-        prompt_tokens: r.int(17),
-        completion_tokens: r.int(18),
-        quota: r.int(19),
-        attribution: r.opt_text(20).as_deref().and_then(Attribution::parse),
-        entry_id: r.opt_text(21),
-        channel: r.opt_text(22),
-        retries: r.opt_text(23),
-        client_ip: r.opt_text(24),
-    }
+/// An error row as the impact scope reads it.
+#[derive(sqlx::FromRow)]
+struct FailureRecord {
+    ts_ms: i64,
+    grp: String,
+    token_name: String,
+    user_id: i64,
+    model: String,
+    status_code: Option<i64>,
+    entry_id: Option<String>,
+}
+
+/// A row of `logs` as `COLUMNS` reads it.
+#[derive(sqlx::FromRow)]
+struct LogRecord {
+    id: i64,
+    ts_ms: i64,
+    log_type: i64,
+    user_id: i64,
+    username: String,
+    token_name: String,
+    grp: String,
+    model: String,
+    request_id: String,
+    attempt: i64,
+    upstream_request_id: Option<String>,
+    status_code: Option<i64>,
+    error_code: Option<String>,
+    error_type: Option<String>,
+    content: String,
+    latency_ms: Option<i64>,
+    is_stream: bool,
+    prompt_tokens: i64,
+    completion_tokens: i64,
+    quota: i64,
+    attribution: Option<String>,
+    entry_id: Option<String>,
+    channel: Option<String>,
+    retries: Option<String>,
+    client_ip: Option<String>,
+}
+
+fn to_log_row(r: &DbRow) -> Result<LogRow, sqlx::Error> {
+    let l: LogRecord = r.record()?;
+    Ok(LogRow {
+        id: l.id,
+        ts_ms: l.ts_ms,
+        log_type: LogType::from_i64(l.log_type).unwrap_or_default(),
+        user_id: l.user_id,
+        username: l.username,
+        token_name: l.token_name,
+        group: l.grp,
+        model: l.model,
+        request_id: l.request_id,
+        attempt: l.attempt,
+        upstream_request_id: l.upstream_request_id,
+        status_code: l.status_code.and_then(|s| u16::try_from(s).ok()),
+        error_code: l.error_code,
+        error_type: l.error_type,
+        content: l.content,
+        latency_ms: l.latency_ms,
+        is_stream: l.is_stream,
+        prompt_tokens: l.prompt_tokens,
+        completion_tokens: l.completion_tokens,
+        quota: l.quota,
+        attribution: l.attribution.as_deref().and_then(Attribution::parse),
+        entry_id: l.entry_id,
+        channel: l.channel,
+        retries: l.retries,
+        client_ip: l.client_ip,
+    })
+}
+
+fn log_rows(rows: &[DbRow]) -> Result<Vec<LogRow>, sqlx::Error> {
+    rows.iter().map(to_log_row).collect()
 }
 
 #[cfg(test)]

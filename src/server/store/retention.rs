@@ -1,9 +1,27 @@
 //! Retention settings, the batched purge of expired rows, and the record of each purge.
-use super::{rollup, Backend, Sql, Store, StoreError};
+use super::{rollup, Backend, DbRow, Sql, Store, StoreError};
 use crate::domain::log::LogType;
 use crate::domain::retention::{PurgeReport, Retention};
 
 const TYPES: [LogType; 2] = [LogType::Error, LogType::Consume];
+
+/// A row of `retention` (a log type without one keeps its rows forever).
+#[derive(sqlx::FromRow)]
+struct RetentionRecord {
+    log_type: i64,
+    days: i64,
+}
+
+/// A row of `retention_runs` as `purge_reports` reads it.
+#[derive(sqlx::FromRow)]
+struct PurgeRecord {
+    log_type: i64,
+    days: i64,
+    cutoff_ms: i64,
+    removed: i64,
+    started_ms: i64,
+    finished_ms: i64,
+}
 
 impl Store {
     /// Both log types' retention, error rows first.
@@ -11,11 +29,14 @@ impl Store {
         let rows = self
             .run()
             .fetch_all(&Sql::new("SELECT log_type, days FROM retention"))
-            .await?;
+            .await?
+            .iter()
+            .map(|r| r.record())
+            .collect::<Result<Vec<RetentionRecord>, _>>()?;
         let days_of = |t: LogType| {
             rows.iter()
-                .find(|r| r.int(0) == t.as_i64())
-                .and_then(|r| u32::try_from(r.int(1)).ok())
+                .find(|r| r.log_type == t.as_i64())
+                .and_then(|r| u32::try_from(r.days).ok())
         };
         Ok(TYPES
             .into_iter()
@@ -99,19 +120,18 @@ impl Store {
              FROM retention_runs ORDER BY id DESC LIMIT $1",
         )
         .bind(limit);
-        Ok(self
-            .run()
-            .fetch_all(&q)
-            .await?
-            .iter()
-            .map(|r| PurgeReport {
-                log_type: LogType::from_i64(r.int(0)).unwrap_or(LogType::Error),
-                days: u32::try_from(r.int(1)).unwrap_or(0),
-                cutoff_ms: r.int(2),
-                removed: r.count(3),
-                started_ms: r.int(4),
-                finished_ms: r.int(5),
+        let report = |r: &DbRow| -> Result<PurgeReport, sqlx::Error> {
+            let p: PurgeRecord = r.record()?;
+            Ok(PurgeReport {
+                log_type: LogType::from_i64(p.log_type).unwrap_or(LogType::Error),
+                days: u32::try_from(p.days).unwrap_or(0),
+                cutoff_ms: p.cutoff_ms,
+                removed: p.removed.max(0) as u64,
+                started_ms: p.started_ms,
+                finished_ms: p.finished_ms,
             })
-            .collect())
+        };
+        let rows = self.run().fetch_all(&q).await?;
+        Ok(rows.iter().map(report).collect::<Result<_, _>>()?)
     }
 }

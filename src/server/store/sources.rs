@@ -29,27 +29,50 @@ const COLUMNS: &str = "id, name, url, from_flag, paused, created_ms, imported, r
     pending, last_id, last_row_ms, last_poll_ms, last_success_ms, last_error, newest_error_ms, \
     newest_consume_ms";
 
+/// A row of `sync_sources` as `COLUMNS` reads it (flags are 0 or 1 on both backends).
+#[derive(sqlx::FromRow)]
+struct SourceRecord {
+    id: i64,
+    name: String,
+    url: String,
+    from_flag: i64,
+    paused: i64,
+    created_ms: i64,
+    imported: i64,
+    rejected: i64,
+    skipped: i64,
+    pending: i64,
+    last_id: i64,
+    last_row_ms: Option<i64>,
+    last_poll_ms: Option<i64>,
+    last_success_ms: Option<i64>,
+    last_error: Option<String>,
+    newest_error_ms: Option<i64>,
+    newest_consume_ms: Option<i64>,
+}
+
 impl SyncSource {
-    fn from_row(r: &DbRow) -> SyncSource {
-        SyncSource {
-            id: r.int(0),
-            name: r.text(1),
-            url: r.text(2),
-            from_flag: r.int(3) != 0,
-            paused: r.int(4) != 0,
-            created_ms: r.int(5),
-            imported: r.int(6),
-            rejected: r.int(7),
-            skipped: r.int(8),
-            pending: r.int(9),
-            last_id: r.int(10),
-            last_row_ms: r.opt_int(11),
-            last_poll_ms: r.opt_int(12),
-            last_success_ms: r.opt_int(13),
-            last_error: r.opt_text(14),
-            newest_error_ms: r.opt_int(15),
-            newest_consume_ms: r.opt_int(16),
-        }
+    fn from_row(r: &DbRow) -> Result<SyncSource, sqlx::Error> {
+        let s: SourceRecord = r.record()?;
+        Ok(SyncSource {
+            id: s.id,
+            name: s.name,
+            url: s.url,
+            from_flag: s.from_flag != 0,
+            paused: s.paused != 0,
+            created_ms: s.created_ms,
+            imported: s.imported,
+            rejected: s.rejected,
+            skipped: s.skipped,
+            pending: s.pending,
+            last_id: s.last_id,
+            last_row_ms: s.last_row_ms,
+            last_poll_ms: s.last_poll_ms,
+            last_success_ms: s.last_success_ms,
+            last_error: s.last_error,
+            newest_error_ms: s.newest_error_ms,
+            newest_consume_ms: s.newest_consume_ms,
+        })
     }
 }
 
@@ -69,7 +92,10 @@ impl Store {
     pub async fn sync_sources(&self) -> Result<Vec<SyncSource>, StoreError> {
         let q = Sql::new(format!("SELECT {COLUMNS} FROM sync_sources ORDER BY id"));
         let rows = self.run().fetch_all(&q).await?;
-        Ok(rows.iter().map(SyncSource::from_row).collect())
+        Ok(rows
+            .iter()
+            .map(SyncSource::from_row)
+            .collect::<Result<_, _>>()?)
     }
 
     /// A source given on the command line: added, or its URL brought up to date (its

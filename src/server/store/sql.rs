@@ -248,8 +248,17 @@ impl DbRow {
     pub fn opt_text(&self, i: usize) -> Option<String> {
         self.opt_text_of(i)
     }
-    pub fn flag(&self, i: usize) -> bool {
-        self.flag_of(i)
+
+    /// The row as a typed record: a `#[derive(sqlx::FromRow)]` struct whose fields are named
+    /// as the query's columns.
+    pub fn record<T>(&self) -> Result<T, sqlx::Error>
+    where
+        T: for<'r> sqlx::FromRow<'r, SqliteRow> + for<'r> sqlx::FromRow<'r, PgRow>,
+    {
+        match self {
+            DbRow::Sqlite(r) => <T as sqlx::FromRow<'_, SqliteRow>>::from_row(r),
+            DbRow::Postgres(r) => <T as sqlx::FromRow<'_, PgRow>>::from_row(r),
+        }
     }
 
     pub fn int_of(&self, c: impl Col) -> i64 {
