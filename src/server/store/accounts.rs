@@ -115,24 +115,17 @@ impl Store {
             "SELECT {COLUMNS} WHERE lower(username) = lower($1)"
         ))
         .bind(username);
-        Ok(self
-            .run()
-            .fetch_optional(&q)
-            .await?
-            .as_ref()
-            .map(to_stored)
-            .transpose()?)
+        self.stored_account(&q).await
+    }
+
+    async fn stored_account(&self, q: &Sql) -> Result<Option<StoredAccount>, StoreError> {
+        let row = self.run().fetch_optional(q).await?;
+        Ok(row.as_ref().map(to_stored).transpose()?)
     }
 
     pub async fn account(&self, id: i64) -> Result<Option<StoredAccount>, StoreError> {
         let q = Sql::new(format!("SELECT {COLUMNS} WHERE id = $1")).bind(id);
-        Ok(self
-            .run()
-            .fetch_optional(&q)
-            .await?
-            .as_ref()
-            .map(to_stored)
-            .transpose()?)
+        self.stored_account(&q).await
     }
 
     pub async fn accounts(&self) -> Result<Vec<Account>, StoreError> {
