@@ -5,7 +5,7 @@ use errscope::server::cli::{
     Cli, Command, DbArgs, ImportCommand, KeyCommand, RetentionCommand, ServeArgs, UserCommand,
 };
 use errscope::server::{
-    alerts, demo, explain, http, retention, startup, store::Store, sync, time::now_ms,
+    alerts, demo, explain, http, retention, startup, store::Store, sync, time::now_ms, views,
 };
 
 /// glibc's allocator spent a fifth of a loaded server's CPU in malloc and free (a profile of
@@ -67,6 +67,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 )),
             );
             alerts::spawn(store.clone(), args.alert_settings());
+            views::health::spawn_warm_up(store.clone());
             http::serve(errscope::ui::frontend(), store, &args).await?;
         }
         Command::Migrate => {

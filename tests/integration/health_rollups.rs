@@ -316,3 +316,18 @@ async fn the_database_buckets_latencies_as_the_code_does() {
         assert_eq!(Some(bucket), bucket_of(Some(ms)), "{ms} ms");
     }
 }
+
+/// What `serve` reads ahead at a start: the 24-hour and 7-day windows' buckets (each with the
+/// window before it) are kept for the first page, and they hold the logs' counts.
+#[tokio::test]
+async fn a_start_reads_group_health_ahead() {
+    let (store, _dir) = common::store().await;
+    common::seed(&store, 60).await;
+    store.forget_health_buckets();
+    let (hour, quarter) = (3_600_000, 900_000);
+    assert_eq!(store.kept_health_buckets(hour), 0);
+    errscope::server::views::health::warm(&store).await.unwrap();
+    assert_eq!(store.kept_health_buckets(hour), 2 * 7 * 24);
+    assert_eq!(store.kept_health_buckets(quarter), 2 * 24 * 4);
+    assert_health_reads_in_step(&store, "after reading ahead").await;
+}

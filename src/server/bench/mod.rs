@@ -416,6 +416,33 @@ pub async fn run(frontend: Frontend, args: &BenchArgs) -> Result<bool, BoxError>
     ));
     eprintln!("  Group Health 7 d, first load");
 
+    // What `serve` does at a start (views::health::warm), and the first page after it.
+    let (mut warming, mut after_start) = (Vec::new(), Vec::new());
+    for _ in 0..args.runs.min(10) {
+        store.forget_health_buckets();
+        let t = Instant::now();
+        crate::server::views::health::warm(&store).await?;
+        warming.push(t.elapsed());
+        let t = Instant::now();
+        fetch(&router, &cookie, url).await?;
+        after_start.push(t.elapsed());
+    }
+    outcomes.push(Outcome::compare(
+        "Group Health: read ahead at a start",
+        Measure::of(&warming),
+        None,
+        Target::None,
+        false,
+    ));
+    outcomes.push(Outcome::compare(
+        "Group Health 7 d, first load after a start",
+        Measure::of(&after_start),
+        None,
+        Target::P95Ms(100.0),
+        false,
+    ));
+    eprintln!("  Group Health 7 d, first load after a start");
+
     // request_id lookups: a different id each time, through the store.
     let ids = samples::request_ids(&store, 200).await?;
     let ours = time_n(ids.len(), |i| {

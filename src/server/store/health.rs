@@ -120,6 +120,12 @@ impl Store {
         self.health.clear();
     }
 
+    /// How many buckets of `bucket_ms` Group Health keeps of its request totals (for tests).
+    #[doc(hidden)]
+    pub fn kept_health_buckets(&self, bucket_ms: i64) -> usize {
+        self.health.totals.kept(bucket_ms)
+    }
+
     /// What Group Health counts for the window `[from, to)` in buckets of `bucket_ms` from
     /// `from`, and for the window before it from `prev_from`: requests per group and log type,
     /// errors per group, signature and attribution, and who the errors touched. When the

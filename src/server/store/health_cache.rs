@@ -43,6 +43,11 @@ impl<T> BucketCache<T> {
         self.entries().clear();
     }
 
+    /// How many buckets of `bucket_ms` are kept.
+    pub(super) fn kept(&self, bucket_ms: i64) -> usize {
+        self.entries().keys().filter(|(size, _)| *size == bucket_ms).count()
+    }
+
     /// The buckets of `[from, to)` (aligned to `bucket_ms`) in order: cached where the stamp
     /// is unchanged, else from `read`, which gets the span of the stale buckets and returns
     /// one list of rows per bucket of it. Entries of this bucket size outside `keep` (the
