@@ -428,20 +428,20 @@ pub async fn run(frontend: Frontend, args: &BenchArgs) -> Result<bool, BoxError>
         after_start.push(t.elapsed());
     }
     outcomes.push(Outcome::compare(
-        "Group Health: read ahead at a start",
+        "Group Health, read ahead at start",
         Measure::of(&warming),
         None,
         Target::None,
         false,
     ));
     outcomes.push(Outcome::compare(
-        "Group Health 7 d, first load after a start",
+        "Group Health 7 d after a start",
         Measure::of(&after_start),
         None,
         Target::P95Ms(100.0),
         false,
     ));
-    eprintln!("  Group Health 7 d, first load after a start");
+    eprintln!("  Group Health 7 d after a start");
 
     // request_id lookups: a different id each time, through the store.
     let ids = samples::request_ids(&store, 200).await?;

@@ -45,7 +45,10 @@ impl<T> BucketCache<T> {
 
     /// How many buckets of `bucket_ms` are kept.
     pub(super) fn kept(&self, bucket_ms: i64) -> usize {
-        self.entries().keys().filter(|(size, _)| *size == bucket_ms).count()
+        self.entries()
+            .keys()
+            .filter(|(size, _)| *size == bucket_ms)
+            .count()
     }
 
     /// The buckets of `[from, to)` (aligned to `bucket_ms`) in order: cached where the stamp
