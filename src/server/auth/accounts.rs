@@ -15,6 +15,9 @@ pub enum AccountError {
     Store(#[from] StoreError),
     #[error("{0}")]
     Invalid(String),
+    /// The password could not be hashed (the worker task failed): not the input's fault.
+    #[error("password hashing failed: {0}")]
+    Unavailable(String),
 }
 
 /// A new account as an admin (or the command line) describes it.
@@ -51,7 +54,7 @@ pub async fn create(store: &Store, new: &NewAccount) -> Result<i64, AccountError
     let pw = new.password.clone();
     let hash = tokio::task::spawn_blocking(move || password::hash(&pw))
         .await
-        .map_err(|e| AccountError::Invalid(e.to_string()))??;
+        .map_err(|e| AccountError::Unavailable(e.to_string()))??;
     Ok(store
         .create_account(username, &hash, role, new.relay_user_id, now_ms())
         .await?)
@@ -130,7 +133,7 @@ pub async fn change(store: &Store, id: i64, action: &str, value: &str) -> Result
             let pw = value.to_string();
             let hash = tokio::task::spawn_blocking(move || password::hash(&pw))
                 .await
-                .map_err(|e| AccountError::Invalid(e.to_string()))??;
+                .map_err(|e| AccountError::Unavailable(e.to_string()))??;
             AccountChange::PasswordHash(hash)
         }
         "sign_out" => AccountChange::SignOutEverywhere,
@@ -173,7 +176,7 @@ pub async fn change_own_password(
     let pw = new.to_string();
     let hash = tokio::task::spawn_blocking(move || password::hash(&pw))
         .await
-        .map_err(|e| AccountError::Invalid(e.to_string()))??;
+        .map_err(|e| AccountError::Unavailable(e.to_string()))??;
     store
         .change_account(id, &AccountChange::PasswordHash(hash))
         .await?;

@@ -66,6 +66,7 @@ impl From<AccountError> for Fault {
             AccountError::Store(s) => s.into(),
             AccountError::Invalid(why) => Fault::Invalid(why),
             AccountError::Password(p) => Fault::Invalid(p.to_string()),
+            AccountError::Unavailable(why) => Fault::Unavailable(why),
         }
     }
 }
