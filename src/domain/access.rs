@@ -138,9 +138,22 @@ impl LookupKind {
     }
 }
 
+/// The sign-in page, coming back to `next` (a path with its query) once signed in.
+pub fn sign_in_href(next: &str) -> String {
+    format!("/login?next={}", crate::domain::filter::url_encode(next))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sign_in_comes_back_to_the_page_with_its_query() {
+        assert_eq!(
+            sign_in_href("/logs?status=502"),
+            "/login?next=%2Flogs%3Fstatus%3D502"
+        );
+    }
 
     #[test]
     fn roles_round_trip_and_only_admins_see_admin_fields() {

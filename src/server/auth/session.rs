@@ -12,7 +12,7 @@ use tower_sessions::{Expiry, Session, SessionManagerLayer};
 use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
 use super::viewer::Viewer;
-use crate::domain::filter::url_encode;
+use crate::domain::access::sign_in_href;
 use crate::server::store::{Pool, Store};
 use crate::server::time::now_ms;
 
@@ -207,7 +207,7 @@ pub async fn resolve_viewer(
                 .path_and_query()
                 .map(|p| p.as_str().to_string())
                 .unwrap_or_else(|| "/logs".into());
-            return Redirect::to(&format!("/login?next={}", url_encode(&target))).into_response();
+            return Redirect::to(&sign_in_href(&target)).into_response();
         }
         None => {}
     }

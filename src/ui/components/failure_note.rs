@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
-use crate::domain::filter::url_encode;
+use crate::domain::access::sign_in_href;
 use crate::i18n::{t, use_i18n};
 use crate::shared::failure::{Failure, FailureKind};
 
@@ -20,7 +20,7 @@ pub fn FailureNote(failure: Failure) -> impl IntoView {
         } else {
             format!("{path}?{query}")
         };
-        format!("/login?next={}", url_encode(&here))
+        sign_in_href(&here)
     };
     let signed_out = failure.kind == FailureKind::SignedOut;
     let message = failure.message;
