@@ -32,6 +32,12 @@ fn main() {
     // the theme is "system"), so users can switch.
     config.theme.dark_mode = encre_css::config::DarkMode::new_class("html.dark");
     let generated = encre_css::generate(sources.iter().map(String::as_str), &config);
-    let out = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("app.css");
-    std::fs::write(out, format!("{generated}\n{base}")).expect("write app.css");
+    let css = format!("{generated}\n{base}");
+    let out = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).to_path_buf();
+    std::fs::write(out.join("app.css"), &css).expect("write app.css");
+    // The stylesheet's address names its contents, so browsers may keep it for good.
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    std::hash::Hash::hash(&css, &mut hasher);
+    let href = format!("\"/app.{:016x}.css\"", std::hash::Hasher::finish(&hasher));
+    std::fs::write(out.join("app_css_href.rs"), href).expect("write app_css_href.rs");
 }

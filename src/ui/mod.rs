@@ -69,7 +69,7 @@ fn Shell() -> impl IntoView {
     let i18n = use_i18n();
     let account = Resource::new(|| (), |_| crate::ui::api::current_account());
     view! {
-        <Link rel="stylesheet" href="/app.css"/>
+        <Link rel="stylesheet" href=crate::shared::assets::APP_CSS_HREF/>
         <Link rel="icon" href="/favicon.svg"/>
         <Meta name="description" content=t_string!(i18n, nav.description)/>
         <Title formatter=|t: String| if t.is_empty() { "errscope".to_string() } else { format!("{t} · errscope") }/>

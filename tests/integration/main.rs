@@ -7,6 +7,7 @@ mod common;
 mod access_control;
 mod alerts;
 mod api_docs;
+mod assets;
 mod catalogue_seeds;
 mod channel_health;
 mod database;

@@ -166,12 +166,10 @@ fn is_public(path: &str) -> bool {
     path == "/login"
         || path == "/healthz"
         || path == "/metrics"
-        || path == "/app.css"
         || path == "/reference"
         || path == "/reference/api"
-        || path.starts_with("/pkg/")
         || path.starts_with("/api/v1/")
-        || path.starts_with("/favicon")
+        || crate::server::http::assets::is_asset(path)
 }
 
 #[derive(Clone)]
@@ -190,7 +188,7 @@ pub async fn resolve_viewer(
     let path = req.uri().path().to_string();
     let session = req.extensions().get::<Session>().cloned();
     let viewer = match &session {
-        Some(s) if !path.starts_with("/pkg/") && path != "/app.css" => {
+        Some(s) if !crate::server::http::assets::is_asset(&path) => {
             viewer_of(&state.store, s, state.settings).await
         }
         _ => None,

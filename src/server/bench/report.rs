@@ -129,7 +129,7 @@ impl Outcome {
     }
 }
 
-/// Gzipped sizes of the wasm and the stylesheet, as a browser downloads them.
+/// Compressed sizes of the wasm and the stylesheet, as a browser downloads them.
 pub fn page_weight(site_root: &str) -> Vec<Outcome> {
     let gz = |bytes: &[u8]| {
         let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
@@ -151,9 +151,19 @@ pub fn page_weight(site_root: &str) -> Vec<Outcome> {
             "no wasm under {site_root}/pkg: build the site first (cargo leptos build --release)"
         ),
     }
+    // What a browser that takes brotli downloads: the copy `--precompress` made.
+    if let Ok(br) = std::fs::metadata(format!("{site_root}/pkg/errscope.wasm.br")) {
+        out.push(Outcome::Value {
+            name: "page weight: wasm, brotli",
+            value: br.len() as f64 / 1024.0,
+            unit: "KB",
+            limit: 300.0,
+            higher_is_better: false,
+        });
+    }
     out.push(Outcome::Value {
         name: "page weight: CSS, gzip",
-        value: gz(crate::server::http::router::APP_CSS.as_bytes()),
+        value: gz(crate::server::http::assets::APP_CSS.as_bytes()),
         unit: "KB",
         limit: 50.0,
         higher_is_better: false,

@@ -137,10 +137,6 @@ impl Client {
 /// One year of HSTS (sent only to browsers that came over https).
 const HSTS: &str = "max-age=31536000";
 
-fn is_static_asset(path: &str) -> bool {
-    path.starts_with("/pkg/") || path == "/app.css" || path.starts_with("/favicon")
-}
-
 /// Sets the `Client` extension, then marks the response for it.
 pub async fn client_layer(
     State(network): State<Arc<Network>>,
@@ -152,14 +148,14 @@ pub async fn client_layer(
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip());
     let client = network.client(peer, req.headers());
-    let cacheable = is_static_asset(req.uri().path());
+    let cacheable = crate::server::http::assets::is_asset(req.uri().path());
     req.extensions_mut().insert(client);
     let mut res = next.run(req).await;
     let headers = res.headers_mut();
     if !headers.contains_key(header::CACHE_CONTROL) {
-        // The wasm and its script keep their names from one release to the next: a browser
-        // keeps them but asks each time whether they changed (a 304 by their Last-Modified),
-        // so a page of a new release never starts the last release's wasm.
+        // An asset under its plain name may change from one release to the next: a browser
+        // keeps it but asks each time whether it changed (a 304 by its Last-Modified). The
+        // fingerprinted names the pages use mark themselves immutable.
         let policy = if cacheable { "no-cache" } else { "no-store" };
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
     }

@@ -1,5 +1,6 @@
 //! The HTTP app: axum handlers for the JSON API, export, preferences, health checks and
 //! assets, and the router that mounts them beside the Leptos pages and server functions.
+pub mod assets;
 pub mod client;
 pub mod explain_api;
 pub mod export;
