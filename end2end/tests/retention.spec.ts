@@ -46,3 +46,16 @@ test('a form sent after the session ended offers to sign in again', async ({ pag
   await expect(error).toContainText('sign in to see this');
   await expect(error.getByTestId('sign-in-again')).toHaveAttribute('href', '/login?next=%2Fadmin%2Fretention');
 });
+
+// A refused change reads in the page language: the same form in Chinese answers in Chinese.
+test('a refused change is explained in Chinese on a Chinese page', async ({ page, context, baseURL }) => {
+  await context.addCookies([{ name: 'errscope_lang', value: 'zh', url: baseURL! }]);
+  await page.goto('/admin/retention');
+  await page.waitForSelector('body[data-hydrated]');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'zh');
+  const consume = page.locator('form[data-retention="consume"]');
+  await consume.locator('input[name=days]').fill('0');
+  await consume.locator('button[type=submit]').click();
+  await expect(page.getByTestId('retention-error')).toContainText('保留期为 1 到 3650 的整数天数');
+  await expect(page.getByTestId('retention-error')).not.toContainText('whole number');
+});

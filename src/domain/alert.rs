@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 use super::attribution::Attribution;
 use super::health::WINDOWS;
 use super::lang::Lang;
+use super::refusal::Refusal;
 
 /// The body a webhook expects.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -99,57 +100,46 @@ pub const DEFAULT_WINDOW: &str = "1h";
 pub const DEFAULT_MIN_ERRORS: u64 = 20;
 pub const DEFAULT_COOLDOWN_MINUTES: i64 = 30;
 
-/// Why a rule was refused, in words for the admin.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct RuleProblem(pub String);
-
-fn number<T: std::str::FromStr>(text: &str, default: T, what: &str) -> Result<T, RuleProblem> {
+/// A whole number as typed, `default` when empty, `problem` when it is not one.
+fn number<T: std::str::FromStr>(text: &str, default: T, problem: Refusal) -> Result<T, Refusal> {
     match text.trim() {
         "" => Ok(default),
-        t => t
-            .parse()
-            .map_err(|_| RuleProblem(format!("{what} is a whole number"))),
+        t => t.parse().map_err(|_| problem),
     }
 }
 
 impl RuleInput {
     /// Checks everything but the webhook's address (the server resolves and checks that).
     /// `zone_known` says whether a time zone name exists.
-    pub fn check(&self, zone_known: impl Fn(&str) -> bool) -> Result<Rule, RuleProblem> {
+    pub fn check(&self, zone_known: impl Fn(&str) -> bool) -> Result<Rule, Refusal> {
         let name = self.name.trim();
         if !(1..=64).contains(&name.chars().count()) || name.chars().any(char::is_control) {
-            return Err(RuleProblem("name the rule (1 to 64 characters)".into()));
+            return Err(Refusal::RuleName);
         }
-        let format = AlertFormat::parse(&self.format).ok_or_else(|| {
-            RuleProblem("the format is json, slack, feishu, dingtalk or wecom".into())
-        })?;
+        let format = AlertFormat::parse(&self.format).ok_or(Refusal::RuleFormat)?;
         let webhook = self.webhook.trim();
         if webhook.is_empty() || webhook.len() > 2_000 || webhook.chars().any(char::is_control) {
-            return Err(RuleProblem("give the webhook's address (https://…)".into()));
+            return Err(Refusal::RuleWebhook);
         }
         let secret = Some(self.secret.trim())
             .filter(|s| !s.is_empty())
             .map(str::to_string);
         if secret.as_ref().is_some_and(|s| s.len() > 256) {
-            return Err(RuleProblem(
-                "the signing secret is at most 256 characters".into(),
-            ));
+            return Err(Refusal::RuleSecretTooLong);
         }
         if secret.is_some() && !format.signs() {
-            return Err(RuleProblem(format!(
-                "{} webhooks are not signed: leave the secret empty",
-                format.as_str()
-            )));
+            return Err(Refusal::RuleUnsigned {
+                format: format.as_str().to_string(),
+            });
         }
         let window = match self.window.trim() {
             "" => DEFAULT_WINDOW.to_string(),
             w if WINDOWS.iter().any(|(n, ..)| *n == w) => w.to_string(),
-            _ => return Err(RuleProblem("the window is 1h, 6h, 24h or 7d".into())),
+            _ => return Err(Refusal::RuleWindow),
         };
-        let min_errors: u64 = number(&self.min_errors, DEFAULT_MIN_ERRORS, "the least errors")?;
+        let min_errors: u64 = number(&self.min_errors, DEFAULT_MIN_ERRORS, Refusal::RuleMinErrors)?;
         if min_errors == 0 {
-            return Err(RuleProblem("the least errors is 1 or more".into()));
+            return Err(Refusal::RuleMinErrors);
         }
         let min_rate_pct = match self.min_rate_pct.trim() {
             "" => None,
@@ -159,29 +149,31 @@ impl RuleInput {
                     .parse::<u8>()
                     .ok()
                     .filter(|p| (1..=100).contains(p))
-                    .ok_or_else(|| RuleProblem("the error rate is 1 to 100 (percent)".into()))?,
+                    .ok_or(Refusal::RuleRate)?,
             ),
         };
         let cooldown_minutes: i64 = number(
             &self.cooldown_minutes,
             DEFAULT_COOLDOWN_MINUTES,
-            "the cooldown",
+            Refusal::RuleCooldown,
         )?;
         if !(0..=10_080).contains(&cooldown_minutes) {
-            return Err(RuleProblem(
-                "the cooldown is 0 to 10080 minutes (a week)".into(),
-            ));
+            return Err(Refusal::RuleCooldown);
         }
         let group = Some(self.group.trim())
             .filter(|g| !g.is_empty())
             .map(str::to_string);
         if group.as_ref().is_some_and(|g| g.chars().count() > 64) {
-            return Err(RuleProblem("a group name is at most 64 characters".into()));
+            return Err(Refusal::RuleGroup);
         }
         let time_zone = match self.time_zone.trim() {
             "" => "UTC".to_string(),
             z if zone_known(z) => z.to_string(),
-            _ => return Err(RuleProblem("unknown time zone (e.g. Asia/Shanghai)".into())),
+            z => {
+                return Err(Refusal::UnknownTimeZone {
+                    zone: z.to_string(),
+                })
+            }
         };
         Ok(Rule {
             id: 0,
@@ -493,48 +485,48 @@ mod tests {
             ),
             ("1h", 20, 30, "UTC")
         );
-        for (change, words) in [
+        for (change, refusal) in [
             (
                 RuleInput {
                     format: "teams".into(),
                     ..input()
                 },
-                "format",
+                Refusal::RuleFormat,
             ),
             (
                 RuleInput {
                     window: "2h".into(),
                     ..input()
                 },
-                "window",
+                Refusal::RuleWindow,
             ),
             (
                 RuleInput {
                     min_errors: "0".into(),
                     ..input()
                 },
-                "least errors",
+                Refusal::RuleMinErrors,
             ),
             (
                 RuleInput {
                     min_rate_pct: "150".into(),
                     ..input()
                 },
-                "rate",
+                Refusal::RuleRate,
             ),
             (
                 RuleInput {
                     name: " ".into(),
                     ..input()
                 },
-                "name",
+                Refusal::RuleName,
             ),
             (
                 RuleInput {
                     webhook: "".into(),
                     ..input()
                 },
-                "webhook",
+                Refusal::RuleWebhook,
             ),
             (
                 RuleInput {
@@ -542,18 +534,22 @@ mod tests {
                     secret: "s".into(),
                     ..input()
                 },
-                "not signed",
+                Refusal::RuleUnsigned {
+                    format: "slack".into(),
+                },
             ),
             (
                 RuleInput {
                     time_zone: "Mars/Base".into(),
                     ..input()
                 },
-                "time zone",
+                Refusal::UnknownTimeZone {
+                    zone: "Mars/Base".into(),
+                },
             ),
         ] {
             let e = change.check(|_| false).unwrap_err();
-            assert!(e.0.contains(words), "{words}: {e}");
+            assert_eq!(e, refusal);
         }
         let r = RuleInput {
             min_rate_pct: "25%".into(),

@@ -17,6 +17,7 @@ pub mod notice;
 pub mod pattern;
 pub mod plain_words;
 pub mod prefs;
+pub mod refusal;
 pub mod retention;
 pub mod scope;
 pub mod signal;

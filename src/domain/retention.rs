@@ -1,4 +1,5 @@
 //! Retention: how many days of each log type to keep, and what a purge removed.
+use crate::domain::refusal::Refusal;
 use serde::{Deserialize, Serialize};
 
 use super::log::LogType;
@@ -27,16 +28,14 @@ pub struct PurgeReport {
 }
 
 /// Reads an admin's input: empty or "forever" keeps forever, else whole days 1..=MAX_DAYS.
-pub fn parse_days(input: &str) -> Result<Option<u32>, String> {
+pub fn parse_days(input: &str) -> Result<Option<u32>, Refusal> {
     let t = input.trim();
     if t.is_empty() || t.eq_ignore_ascii_case("forever") {
         return Ok(None);
     }
     match t.parse::<u32>() {
         Ok(d) if (1..=MAX_DAYS).contains(&d) => Ok(Some(d)),
-        _ => Err(format!(
-            "retention is a whole number of days from 1 to {MAX_DAYS}, or empty to keep forever"
-        )),
+        _ => Err(Refusal::BadRetentionDays { max: MAX_DAYS }),
     }
 }
 

@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use crate::domain::access::Role;
 use crate::domain::log::LogType;
+use crate::domain::refusal::Refusal;
 use crate::domain::retention::{cutoff_ms, parse_days, PurgeReport, Retention};
 use crate::server::auth::{AdminError, Viewer};
 use crate::server::store::{Store, StoreError};
@@ -82,8 +83,8 @@ pub async fn status(store: &Store) -> Result<(Vec<Retention>, Vec<PurgeReport>),
 /// An admin's change of one log type's retention (`days` as typed in the form).
 pub async fn set(store: &Store, log_type: &str, days: &str) -> Result<Retention, AdminError> {
     let admin = Viewer::current_with(Role::manages_accounts)?;
-    let log_type = LogType::parse(log_type)
-        .ok_or_else(|| AdminError::Invalid("log type must be error or consume".into()))?;
+    let log_type =
+        LogType::parse(log_type).ok_or(AdminError::Invalid(Refusal::UnknownRetentionType))?;
     let days = parse_days(days).map_err(AdminError::Invalid)?;
     let rule = Retention { log_type, days };
     store.set_retention(rule).await?;

@@ -104,7 +104,7 @@ pub async fn add_account(
         "" => None,
         v => Some(v.parse::<i64>().map_err(|_| {
             fail(AccountError::Invalid(
-                "a relay user id is a whole number".into(),
+                crate::domain::refusal::Refusal::RelayUserNotNumber,
             ))
         })?),
     };

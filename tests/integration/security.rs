@@ -542,6 +542,83 @@ async fn server_function_failures_arrive_typed() {
     assert!(failure.message.contains("whole number"), "{body}");
 }
 
+/// An admin's refused change reads in the page's language: the same refusals in Chinese when
+/// the language is Chinese, each naming what was typed where it matters.
+#[tokio::test]
+async fn refusals_read_in_the_page_language() {
+    use errscope::shared::failure::{Failure, FailureKind};
+    let (store, _dir) = store().await;
+    let router = router(&store).await;
+    let admin = sign_in_as(&router, &store, "boss", "admin", None).await;
+    let cases = [
+        (
+            "/api/add_account",
+            "username=zed&password=a-long-enough-password&role=user&relay_user_id=12x",
+            "a relay user id is a positive whole number",
+            "中转站用户 ID 是正整数",
+        ),
+        (
+            "/api/add_account",
+            "username=zed&password=short&role=admin&relay_user_id=",
+            "the password must be at least 10 characters",
+            "密码至少需要 10 个字符",
+        ),
+        (
+            "/api/set_time_zone",
+            "zone=Mars%2FBase",
+            "unknown time zone “Mars/Base” (e.g. Asia/Shanghai)",
+            "未知时区“Mars/Base”（例如 Asia/Shanghai）",
+        ),
+        (
+            "/api/set_retention",
+            "log_type=error&days=-3",
+            "retention is a whole number of days from 1 to 3650, or empty to keep forever",
+            "保留期为 1 到 3650 的整数天数，留空表示永久保留",
+        ),
+        (
+            "/api/add_alert",
+            "name=pager&webhook=https%3A%2F%2F203.0.113.9%2Fhook&format=json&window=2h",
+            "the window is 1h, 6h, 24h or 7d",
+            "时间窗口只能是 1h、6h、24h 或 7d",
+        ),
+        (
+            "/api/add_alert",
+            "name=pager&webhook=http%3A%2F%2F169.254.169.254%2F&format=json",
+            "the webhook points at a cloud metadata address, which errscope does not call",
+            "Webhook 指向云元数据地址，errscope 不会调用",
+        ),
+        (
+            "/api/change_sync_source",
+            "id=999&action=remove",
+            "no such source",
+            "没有这个数据源",
+        ),
+    ];
+    for (lang, cookie) in [
+        ("en", admin.clone()),
+        ("zh", format!("{admin}; errscope_lang=zh")),
+    ] {
+        for (path, form, en, zh) in cases {
+            let (status, _, body) = post_text(&router, Some(&cookie), path, form).await;
+            let failure: Failure =
+                serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}: {path} {body}"));
+            assert_eq!(
+                (status, failure.kind),
+                (StatusCode::BAD_REQUEST, FailureKind::Invalid),
+                "{path} {form}"
+            );
+            let want = if lang == "zh" { zh } else { en };
+            assert_eq!(failure.message, want, "{lang} {path} {form}");
+        }
+    }
+    // A conflict the database finds is refused in the page language too.
+    let form = "username=boss&password=a-long-enough-password&role=admin&relay_user_id=";
+    let zh = format!("{admin}; errscope_lang=zh");
+    let (status, _, body) = post_text(&router, Some(&zh), "/api/add_account", form).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body.contains("这个用户名已被使用"), "{body}");
+}
+
 /// Anyone changes their own password with the current one; an admin too (not through the
 /// accounts page, which needs no current password); other sessions end.
 #[tokio::test]

@@ -4,6 +4,7 @@
 use super::target::TargetPolicy;
 use super::{deliver, queued, settings};
 use crate::domain::alert::{test_finding, Event, Rule, RuleInput};
+use crate::domain::refusal::Refusal;
 use crate::server::auth::{AdminError, Viewer};
 use crate::server::store::{Attempted, Delivery, Store};
 use crate::server::time::{now_ms, Zone};
@@ -14,13 +15,8 @@ pub async fn add_rule(
     policy: &TargetPolicy,
     input: &RuleInput,
 ) -> Result<Rule, AdminError> {
-    let mut rule = input
-        .check(Zone::is_known)
-        .map_err(|e| AdminError::Invalid(e.0))?;
-    policy
-        .check(&rule.webhook)
-        .await
-        .map_err(|e| AdminError::Invalid(e.to_string()))?;
+    let mut rule = input.check(Zone::is_known)?;
+    policy.check(&rule.webhook).await.map_err(|e| e.refusal())?;
     rule.id = store.add_alert_rule(&rule, now_ms()).await?;
     Ok(rule)
 }
@@ -77,7 +73,7 @@ pub async fn remove(store: &Store, id: i64) -> Result<(), AdminError> {
         tracing::info!(by = %who.account.username, rule = id, "alert rule removed");
         Ok(())
     } else {
-        Err(AdminError::Invalid("no alert rule with that id".into()))
+        Err(Refusal::NoSuchRule.into())
     }
 }
 
@@ -86,7 +82,7 @@ pub async fn test(store: &Store, id: i64) -> Result<deliver::Answer, AdminError>
     let rule = store
         .alert_rule(&id.to_string())
         .await?
-        .ok_or_else(|| AdminError::Invalid("no alert rule with that id".into()))?;
+        .ok_or(Refusal::NoSuchRule)?;
     let s = settings();
     send_test(store, &s.policy, s.public_url.as_deref(), &rule).await
 }

@@ -7,6 +7,8 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use reqwest::Url;
 
+use crate::domain::refusal::Refusal;
+
 /// What the operator allows.
 #[derive(Clone, Debug, Default)]
 pub struct TargetPolicy {
@@ -19,12 +21,23 @@ pub struct TargetPolicy {
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum TargetError {
-    #[error("the webhook must be an http:// or https:// address")]
+    #[error("{}", Refusal::WebhookNotHttp)]
     NotHttp,
-    #[error("the webhook's host cannot be resolved")]
+    #[error("{}", Refusal::WebhookUnresolved)]
     Unresolved,
-    #[error("the webhook points at {0}, which errscope does not call")]
-    Refused(&'static str),
+    #[error("{0}")]
+    Refused(Refusal),
+}
+
+impl TargetError {
+    /// The refusal an admin reads when adding the rule.
+    pub fn refusal(&self) -> Refusal {
+        match self {
+            TargetError::NotHttp => Refusal::WebhookNotHttp,
+            TargetError::Unresolved => Refusal::WebhookUnresolved,
+            TargetError::Refused(why) => why.clone(),
+        }
+    }
 }
 
 /// A webhook address checked for one delivery: its URL and where its host resolved.
@@ -72,33 +85,33 @@ impl TargetPolicy {
     }
 
     /// Why errscope must not call `addr`, if it must not.
-    pub fn refusal(&self, addr: SocketAddr) -> Option<&'static str> {
+    pub fn refusal(&self, addr: SocketAddr) -> Option<Refusal> {
         let ip = addr.ip().to_canonical();
         if ip.is_unspecified() {
-            return Some("an unspecified address");
+            return Some(Refusal::WebhookUnspecified);
         }
         if METADATA.contains(&ip) {
-            return Some("a cloud metadata address");
+            return Some(Refusal::WebhookMetadata);
         }
         let link_local = match ip {
             IpAddr::V4(v4) => v4.is_link_local(),
             IpAddr::V6(v6) => v6.is_unicast_link_local(),
         };
         if link_local {
-            return Some("a link-local address");
+            return Some(Refusal::WebhookLinkLocal);
         }
         if ip.is_multicast() || ip == IpAddr::V4(Ipv4Addr::BROADCAST) {
-            return Some("a broadcast or multicast address");
+            return Some(Refusal::WebhookBroadcast);
         }
         if let Some(own) = self.own {
             let own_ip = own.ip().to_canonical();
             let same_host = ip == own_ip || ip.is_loopback() || own_ip.is_unspecified();
             if own.port() == addr.port() && same_host {
-                return Some("errscope itself");
+                return Some(Refusal::WebhookErrscope);
             }
         }
         if ip.is_loopback() && !self.allow_loopback {
-            return Some("this machine (loopback)");
+            return Some(Refusal::WebhookLoopback);
         }
         None
     }
@@ -116,7 +129,7 @@ pub fn shown(webhook: &str) -> String {
 mod tests {
     use super::*;
 
-    fn refused(policy: &TargetPolicy, addr: &str) -> Option<&'static str> {
+    fn refused(policy: &TargetPolicy, addr: &str) -> Option<Refusal> {
         policy.refusal(addr.parse().unwrap())
     }
 
@@ -149,10 +162,13 @@ mod tests {
             own: Some("127.0.0.1:3000".parse().unwrap()),
         };
         assert_eq!(refused(&local, "127.0.0.1:9000"), None);
-        assert_eq!(refused(&local, "127.0.0.1:3000"), Some("errscope itself"));
+        assert_eq!(
+            refused(&local, "127.0.0.1:3000"),
+            Some(Refusal::WebhookErrscope)
+        );
         assert_eq!(
             refused(&local, "169.254.169.254:80"),
-            Some("a cloud metadata address")
+            Some(Refusal::WebhookMetadata)
         );
     }
 
@@ -168,14 +184,14 @@ mod tests {
         }
         assert_eq!(
             policy.check("http://localhost:9/").await.unwrap_err(),
-            TargetError::Refused("this machine (loopback)")
+            TargetError::Refused(Refusal::WebhookLoopback)
         );
         assert_eq!(
             policy
                 .check("http://169.254.169.254/latest/meta-data")
                 .await
                 .unwrap_err(),
-            TargetError::Refused("a cloud metadata address")
+            TargetError::Refused(Refusal::WebhookMetadata)
         );
         assert!(policy.check("https://203.0.113.9/hook").await.is_ok());
         assert_eq!(

@@ -2,6 +2,7 @@
 use super::password::{self, PasswordError};
 use super::viewer::{AccessError, Viewer};
 use crate::domain::access::{Account, Role};
+use crate::domain::refusal::Refusal;
 use crate::server::store::{AccountChange, Store, StoreError};
 use crate::server::time::now_ms;
 
@@ -10,14 +11,24 @@ pub enum AccountError {
     #[error(transparent)]
     Access(#[from] AccessError),
     #[error(transparent)]
-    Password(#[from] PasswordError),
-    #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("{0}")]
-    Invalid(String),
+    #[error(transparent)]
+    Invalid(#[from] Refusal),
     /// The password could not be hashed (the worker task failed): not the input's fault.
     #[error("password hashing failed: {0}")]
     Unavailable(String),
+}
+
+impl From<PasswordError> for AccountError {
+    fn from(e: PasswordError) -> AccountError {
+        match e {
+            PasswordError::TooShort => Refusal::PasswordTooShort {
+                min: password::MIN_LENGTH,
+            }
+            .into(),
+            PasswordError::Hash(why) => AccountError::Unavailable(why),
+        }
+    }
 }
 
 /// A new account as an admin (or the command line) describes it.
@@ -40,16 +51,11 @@ pub fn valid_username(u: &str) -> bool {
 pub async fn create(store: &Store, new: &NewAccount) -> Result<i64, AccountError> {
     let username = new.username.trim();
     if !valid_username(username) {
-        return Err(AccountError::Invalid(
-            "a username is 2 to 64 letters, digits, '-', '_', '.' or '@'".into(),
-        ));
+        return Err(Refusal::BadUsername.into());
     }
-    let role = Role::parse(&new.role)
-        .ok_or_else(|| AccountError::Invalid("role must be user, support or admin".into()))?;
+    let role = Role::parse(&new.role).ok_or(Refusal::UnknownRole)?;
     if role == Role::User && new.relay_user_id.is_none() {
-        return Err(AccountError::Invalid(
-            "a user account needs the relay user id whose logs it may see".into(),
-        ));
+        return Err(Refusal::UserNeedsRelayUser.into());
     }
     let pw = new.password.clone();
     let hash = tokio::task::spawn_blocking(move || password::hash(&pw))
@@ -101,34 +107,25 @@ pub async fn change(store: &Store, id: i64, action: &str, value: &str) -> Result
     let own = admin.account.id == id;
     let change = match action {
         "role" => {
-            let role = Role::parse(value).ok_or_else(|| {
-                AccountError::Invalid("role must be user, support or admin".into())
-            })?;
+            let role = Role::parse(value).ok_or(Refusal::UnknownRole)?;
             if own && role != Role::Admin {
-                return Err(AccountError::Invalid(
-                    "you cannot change your own role".into(),
-                ));
+                return Err(Refusal::OwnRole.into());
             }
             AccountChange::Role(role)
         }
         "relay_user_id" => AccountChange::RelayUserId(match value.trim() {
             "" => None,
-            v => Some(v.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| {
-                AccountError::Invalid("a relay user id is a positive whole number".into())
-            })?),
+            v => Some(
+                v.parse::<i64>()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or(Refusal::RelayUserNotNumber)?,
+            ),
         }),
-        "disable" if own => {
-            return Err(AccountError::Invalid(
-                "you cannot disable your own account".into(),
-            ))
-        }
+        "disable" if own => return Err(Refusal::OwnDisable.into()),
         "disable" => AccountChange::Disabled(true),
         "enable" => AccountChange::Disabled(false),
-        "password" if own => {
-            return Err(AccountError::Invalid(
-                "change your own password on your Account page: it asks for the current one".into(),
-            ))
-        }
+        "password" if own => return Err(Refusal::OwnPasswordHere.into()),
         "password" => {
             let pw = value.to_string();
             let hash = tokio::task::spawn_blocking(move || password::hash(&pw))
@@ -137,13 +134,18 @@ pub async fn change(store: &Store, id: i64, action: &str, value: &str) -> Result
             AccountChange::PasswordHash(hash)
         }
         "sign_out" => AccountChange::SignOutEverywhere,
-        other => return Err(AccountError::Invalid(format!("unknown change {other:?}"))),
+        other => {
+            return Err(Refusal::UnknownAction {
+                action: other.to_string(),
+            }
+            .into())
+        }
     };
     if store.change_account(id, &change).await? {
         tracing::info!(by = %admin.account.username, account = id, action, "account changed");
         Ok(())
     } else {
-        Err(AccountError::Invalid("no such account".into()))
+        Err(Refusal::NoSuchAccount.into())
     }
 }
 
@@ -169,9 +171,7 @@ pub async fn change_own_password(
             account = id,
             "own password change with a wrong current password"
         );
-        return Err(AccountError::Invalid(
-            "the current password is not right".into(),
-        ));
+        return Err(Refusal::WrongCurrentPassword.into());
     }
     let pw = new.to_string();
     let hash = tokio::task::spawn_blocking(move || password::hash(&pw))
@@ -195,9 +195,9 @@ pub async fn set_own_time_zone(store: &Store, zone: &str) -> Result<(), AccountE
     let zone = if zone.is_empty() {
         None
     } else {
-        let tz: chrono_tz::Tz = zone
-            .parse()
-            .map_err(|_| AccountError::Invalid(format!("unknown time zone “{zone}”")))?;
+        let tz: chrono_tz::Tz = zone.parse().map_err(|_| Refusal::UnknownTimeZone {
+            zone: zone.to_string(),
+        })?;
         Some(tz.name().to_string())
     };
     store

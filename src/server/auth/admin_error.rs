@@ -1,6 +1,7 @@
 //! What an admin action on the store answers when it fails: not allowed, the database failed,
 //! or the input was refused (the message says why).
 use super::viewer::AccessError;
+use crate::domain::refusal::Refusal;
 use crate::server::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -9,6 +10,6 @@ pub enum AdminError {
     Access(#[from] AccessError),
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("{0}")]
-    Invalid(String),
+    #[error(transparent)]
+    Invalid(#[from] Refusal),
 }

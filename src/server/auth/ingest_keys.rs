@@ -2,6 +2,7 @@
 use super::viewer::Viewer;
 use super::AdminError;
 use crate::domain::access::{KeyScope, Role};
+use crate::domain::refusal::Refusal;
 use crate::server::store::{ApiKey, Store};
 use crate::server::time::now_ms;
 
@@ -11,9 +12,7 @@ fn valid_name(name: &str) -> Result<&str, AdminError> {
     if (1..=64).contains(&name.chars().count()) && !name.chars().any(char::is_control) {
         Ok(name)
     } else {
-        Err(AdminError::Invalid(
-            "name the key after the relay that uses it (1 to 64 characters)".into(),
-        ))
+        Err(Refusal::BadKeyName.into())
     }
 }
 
@@ -28,21 +27,18 @@ pub fn valid_scope(
     scope: &str,
     relay_user_id: &str,
 ) -> Result<(KeyScope, Option<i64>), AdminError> {
-    let scope = KeyScope::parse(scope)
-        .ok_or_else(|| AdminError::Invalid("a key's scope is ingest or read".into()))?;
+    let scope = KeyScope::parse(scope).ok_or(Refusal::UnknownScope)?;
     let user = match relay_user_id.trim() {
         "" => None,
         id => Some(
             id.parse::<i64>()
                 .ok()
                 .filter(|id| *id >= 0)
-                .ok_or_else(|| AdminError::Invalid("the relay user id is a number".into()))?,
+                .ok_or(Refusal::RelayUserNotNumber)?,
         ),
     };
     if user.is_some() && scope != KeyScope::Read {
-        return Err(AdminError::Invalid(
-            "only a read key is limited to one relay user".into(),
-        ));
+        return Err(Refusal::OnlyReadKeyPerUser.into());
     }
     Ok((scope, user))
 }
@@ -68,6 +64,6 @@ pub async fn revoke(store: &Store, id: i64) -> Result<(), AdminError> {
         tracing::info!(by = %admin.account.username, key = id, "API key revoked");
         Ok(())
     } else {
-        Err(AdminError::Invalid("no active key with that id".into()))
+        Err(Refusal::NoSuchKey.into())
     }
 }

@@ -3,6 +3,7 @@
 //! reach the browser: they are logged with an error id, and the message gives the id.
 
 use crate::domain::lang::Lang;
+use crate::domain::refusal::Refusal;
 use crate::server::auth::accounts::AccountError;
 use crate::server::auth::viewer::AccessError;
 use crate::server::auth::AdminError;
@@ -15,8 +16,8 @@ use crate::shared::failure::{Failure, FailureKind};
 pub enum Fault {
     SignedOut,
     Forbidden,
-    /// The input was refused; the text says why (written for the user).
-    Invalid(String),
+    /// The input was refused, for this reason.
+    Invalid(Refusal),
     /// The server failed; the text is for the log only.
     Unavailable(String),
 }
@@ -33,7 +34,6 @@ impl From<AccessError> for Fault {
 impl From<StoreError> for Fault {
     fn from(e: StoreError) -> Fault {
         match e {
-            // Written for the user ("vip is already followed").
             StoreError::Conflict(why) => Fault::Invalid(why),
             other => Fault::Unavailable(other.to_string()),
         }
@@ -65,7 +65,6 @@ impl From<AccountError> for Fault {
             AccountError::Access(a) => a.into(),
             AccountError::Store(s) => s.into(),
             AccountError::Invalid(why) => Fault::Invalid(why),
-            AccountError::Password(p) => Fault::Invalid(p.to_string()),
             AccountError::Unavailable(why) => Fault::Unavailable(why),
         }
     }
@@ -99,7 +98,7 @@ impl Fault {
             Fault::SignedOut => "sign in to see this".into(),
             Fault::Forbidden if zh => "你的角色不能执行此操作。".into(),
             Fault::Forbidden => "your role may not do this".into(),
-            Fault::Invalid(why) => why,
+            Fault::Invalid(why) => why.text(lang),
             Fault::Unavailable(detail) => {
                 let id = error_id();
                 tracing::error!(error_id = %id, "{detail}");

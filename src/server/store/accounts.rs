@@ -3,6 +3,7 @@ use super::{DbRow, Sql, Store, StoreError};
 use crate::domain::access::{Account, Role};
 use crate::domain::lang::Lang;
 use crate::domain::prefs::Theme;
+use crate::domain::refusal::Refusal;
 
 /// An account with what sign-in needs (never sent to the browser).
 #[derive(Clone, Debug)]
@@ -74,12 +75,11 @@ fn to_stored(r: &DbRow) -> Result<StoredAccount, sqlx::Error> {
 fn conflict(e: sqlx::Error) -> StoreError {
     match &e {
         sqlx::Error::Database(d) if d.is_unique_violation() => {
-            let what = if d.message().contains("relay_user_id") {
-                "that relay user id already belongs to another account"
+            StoreError::Conflict(if d.message().contains("relay_user_id") {
+                Refusal::RelayUserTaken
             } else {
-                "that username is taken"
-            };
-            StoreError::Conflict(what.into())
+                Refusal::UsernameTaken
+            })
         }
         _ => StoreError::Db(e),
     }

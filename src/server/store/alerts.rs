@@ -107,7 +107,9 @@ impl Store {
         match self.run().fetch_one(&q).await {
             Ok(r) => Ok(r.int_of("id")),
             Err(sqlx::Error::Database(d)) if d.is_unique_violation() => Err(StoreError::Conflict(
-                format!("a rule named {:?} exists", rule.name),
+                crate::domain::refusal::Refusal::RuleNameTaken {
+                    name: rule.name.clone(),
+                },
             )),
             Err(e) => Err(e.into()),
         }

@@ -61,7 +61,7 @@ pub enum StoreError {
     )]
     UnsupportedUrl(String),
     #[error("{0}")]
-    Conflict(String),
+    Conflict(crate::domain::refusal::Refusal),
     #[error("database error: {0}")]
     Db(#[from] sqlx::Error),
 }

@@ -132,7 +132,11 @@ impl Store {
         .bind(url)
         .bind(now_ms);
         match self.run().execute(&q).await? {
-            0 => Err(StoreError::Conflict(format!("{name} is already followed"))),
+            0 => Err(StoreError::Conflict(
+                crate::domain::refusal::Refusal::AlreadyFollowed {
+                    name: name.to_string(),
+                },
+            )),
             _ => Ok(()),
         }
     }

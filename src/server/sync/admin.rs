@@ -1,5 +1,6 @@
 //! The sources as admins manage them on `/admin/sources`.
 use crate::domain::access::Role;
+use crate::domain::refusal::Refusal;
 use crate::server::auth::{AdminError, Viewer};
 use crate::server::newapi::SourceError;
 use crate::server::store::{Store, SyncSource};
@@ -8,7 +9,11 @@ impl From<SourceError> for AdminError {
     fn from(e: SourceError) -> AdminError {
         match e {
             SourceError::Store(e) => AdminError::Store(e),
-            other => AdminError::Invalid(other.to_string()),
+            SourceError::Unsupported(source) => Refusal::SourceUnsupported { source }.into(),
+            SourceError::Unreachable { name, reason } => {
+                Refusal::SourceUnreachable { name, reason }.into()
+            }
+            SourceError::NoLogsTable(name) => Refusal::SourceWithoutLogs { name }.into(),
         }
     }
 }
@@ -22,9 +27,7 @@ pub async fn list(store: &Store) -> Result<Vec<SyncSource>, AdminError> {
 pub async fn add(store: &Store, url: &str) -> Result<String, AdminError> {
     let admin = Viewer::current_with(Role::manages_accounts)?;
     if url.trim().is_empty() || url.chars().any(char::is_control) || url.len() > 2048 {
-        return Err(AdminError::Invalid(
-            "give new-api's database URL, e.g. sqlite:///opt/new-api/one-api.db".into(),
-        ));
+        return Err(Refusal::BadSourceUrl.into());
     }
     let name = super::add_source(store, url).await?;
     tracing::info!(by = %admin.account.username, source = %name, "new-api source added");
@@ -38,10 +41,15 @@ pub async fn change(store: &Store, id: i64, action: &str) -> Result<(), AdminErr
         "pause" => store.set_sync_source_paused(id, true).await?,
         "resume" => store.set_sync_source_paused(id, false).await?,
         "remove" => store.remove_sync_source(id).await?,
-        _ => return Err(AdminError::Invalid("unknown action".into())),
+        other => {
+            return Err(Refusal::UnknownAction {
+                action: other.to_string(),
+            }
+            .into())
+        }
     };
     if !done {
-        return Err(AdminError::Invalid("no such source".into()));
+        return Err(Refusal::NoSuchSource.into());
     }
     tracing::info!(by = %admin.account.username, source = id, action, "new-api source changed");
     Ok(())
