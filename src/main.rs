@@ -48,7 +48,9 @@ fn init_tracing(filter: &str, format: &str) {
 async fn open(db: &DbArgs) -> Result<Store, Box<dyn std::error::Error>> {
     let store = Store::connect_with(&db.database_url, &db.options()).await?;
     store.migrate().await?;
-    Ok(store)
+    Ok(store
+        .with_replicas(&db.read_database_url, &db.options())
+        .await?)
 }
 
 async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {

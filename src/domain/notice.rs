@@ -16,6 +16,8 @@ pub enum Notice {
     UnknownWindow { given: String, used: String },
     /// More rows match than a page sorts by latency (`cap`): it is shown newest first.
     TooManyToSort { cap: u64 },
+    /// The page was read from a replica this far behind the primary.
+    BehindPrimary { seconds: u64 },
 }
 
 impl Notice {
@@ -55,6 +57,14 @@ impl Notice {
             (Notice::TooManyToSort { cap }, Lang::Zh) => format!(
                 "匹配的行超过 {} 条，无法按延迟排序，已按时间从新到旧显示。缩小时间范围或筛选条件后即可排序。",
                 group_digits(*cap)
+            ),
+            (Notice::BehindPrimary { seconds }, Lang::En) => format!(
+                "Read from a replica {} s behind the primary: rows written since are not shown yet.",
+                group_digits(*seconds)
+            ),
+            (Notice::BehindPrimary { seconds }, Lang::Zh) => format!(
+                "本页读自落后主库 {} 秒的只读副本：此后写入的行尚未显示。",
+                group_digits(*seconds)
             ),
         }
     }

@@ -37,6 +37,17 @@ pub struct DbArgs {
         global = true
     )]
     pub database_url: String,
+    /// A PostgreSQL read replica (a streaming standby of --database-url) for the pages of logs
+    /// and Group Health; repeat for several, read in turn. Ingest, sync, retention, sessions
+    /// and the admin pages use the primary.
+    #[arg(
+        long,
+        env = "ERRSCOPE_READ_DATABASE_URL",
+        value_delimiter = ',',
+        hide_env_values = true,
+        global = true
+    )]
+    pub read_database_url: Vec<String>,
     /// Connections in the database pool.
     #[arg(
         long,

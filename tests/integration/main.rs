@@ -21,6 +21,7 @@ mod ingest_api;
 mod preferences;
 mod read_api;
 mod real_messages;
+mod replicas;
 mod retention;
 mod security;
 mod sources_page;

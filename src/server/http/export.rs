@@ -30,7 +30,10 @@ fn to_csv(rows: &[Vec<String>]) -> Bytes {
 }
 
 struct Export {
+    /// Where the audit is written (the primary).
     store: Store,
+    /// Where the rows are read (a replica, when there are some).
+    reads: Store,
     filter: LogFilter,
     vis: Visibility,
     viewer: Viewer,
@@ -87,8 +90,9 @@ pub async fn logs_csv(
         Some(axum::Extension(v)) => v,
         None => return (StatusCode::UNAUTHORIZED, "sign in to export logs").into_response(),
     };
+    let reads = store.for_reads();
     if let Err(e) = crate::server::views::logs::keep_sort_in_reach(
-        &store,
+        &reads,
         &mut filter,
         viewer.visibility(),
         &mut Vec::new(),
@@ -104,6 +108,7 @@ pub async fn logs_csv(
     head.extend_from_slice(&to_csv(&[header_row]));
     let state = Export {
         store,
+        reads,
         vis: viewer.visibility(),
         filter,
         viewer,
@@ -115,7 +120,7 @@ pub async fn logs_csv(
         if s.done {
             return None;
         }
-        match s.store.list(&s.filter, s.vis).await {
+        match s.reads.list(&s.filter, s.vis).await {
             Ok(mut rows) => {
                 s.done = rows.len() <= PAGE as usize;
                 rows.truncate(PAGE as usize);

@@ -45,6 +45,7 @@ impl Store {
         };
         Ok(Store {
             db,
+            replicas: Default::default(),
             partitions: partitions::Known::default(),
             health: Default::default(),
         })
@@ -166,13 +167,6 @@ async fn sqlite(url: &str, opts: &StoreOptions) -> Result<sqlx::SqlitePool, Stor
 /// Creates the database when it does not exist yet (as SQLite creates its file), then opens a
 /// pool whose sessions carry the statement timeout.
 async fn postgres(url: &str, opts: &StoreOptions) -> Result<sqlx::PgPool, StoreError> {
-    let mut options = PgConnectOptions::from_str(url).map_err(|e| connect_error(url, e))?;
-    if opts.statement_timeout_ms > 0 {
-        options = options.options([(
-            "statement_timeout",
-            format!("{}ms", opts.statement_timeout_ms),
-        )]);
-    }
     let exists = tokio::time::timeout(
         Duration::from_millis(opts.acquire_timeout_ms),
         sqlx::Postgres::database_exists(url),
@@ -185,6 +179,21 @@ async fn postgres(url: &str, opts: &StoreOptions) -> Result<sqlx::PgPool, StoreE
             .await
             .map_err(|e| connect_error(url, e))?;
         tracing::info!("created the PostgreSQL database {}", redact(url));
+    }
+    postgres_pool(url, opts).await
+}
+
+/// A pool on an existing PostgreSQL database whose sessions carry the statement timeout.
+pub(super) async fn postgres_pool(
+    url: &str,
+    opts: &StoreOptions,
+) -> Result<sqlx::PgPool, StoreError> {
+    let mut options = PgConnectOptions::from_str(url).map_err(|e| connect_error(url, e))?;
+    if opts.statement_timeout_ms > 0 {
+        options = options.options([(
+            "statement_timeout",
+            format!("{}ms", opts.statement_timeout_ms),
+        )]);
     }
     PgPoolOptions::new()
         .max_connections(opts.max_connections.max(1))

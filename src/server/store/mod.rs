@@ -13,6 +13,7 @@ mod keys;
 mod latency;
 mod logs;
 mod partitions;
+mod replicas;
 mod retention;
 pub mod rollup;
 mod sources;
@@ -33,6 +34,8 @@ pub(crate) use sql::{DbRow, Sql, ERROR_ROWS};
 #[derive(Clone)]
 pub struct Store {
     db: Db,
+    /// Read replicas for the pages' reads (PostgreSQL).
+    replicas: replicas::Replicas,
     /// PostgreSQL: the daily log partitions known to exist.
     partitions: partitions::Known,
     /// Group Health's reads of past buckets.
@@ -62,6 +65,8 @@ pub enum StoreError {
     UnsupportedUrl(String),
     #[error("{0}")]
     Conflict(crate::domain::refusal::Refusal),
+    #[error("read replicas are PostgreSQL standbys of a PostgreSQL primary: give --database-url postgres://...")]
+    ReplicaNeedsPostgres,
     #[error("database error: {0}")]
     Db(#[from] sqlx::Error),
 }

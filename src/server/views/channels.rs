@@ -74,7 +74,9 @@ pub async fn channel_health_as(
     if !viewer.role().sees_admin_fields() {
         return Err(AccessError::Forbidden.into());
     }
-    let (w, notices) = Window::resolve(window, lang, tz, &zone);
+    let store = &store.for_reads();
+    let (w, mut notices) = Window::resolve(window, lang, tz, &zone);
+    notices.extend(super::freshness::lag_notice(store).await?);
     let (counts, points, messages, latencies) = tokio::try_join!(
         store.channel_counts(w.prev_from, w.from, w.to),
         store.channel_series(w.from, w.to, w.bucket_ms),

@@ -293,9 +293,11 @@ pub async fn group_health_as(
     tz: Option<&str>,
     latencies: Latencies,
 ) -> Result<HealthPage, PageError> {
+    let store = &store.for_reads();
     let restricted = !viewer.role().sees_every_user();
     let hhmm = |ms: i64| zone.format_ms(ms)[5..16].to_string();
-    let (span, notices) = Window::resolve(window, lang, tz, &zone);
+    let (span, mut notices) = Window::resolve(window, lang, tz, &zone);
+    notices.extend(super::freshness::lag_notice(store).await?);
     let latencies = latencies.read(store, &span, viewer.visibility());
     let Window {
         name,

@@ -14,6 +14,7 @@ use crate::server::time::{now_ms, Zone};
 use crate::shared::logs::{AttemptView, LogPage, RequestDetails, RowView};
 
 use super::asker::{store, viewer_zone, zone_notice, Asker, PageError};
+use super::freshness::lag_notice;
 
 use crate::domain::access::LookupKind;
 use crate::server::auth::audit::record_lookup;
@@ -129,8 +130,11 @@ pub async fn list_logs_as(
     query: LogQuery,
 ) -> Result<LogPage, PageError> {
     let vis = viewer.visibility();
+    // Rows come from a replica when there are some; the lookup audit is written to the primary.
+    let reads = &store.for_reads();
     let mut notices: Vec<Notice> = zone_notice(query.tz.as_deref(), &zone)
         .into_iter()
+        .chain(lag_notice(reads).await?)
         .collect();
     let now = now_ms();
     let (mut filter, mut errors) =
@@ -145,7 +149,7 @@ pub async fn list_logs_as(
             next_cursor: None,
             sort: filter.sort,
             errors,
-            facets: store.facets(vis).await?,
+            facets: reads.facets(vis).await?,
             zone: zone.label(now),
             jump_to: None,
             own_only: vis.user().is_some(),
@@ -158,21 +162,21 @@ pub async fn list_logs_as(
     let mut jump_to = None;
     if let Some(k) = &filter.keyword {
         if !k.contains(char::is_whitespace) && k.len() >= 8 {
-            jump_to = store.find_request(k, vis).await?;
+            jump_to = reads.find_request(k, vis).await?;
             if jump_to.is_some() {
                 filter.request_id = filter.keyword.take();
             }
         }
     }
-    let counted = keep_sort_in_reach(store, &mut filter, vis, &mut notices).await?;
+    let counted = keep_sort_in_reach(reads, &mut filter, vis, &mut notices).await?;
     let count = async {
         match counted {
             Some(count) => Ok(count),
-            None => store.count(&filter, vis).await,
+            None => reads.count(&filter, vis).await,
         }
     };
     let (mut rows, count, facets) =
-        tokio::try_join!(store.list(&filter, vis), count, store.facets(vis))?;
+        tokio::try_join!(reads.list(&filter, vis), count, reads.facets(vis))?;
     let next_cursor = if rows.len() > filter.page_size as usize {
         rows.truncate(filter.page_size as usize);
         rows.last()
@@ -189,7 +193,7 @@ pub async fn list_logs_as(
         viewer.redact(r);
     }
     Ok(LogPage {
-        rows: resolve_rows(store, &rows, zone, vis).await?,
+        rows: resolve_rows(reads, &rows, zone, vis).await?,
         count: count.min(COUNT_CAP),
         capped: count > COUNT_CAP,
         next_cursor,
@@ -225,12 +229,13 @@ pub async fn log_details_as(
     lang: Lang,
     id: i64,
 ) -> Result<Option<RequestDetails>, PageError> {
-    let Some(mut row) = store.get(id, viewer.visibility()).await? else {
+    let reads = &store.for_reads();
+    let Some(mut row) = reads.get(id, viewer.visibility()).await? else {
         return Ok(None);
     };
     record_lookup(store, viewer, &row, LookupKind::Details).await?;
     viewer.redact(&mut row);
-    let mut attempts = store
+    let mut attempts = reads
         .request_attempts(&row.request_id, viewer.visibility())
         .await?;
     if attempts.len() < 2 {
@@ -240,13 +245,13 @@ pub async fn log_details_as(
         viewer.redact(a);
     }
     let e = explain(&row);
-    let reading = store
+    let reading = reads
         .impact_scope(&row, SCOPE_WINDOW_MINUTES, viewer.visibility())
         .await?;
     let resolution = (row.log_type == LogType::Error).then(|| reading.resolve(&e));
     let scope = reading.shown;
     let persisting = if row.log_type == LogType::Error {
-        persisting(store, &row, &zone, viewer.visibility()).await?
+        persisting(reads, &row, &zone, viewer.visibility()).await?
     } else {
         vec![]
     };

@@ -3,5 +3,6 @@
 pub mod admin;
 pub mod asker;
 pub mod channels;
+pub mod freshness;
 pub mod health;
 pub mod logs;
