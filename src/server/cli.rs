@@ -246,6 +246,10 @@ pub struct BenchArgs {
     /// postgres://postgres@127.0.0.1:5432); a fresh database errscope_bench is used.
     #[arg(long)]
     pub postgres: Option<String>,
+    /// With --postgres: a streaming replica of that server (its URL without a database name);
+    /// the pages of the query mix read from it, as `serve --read-database-url` does.
+    #[arg(long, requires = "postgres")]
+    pub postgres_replica: Option<String>,
     /// Keep the database afterwards.
     #[arg(long)]
     pub keep: bool,

@@ -5,6 +5,7 @@
 mod baseline;
 mod live_tail;
 mod load;
+mod replica;
 mod report;
 mod samples;
 mod sync;
@@ -352,9 +353,13 @@ pub async fn run(frontend: Frontend, args: &BenchArgs) -> Result<bool, BoxError>
         eprintln!("  baseline ready in {:.1?}", t.elapsed());
     }
 
+    let pages_store = match &args.postgres_replica {
+        Some(server) => replica::caught_up(&store, server, &options).await?,
+        None => store.clone(),
+    };
     let router = app(
         frontend,
-        store.clone(),
+        pages_store,
         leptos_options(&ServeArgs::default()),
         SessionSettings::default(),
     )
