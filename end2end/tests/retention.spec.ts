@@ -38,6 +38,8 @@ test('an admin sets retention, is told about bad input, and purges on request', 
 test('a form sent after the session ended offers to sign in again', async ({ page }) => {
   await page.goto('/admin/retention');
   await page.waitForSelector('body[data-hydrated]');
+  // Every answer that could renew the session cookie has arrived before it is cleared.
+  await page.waitForLoadState('networkidle');
   await page.context().clearCookies();
   const consume = page.locator('form[data-retention="consume"]');
   await consume.locator('input[name=days]').fill('3650');
