@@ -59,25 +59,32 @@ pub struct Pkg {
     dir: PathBuf,
     /// `errscope.<hash>`, when the site holds a build.
     versioned: Option<String>,
+    /// The wasm's file name on disk.
+    wasm: Option<String>,
 }
 
 impl Pkg {
-    pub fn new(site_root: &str) -> Pkg {
+    /// The folder of the site the pages were set up for: `output_name` is what
+    /// [`output_name`] gave them, so the hash is taken once.
+    pub fn new(site_root: &str, output_name: &str) -> Pkg {
+        let dir = Path::new(site_root).join("pkg");
+        let hashed = output_name
+            .strip_prefix(OUTPUT_NAME)
+            .is_some_and(|r| r.starts_with('.'));
+        let wasm =
+            wasm_file(&dir).and_then(|f| f.file_name().map(|n| n.to_string_lossy().into_owned()));
         Pkg {
-            dir: Path::new(site_root).join("pkg"),
-            versioned: fingerprint(site_root).map(|h| format!("{OUTPUT_NAME}.{h}")),
+            dir,
+            versioned: hashed.then(|| output_name.to_string()),
+            wasm,
         }
     }
 
     /// The file on disk a fingerprinted name stands for, if `name` is one of the current ones.
     fn unversioned(&self, name: &str) -> Option<String> {
-        let rest = name.strip_prefix(self.versioned.as_deref()?)?;
-        match rest {
+        match name.strip_prefix(self.versioned.as_deref()?)? {
             ".js" => Some(format!("{OUTPUT_NAME}.js")),
-            ".wasm" | "_bg.wasm" => {
-                let file = wasm_file(&self.dir)?;
-                Some(file.file_name()?.to_string_lossy().into_owned())
-            }
+            ".wasm" | "_bg.wasm" => self.wasm.clone(),
             _ => None,
         }
     }
@@ -94,16 +101,10 @@ pub async fn pkg_file(State(pkg): State<Pkg>, req: Request) -> Response {
         .to_string();
     let unversioned = pkg.unversioned(&name);
     let (mut parts, body) = req.into_parts();
-    if let Some(file) = &unversioned {
-        match format!("/{file}").parse() {
-            Ok(uri) => parts.uri = uri,
-            Err(_) => return StatusCode::NOT_FOUND.into_response(),
-        }
-    } else {
-        match parts.uri.path().strip_prefix("/pkg").map(str::parse) {
-            Some(Ok(uri)) => parts.uri = uri,
-            _ => return StatusCode::NOT_FOUND.into_response(),
-        }
+    // The folder's own path of the file: the plain name for a fingerprinted one.
+    match format!("/{}", unversioned.as_deref().unwrap_or(&name)).parse() {
+        Ok(uri) => parts.uri = uri,
+        Err(_) => return StatusCode::NOT_FOUND.into_response(),
     }
     let files = ServeDir::new(&pkg.dir)
         .precompressed_br()

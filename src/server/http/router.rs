@@ -103,7 +103,7 @@ pub async fn app_on(
         login_limits: LoginLimits::default(),
         explain_limits: ExplainLimits::default(),
         read_limits: ReadLimits::default(),
-        pkg: Pkg::new(&leptos_options.site_root),
+        pkg: Pkg::new(&leptos_options.site_root, &leptos_options.output_name),
     };
     let session_state = SessionState {
         store: store.clone(),
