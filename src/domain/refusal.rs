@@ -9,8 +9,8 @@ use serde::Serialize;
 
 use crate::domain::lang::Lang;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, strum::VariantNames)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, strum::IntoStaticStr)]
+#[cfg_attr(test, derive(serde::Deserialize, strum::VariantNames))]
 #[serde(tag = "key", rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum Refusal {
@@ -82,37 +82,35 @@ fn texts() -> &'static HashMap<String, Words> {
 }
 
 impl Refusal {
-    /// The variant's name in `texts.toml` and its fields, as serde writes them.
-    fn fields(&self) -> serde_json::Map<String, serde_json::Value> {
-        match serde_json::to_value(self) {
-            Ok(serde_json::Value::Object(map)) => map,
-            _ => serde_json::Map::new(),
-        }
+    /// The variant's name in `texts.toml`.
+    pub fn key(&self) -> &'static str {
+        self.into()
     }
 
-    pub fn key(&self) -> String {
-        match self.fields().get("key") {
-            Some(serde_json::Value::String(k)) => k.clone(),
-            _ => String::new(),
-        }
+    /// The variant's fields as serde writes them, each value as text.
+    fn fields(&self) -> Vec<(String, String)> {
+        let Ok(serde_json::Value::Object(map)) = serde_json::to_value(self) else {
+            return Vec::new();
+        };
+        map.into_iter()
+            .filter(|(name, _)| name != "key")
+            .map(|(name, value)| match value {
+                serde_json::Value::String(s) => (name, s),
+                other => (name, other.to_string()),
+            })
+            .collect()
     }
 
     /// The refusal in `lang`, its fields filled in.
     pub fn text(&self, lang: Lang) -> String {
-        let fields = self.fields();
-        let key = self.key();
-        let Some(words) = texts().get(&key) else {
-            return key;
+        let Some(words) = texts().get(self.key()) else {
+            return self.key().to_string();
         };
         let mut text = match lang {
             Lang::En => words.en.clone(),
             Lang::Zh => words.zh.clone(),
         };
-        for (name, value) in fields.iter().filter(|(n, _)| *n != "key") {
-            let value = match value {
-                serde_json::Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
+        for (name, value) in self.fields() {
             text = text.replace(&format!("{{{name}}}"), &value);
         }
         text
@@ -167,17 +165,14 @@ mod tests {
         assert_eq!(variants, keys, "one text per refusal");
         for (key, words) in texts() {
             let r = sample(key, &words.en);
-            assert_eq!(&r.key(), key);
+            assert_eq!(r.key(), key);
             let (en, zh) = (r.text(Lang::En), r.text(Lang::Zh));
             assert!(!en.contains('{') && !zh.contains('{'), "{en} / {zh}");
             assert!(
                 zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
                 "{zh}"
             );
-            for (name, value) in r.fields().iter().filter(|(n, _)| *n != "key") {
-                let value = value
-                    .as_str()
-                    .map_or_else(|| value.to_string(), str::to_string);
+            for (name, value) in r.fields() {
                 assert!(
                     en.contains(&value) && zh.contains(&value),
                     "{name} in {en} / {zh}"
