@@ -8,7 +8,7 @@ use axum::body::Body;
 use axum::http::{header, Request};
 use axum::Router;
 
-use super::report::{Measure, Outcome, Target};
+use super::report::{Outcome, Target};
 use super::{timed, BoxError};
 use crate::shared::live_tail::LIVE_SECONDS;
 
@@ -65,12 +65,10 @@ pub async fn measure(
     let cpu = cpu_time()
         .zip(cpu_before)
         .map(|(after, before)| after.saturating_sub(before));
-    let mut out = vec![Outcome::compare(
+    let mut out = vec![Outcome::timed(
         "live tail: a refresh, 100 tabs every 5 s",
-        Measure::of(&took),
-        None,
+        &took,
         Target::P95Ms(100.0),
-        false,
     )];
     if let Some(cpu) = cpu {
         out.push(Outcome::Value {

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use axum::Router;
 
-use super::report::{Measure, Outcome, Target};
+use super::report::{Outcome, Target};
 use super::BoxError;
 
 /// One client: requests the mix in turn, starting at its own place in it, until `until`.
@@ -95,13 +95,7 @@ pub async fn measure(
             limit: 600.0,
             higher_is_better: true,
         },
-        Outcome::compare(
-            "load: a page",
-            Measure::of(&took),
-            None,
-            Target::P99Ms(300.0),
-            false,
-        ),
+        Outcome::timed("load: a page", &took, Target::P99Ms(300.0)),
         Outcome::Value {
             name: "load: failed requests",
             value: failed as f64,

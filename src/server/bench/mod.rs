@@ -412,12 +412,10 @@ pub async fn run(frontend: Frontend, args: &BenchArgs) -> Result<bool, BoxError>
         }
     })
     .await?;
-    outcomes.push(Outcome::compare(
+    outcomes.push(Outcome::timed(
         "Group Health 7 d, first load",
-        Measure::of(&cold),
-        None,
+        &cold,
         Target::None,
-        false,
     ));
     eprintln!("  Group Health 7 d, first load");
 
@@ -432,19 +430,15 @@ pub async fn run(frontend: Frontend, args: &BenchArgs) -> Result<bool, BoxError>
         fetch(&router, &cookie, url).await?;
         after_start.push(t.elapsed());
     }
-    outcomes.push(Outcome::compare(
+    outcomes.push(Outcome::timed(
         "Group Health, read ahead at start",
-        Measure::of(&warming),
-        None,
+        &warming,
         Target::None,
-        false,
     ));
-    outcomes.push(Outcome::compare(
+    outcomes.push(Outcome::timed(
         "Group Health 7 d after a start",
-        Measure::of(&after_start),
-        None,
+        &after_start,
         Target::P95Ms(100.0),
-        false,
     ));
     eprintln!("  Group Health 7 d after a start");
 
@@ -496,12 +490,10 @@ pub async fn run(frontend: Frontend, args: &BenchArgs) -> Result<bool, BoxError>
         }
     })
     .await?;
-    outcomes.push(Outcome::compare(
+    outcomes.push(Outcome::timed(
         "count (capped at 10,000)",
-        Measure::of(&ours),
-        None,
+        &ours,
         Target::None,
-        false,
     ));
     let sample: Vec<_> = {
         let f = LogFilter {
@@ -521,12 +513,10 @@ pub async fn run(frontend: Frontend, args: &BenchArgs) -> Result<bool, BoxError>
         }
     })
     .await?;
-    outcomes.push(Outcome::compare(
+    outcomes.push(Outcome::timed(
         "impact scope (details panel)",
-        Measure::of(&ours),
-        None,
+        &ours,
         Target::None,
-        false,
     ));
 
     if args.load_seconds > 0 {

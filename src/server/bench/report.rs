@@ -84,6 +84,11 @@ impl Outcome {
         }
     }
 
+    /// Timings of errscope alone (no new-api strategy to compare with).
+    pub fn timed(name: &'static str, samples: &[Duration], target: Target) -> Outcome {
+        Outcome::compare(name, Measure::of(samples), None, target, false)
+    }
+
     pub fn throughput(name: &'static str, rows_per_s: f64, floor: f64) -> Outcome {
         Outcome::Value {
             name,
