@@ -20,14 +20,9 @@ pub mod ui;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(ui::App);
-    // Lets tests and scripts tell a hydrated page from a server-rendered one.
-    if let Some(body) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.body())
-    {
-        let _ = body.set_attribute("data-hydrated", "true");
-    }
+    // Pages are rendered on the server; leptos' loader hydrates their islands after this.
+    leptos::mount::hydrate_islands();
+    ui::browser::install();
     remember_browser_zone();
 }
 

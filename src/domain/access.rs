@@ -140,7 +140,31 @@ impl LookupKind {
 
 /// The sign-in page, coming back to `next` (a path with its query) once signed in.
 pub fn sign_in_href(next: &str) -> String {
-    format!("/login?next={}", crate::domain::filter::url_encode(next))
+    format!(
+        "/login?next={}",
+        crate::domain::filter::url_encode(&without_form_failure(next))
+    )
+}
+
+/// The page without the failure of a form sent from it that the address carries (server
+/// functions send a plain form's failure back as `__path` and `__err`): after signing in
+/// again, the page is shown as it was, not the failure.
+fn without_form_failure(page: &str) -> String {
+    let Some((path, query)) = page.split_once('?') else {
+        return page.to_string();
+    };
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|pair| {
+            let key = pair.split('=').next().unwrap_or_default();
+            key != "__path" && key != "__err"
+        })
+        .collect();
+    if kept.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}?{}", kept.join("&"))
+    }
 }
 
 #[cfg(test)]
@@ -152,6 +176,18 @@ mod tests {
         assert_eq!(
             sign_in_href("/logs?status=502"),
             "/login?next=%2Flogs%3Fstatus%3D502"
+        );
+    }
+
+    #[test]
+    fn sign_in_comes_back_without_a_failed_form_s_answer() {
+        assert_eq!(
+            sign_in_href("/admin/retention?__path=%2Fapi%2Fset_retention&__err=eyJr"),
+            "/login?next=%2Fadmin%2Fretention"
+        );
+        assert_eq!(
+            sign_in_href("/logs?tz=UTC&__path=x&__err=y"),
+            "/login?next=%2Flogs%3Ftz%3DUTC"
         );
     }
 

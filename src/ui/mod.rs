@@ -1,6 +1,9 @@
 //! The UI: the app shell and routes, pages, components, and the server functions they call.
 pub mod api;
+#[cfg(feature = "hydrate")]
+pub mod browser;
 pub mod components;
+pub mod islands;
 pub mod lang;
 pub mod pages;
 
@@ -39,7 +42,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content=theme.color_scheme()/>
                 {(theme == Theme::System).then(|| view! { <script nonce=nonce>{SYSTEM_THEME_SCRIPT}</script> })}
-                <HydrationScripts options/>
+                <HydrationScripts options islands=true/>
                 <leptos_meta::MetaTags/>
             </head>
             <body class="bg-slate-50 text-slate-900 dark:bg-slate-950 dark:text-slate-100 antialiased">
@@ -105,7 +108,7 @@ fn Shell() -> impl IntoView {
                     </Suspense>
                 </nav>
             </header>
-            <main id="main" class="max-w-screen-2xl mx-auto px-4 py-4">
+            <main id="main" tabindex="-1" class="max-w-screen-2xl mx-auto px-4 py-4 focus:outline-none">
                 <Routes fallback=move || view! { <p class="p-8">{t!(i18n, nav.not_found)}</p> }>
                     <Route path=path!("/logs") view=LogsPage ssr=SsrMode::Async/>
                     <Route path=path!("/logs/:id") view=DetailsPage ssr=SsrMode::Async/>

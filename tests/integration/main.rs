@@ -18,6 +18,7 @@ mod health_rollups;
 mod import_file;
 mod import_newapi;
 mod ingest_api;
+mod islands;
 mod preferences;
 mod read_api;
 mod real_messages;

@@ -1,6 +1,6 @@
-//! What live tail costs the server: `TABS` signed-in tabs with the switch on, each refreshing
-//! the first page of Usage Logs through its server function (one request per refresh, as the
-//! browser does) every `LIVE_SECONDS`, their clocks spread over the interval. Reports one
+//! What live tail costs the server: `TABS` signed-in tabs with the switch on, each fetching
+//! the first page of Usage Logs again (one request per refresh, as the browser does) every
+//! `LIVE_SECONDS`, their clocks spread over the interval. Reports one
 //! refresh's latency and the CPU the process spent per second, as a share of one core.
 use std::time::{Duration, Instant};
 
@@ -22,12 +22,12 @@ fn cpu_time() -> Option<Duration> {
     Some(Duration::from_millis(ticks * 10))
 }
 
-/// One refresh: the server function the page calls, with the page's query.
+/// One refresh: the page the tab shows, fetched again.
 async fn refresh(router: &Router, cookie: &str) -> Result<Duration, BoxError> {
-    let req = Request::post("/api/list_logs")
+    let req = Request::get("/logs?range=")
         .header(header::COOKIE, cookie)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from("query[range]="))?;
+        .header(header::ACCEPT, "text/html")
+        .body(Body::empty())?;
     timed(router, req).await
 }
 

@@ -5,6 +5,7 @@ pub mod client;
 pub mod explain_api;
 pub mod export;
 pub mod fault;
+pub mod form_answer;
 pub mod ingest_api;
 pub mod lang;
 pub mod metrics;

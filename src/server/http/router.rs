@@ -162,6 +162,9 @@ pub async fn app_on(
         .layer(axum::middleware::map_response(
             arguments_are_the_clients_fault,
         ))
+        .layer(axum::middleware::from_fn(
+            crate::server::http::form_answer::keep_form_answers,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             session_state,
             resolve_viewer,

@@ -10,6 +10,37 @@ pub const BUTTON: &str = "px-2 py-1 rounded border border-slate-400 dark:border-
 /// Test ids of an outcome line: (when the action worked, when it failed).
 pub type OutcomeIds = (&'static str, &'static str);
 
+/// What an admin form's last submission answered: the action's own value (a failure arrives
+/// in the address after a plain form post), else the answer the server kept for this page
+/// after the post redirected here (`server::http::form_answer`).
+pub fn last_answer<S>(action: ServerAction<S>) -> Option<Result<S::Output, Failure>>
+where
+    S: leptos::server_fn::ServerFn<Error = Failure> + Clone + Send + Sync + 'static,
+    S::Output: serde::de::DeserializeOwned + Clone + Send + Sync + 'static,
+{
+    action.value().get().or_else(|| kept_answer::<S>().map(Ok))
+}
+
+#[cfg(feature = "ssr")]
+fn kept_answer<S>() -> Option<S::Output>
+where
+    S: leptos::server_fn::ServerFn,
+    S::Output: serde::de::DeserializeOwned,
+{
+    let parts = use_context::<axum::http::request::Parts>()?;
+    let kept = parts
+        .extensions
+        .get::<crate::server::http::form_answer::KeptAnswer>()?;
+    (kept.path == S::PATH)
+        .then(|| serde_json::from_str(&kept.body).ok())
+        .flatten()
+}
+
+#[cfg(not(feature = "ssr"))]
+fn kept_answer<S: leptos::server_fn::ServerFn>() -> Option<S::Output> {
+    None
+}
+
 /// "Saved."-style confirmation, or the server's message as an alert.
 pub fn outcome<T: 'static>(
     r: Option<Result<T, Failure>>,

@@ -1,5 +1,4 @@
-//! Keyboard shortcuts: `/` focuses the keyword filter, `j`/`k` move between rows, `o` opens the
-//! selected row's details, `c` copies the support message on a details page.
+//! The keyboard shortcuts' help for screen readers; `ui::browser::keyboard` handles the keys.
 use leptos::prelude::*;
 
 use crate::i18n::{t, use_i18n};
@@ -7,90 +6,7 @@ use crate::i18n::{t, use_i18n};
 #[component]
 pub fn KeyboardShortcuts() -> impl IntoView {
     let i18n = use_i18n();
-    #[cfg(feature = "hydrate")]
-    {
-        let handle = window_event_listener(leptos::ev::keydown, on_key);
-        on_cleanup(move || handle.remove());
-    }
     view! {
         <p class="sr-only">{t!(i18n, common.keyboard_help)}</p>
-    }
-}
-
-#[cfg(feature = "hydrate")]
-fn on_key(e: web_sys::KeyboardEvent) {
-    use wasm_bindgen::JsCast;
-    if e.ctrl_key() || e.meta_key() || e.alt_key() {
-        return;
-    }
-    let typing = e
-        .target()
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .map(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
-        .unwrap_or(false);
-    if typing {
-        return;
-    }
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    let html = |sel: &str| {
-        doc.query_selector(sel)
-            .ok()
-            .flatten()
-            .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
-    };
-    match e.key().as_str() {
-        "/" => {
-            if let Some(input) = html("#f-q") {
-                e.prevent_default();
-                let _ = input.focus();
-            }
-        }
-        "j" | "k" => {
-            let Ok(rows) = doc.query_selector_all("tbody tr[data-row-id]") else {
-                return;
-            };
-            if rows.length() == 0 {
-                return;
-            }
-            let current = (0..rows.length()).find(|&i| {
-                rows.item(i)
-                    .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
-                    .is_some_and(|el| el.has_attribute("data-selected"))
-            });
-            let next = match (current, e.key().as_str()) {
-                (None, _) => 0,
-                (Some(i), "j") => (i + 1).min(rows.length() - 1),
-                (Some(i), _) => i.saturating_sub(1),
-            };
-            for i in 0..rows.length() {
-                if let Some(el) = rows
-                    .item(i)
-                    .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
-                {
-                    let _ = el.remove_attribute("data-selected");
-                    if i == next {
-                        let _ = el.set_attribute("data-selected", "true");
-                        if let Ok(Some(link)) = el.query_selector("a") {
-                            if let Ok(link) = link.dyn_into::<web_sys::HtmlElement>() {
-                                let _ = link.focus();
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        "o" => {
-            if let Some(link) = html("tbody tr[data-selected] td a") {
-                link.click();
-            }
-        }
-        "c" => {
-            if let Some(button) = html("[data-testid=copy-support]") {
-                button.click();
-            }
-        }
-        _ => {}
     }
 }

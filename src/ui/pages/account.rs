@@ -4,7 +4,7 @@ use leptos_meta::Title;
 
 use crate::i18n::{t, t_string, use_i18n};
 use crate::ui::api::{account_settings, ChangeOwnPassword, SetTimeZone};
-use crate::ui::components::admin_form::{outcome, BUTTON, INPUT};
+use crate::ui::components::admin_form::{last_answer, outcome, BUTTON, INPUT};
 use crate::ui::components::failure_note::FailureNote;
 
 #[component]
@@ -16,7 +16,7 @@ pub fn AccountPage() -> impl IntoView {
     view! {
         <Title text=t_string!(i18n, settings.title)/>
         <h1 class="text-xl font-semibold mb-3">{t!(i18n, settings.title)}</h1>
-        {move || outcome(set.value().get(), move |_| t_string!(i18n, common.saved).into(), ("settings-done", "settings-error"))}
+        {move || outcome(last_answer(set), move |_| t_string!(i18n, common.saved).into(), ("settings-done", "settings-error"))}
         <Transition fallback=move || view! { <p aria-busy="true">{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match settings.await {
@@ -50,7 +50,7 @@ pub fn AccountPage() -> impl IntoView {
                             </section>
                             <section aria-labelledby="password-h" class="mb-4 p-3 rounded border border-slate-200 dark:border-slate-800">
                                 <h2 id="password-h" class="font-semibold mb-1">{t!(i18n, settings.password)}</h2>
-                                {move || outcome(change_password.value().get(), move |_| t_string!(i18n, settings.password_changed).into(), ("password-done", "password-error"))}
+                                {move || outcome(last_answer(change_password), move |_| t_string!(i18n, settings.password_changed).into(), ("password-done", "password-error"))}
                                 <ActionForm action=change_password attr:class="flex flex-wrap items-end gap-2">
                                     <label class="text-sm">{t!(i18n, settings.current_password)}<br/>
                                         <input type="password" name="current" required autocomplete="current-password" class=INPUT/>

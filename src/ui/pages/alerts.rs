@@ -11,7 +11,7 @@ use leptos_router::hooks::use_query_map;
 use crate::domain::alert::{AlertFormat, DeliveryState, Event};
 use crate::shared::admin::{AlertRuleLine, DeliveryLine};
 use crate::ui::api::{load_alerts, AddAlert, RemoveAlert, TestAlert};
-use crate::ui::components::admin_form::{outcome, BUTTON, INPUT};
+use crate::ui::components::admin_form::{last_answer, outcome, BUTTON, INPUT};
 
 #[component]
 pub fn AlertsPage() -> impl IntoView {
@@ -68,10 +68,10 @@ pub fn AlertsPage() -> impl IntoView {
                 <label class="text-sm flex items-center gap-2"><input type="checkbox" name="notify_resolved" value="on"/>{t!(i18n, alerts.notify_resolved)}</label>
                 <button type="submit" class=BUTTON>{t!(i18n, alerts.add)}</button>
             </ActionForm>
-            {move || outcome(add.value().get(), move |name: String| format!("{}{name}", t_string!(i18n, alerts.added)), ("alerts-added", "alerts-error"))}
+            {move || outcome(last_answer(add), move |name: String| format!("{}{name}", t_string!(i18n, alerts.added)), ("alerts-added", "alerts-error"))}
         </section>
-        {move || outcome(remove.value().get(), move |_| t_string!(i18n, alerts.removed).into(), ("alerts-removed", "alerts-remove-error"))}
-        {move || test.value().get().map(|r| match r {
+        {move || outcome(last_answer(remove), move |_| t_string!(i18n, alerts.removed).into(), ("alerts-removed", "alerts-remove-error"))}
+        {move || last_answer(test).map(|r| match r {
             Ok((true, answer)) => view! { <p role="status" class="text-sm text-green-700 dark:text-green-300" data-testid="alert-test-ok">{t!(i18n, alerts.test_ok)}" "{answer}</p> }.into_any(),
             Ok((false, answer)) => view! { <p role="alert" class="text-sm text-red-700 dark:text-red-300" data-testid="alert-test-failed">{t!(i18n, alerts.test_failed)}" "{answer}</p> }.into_any(),
             Err(e) => view! { <p role="alert" class="text-sm text-red-700 dark:text-red-300" data-testid="alert-test-failed"><FailureNote failure=e/></p> }.into_any(),

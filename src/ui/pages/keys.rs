@@ -10,7 +10,7 @@ use leptos_router::hooks::use_query_map;
 use crate::domain::access::KeyScope;
 use crate::shared::admin::KeyLine;
 use crate::ui::api::{ingest_key_list, AddIngestKey, RevokeIngestKey};
-use crate::ui::components::admin_form::{outcome, BUTTON, INPUT};
+use crate::ui::components::admin_form::{last_answer, outcome, BUTTON, INPUT};
 use crate::ui::components::copy_button::CopyButton;
 
 #[component]
@@ -49,7 +49,7 @@ pub fn KeysPage() -> impl IntoView {
                 <label class="text-sm">{t!(i18n, keys.read_as_user)}<br/><input name="relay_user_id" inputmode="numeric" class=INPUT/></label>
                 <button type="submit" class=BUTTON>{t!(i18n, keys.create)}</button>
             </ActionForm>
-            {move || add.value().get().map(|r| match r {
+            {move || last_answer(add).map(|r| match r {
                 Ok(key) => view! {
                     <div role="status" class="mt-2 text-sm">
                         <p>{t!(i18n, keys.new_key)}</p>
@@ -60,7 +60,7 @@ pub fn KeysPage() -> impl IntoView {
                 Err(e) => view! { <p role="alert" class="mt-2 text-sm text-red-700 dark:text-red-300" data-testid="keys-error"><FailureNote failure=e/></p> }.into_any(),
             })}
         </section>
-        {move || outcome(revoke.value().get(), move |_| t_string!(i18n, keys.revoked_done).into(), ("keys-done", "keys-error"))}
+        {move || outcome(last_answer(revoke), move |_| t_string!(i18n, keys.revoked_done).into(), ("keys-done", "keys-error"))}
         <Transition fallback=move || view! { <p aria-busy="true">{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match keys.await {

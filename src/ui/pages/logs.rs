@@ -1,7 +1,5 @@
 //! Usage Logs: the filter form (a plain GET form), active-filter chips, the results table and
 //! keyset pagination. Every state lives in the URL query.
-use std::collections::HashSet;
-
 use leptos::prelude::*;
 
 use crate::i18n::{t, t_string, use_i18n};
@@ -21,11 +19,11 @@ use crate::shared::logs::{LogPage, RowView};
 use crate::ui::api::list_logs;
 use crate::ui::components::badges::{AttributionBadge, StatusBadge};
 use crate::ui::components::copy_button::CopyButton;
-use crate::ui::components::export_link::ExportLink;
 use crate::ui::components::guidance::{HelpPanel, TroubleshootingOrder};
-use crate::ui::components::live_tail::{follow, LiveSwitch};
 use crate::ui::components::notice_list::NoticeList;
 use crate::ui::components::skeleton::Skeleton;
+use crate::ui::islands::export_link::{ExportLink, ExportWords};
+use crate::ui::islands::live_tail::LiveSwitch;
 use crate::ui::lang::use_lang;
 
 pub fn query_from_map(m: &ParamsMap) -> LogQuery {
@@ -42,14 +40,6 @@ pub fn LogsPage() -> impl IntoView {
     let params = use_query_map();
     let query = Memo::new(move |_| query_from_map(&params.get()));
     let page = Resource::new(move || query.get(), list_logs);
-    let live = RwSignal::new(false);
-    // The query and row ids of the page last shown: while live, rows not among them are new.
-    let shown: StoredValue<Option<(LogQuery, HashSet<i64>)>> = StoredValue::new(None);
-    follow(
-        live,
-        move || query.with_untracked(|q| q.cursor.is_none() && q.sort.is_none()),
-        move || page.refetch(),
-    );
     view! {
         <Title text=t_string!(i18n, logs.title)/>
         <div class="flex items-baseline justify-between gap-4 mb-3">
@@ -59,18 +49,7 @@ pub fn LogsPage() -> impl IntoView {
         <Transition fallback=move || view! { <Skeleton label=t_string!(i18n, logs.loading).to_string() rows=12/> }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Ok(p) => {
-                        let q = query.get_untracked();
-                        let ids: HashSet<i64> = p.rows.iter().map(|r| r.row.id).collect();
-                        let fresh: HashSet<i64> = shown.with_value(|before| match before {
-                            Some((before_q, before_ids)) if live.get_untracked() && *before_q == q => {
-                                ids.difference(before_ids).copied().collect()
-                            }
-                            _ => HashSet::new(),
-                        });
-                        shown.set_value(Some((q.clone(), ids)));
-                        view! { <LogsView query=q page=p fresh live/> }.into_any()
-                    }
+                    Ok(p) => view! { <LogsView query=query.get_untracked() page=p/> }.into_any(),
                     Err(e) => view! {
                         <p role="alert" class="text-rose-700">{t!(i18n, logs.load_failed)} <FailureNote failure=e/></p>
                     }.into_any(),
@@ -205,12 +184,7 @@ fn chip_text(key: &str, value: String) -> (String, String) {
 }
 
 #[component]
-fn LogsView(
-    query: LogQuery,
-    page: LogPage,
-    fresh: HashSet<i64>,
-    live: RwSignal<bool>,
-) -> impl IntoView {
+fn LogsView(query: LogQuery, page: LogPage) -> impl IntoView {
     let i18n = use_i18n();
     let errors = page.errors.clone();
     let err = move |f: &str| error_for(&errors, f);
@@ -277,12 +251,15 @@ fn LogsView(
             <p class="text-sm text-slate-600 dark:text-slate-300" role="status" aria-live="polite" data-testid="result-count">
                 {count_text}
             </p>
-            {query.sort.is_none().then(|| view! { <LiveSwitch live/> })}
+            {query.sort.is_none().then(|| view! {
+                <LiveSwitch label=t_string!(i18n, logs.live).to_string() hint=t_string!(i18n, logs.live_hint).to_string()
+                    first_page=query.cursor.is_none()/>
+            })}
             {(!rejected).then(|| view! {
-                <ExportLink href=query.without("cursor").csv_href()
-                    label=t_string!(i18n, logs.export_csv).to_string() expected=(!page.capped).then_some(page.count)/>
+                <ExportLink href=query.without("cursor").csv_href() words=export_words() expected=(!page.capped).then_some(page.count)/>
             })}
         </div>
+        <div id=crate::shared::live_tail::RESULTS_ID>
         {if rejected {
             ().into_any()
         } else if empty {
@@ -297,12 +274,13 @@ fn LogsView(
                 q.sort = Some("latency".into());
                 q.href()
             };
-            view! { <ResultsTable rows show_consume keyword tz fresh sort_href sorted/> }.into_any()
+            view! { <ResultsTable rows show_consume keyword tz sort_href sorted/> }.into_any()
         }}
         <nav class="flex gap-3 my-3 text-sm" aria-label=move || t_string!(i18n, logs.pages)>
             {first_href.map(|h| view! { <a href=h class="underline">{t!(i18n, logs.first_page)}</a> })}
             {next_href.map(|h| view! { <a href=h class="underline" rel="next" data-testid="next-page">{t!(i18n, logs.older)}</a> })}
         </nav>
+        </div>
         <p class="text-xs text-slate-500 dark:text-slate-400">{let zone = page.zone.clone(); t!(i18n, logs.times_in, zone)}</p>
     }
 }
@@ -464,8 +442,6 @@ fn ResultsTable(
     show_consume: bool,
     keyword: String,
     tz: String,
-    /// Rows live tail brought in since the last refresh.
-    fresh: HashSet<i64>,
     /// The latency header's link: to slowest first, or back to newest first when `sorted`.
     sort_href: String,
     sorted: bool,
@@ -502,10 +478,7 @@ fn ResultsTable(
                     </tr>
                 </thead>
                 <tbody>
-                    {rows.into_iter().map(|r| {
-                        let new = fresh.contains(&r.row.id);
-                        view! { <Row r show_consume keyword=keyword.clone() tz=tz.clone() new/> }
-                    }).collect_view()}
+                    {rows.into_iter().map(|r| view! { <Row r show_consume keyword=keyword.clone() tz=tz.clone()/> }).collect_view()}
                 </tbody>
             </table>
         </div>
@@ -513,7 +486,7 @@ fn ResultsTable(
 }
 
 #[component]
-fn Row(r: RowView, show_consume: bool, keyword: String, tz: String, new: bool) -> impl IntoView {
+fn Row(r: RowView, show_consume: bool, keyword: String, tz: String) -> impl IntoView {
     let i18n = use_i18n();
     let td = "px-1.5 py-1.5 align-top";
     // Long names are cut with the full text on hover, so status and attribution stay in view.
@@ -540,8 +513,7 @@ fn Row(r: RowView, show_consume: bool, keyword: String, tz: String, new: bool) -
         })
         .collect_view();
     view! {
-        <tr class="border-t border-slate-100 dark:border-slate-800 hover:bg-slate-50 dark:hover:bg-slate-800/50 data-[selected]:bg-sky-50 dark:data-[selected]:bg-sky-950 data-[new]:bg-amber-50 dark:data-[new]:bg-amber-950" data-row-id=row.id
-            data-new=new.then_some("true")>
+        <tr class="border-t border-slate-100 dark:border-slate-800 hover:bg-slate-50 dark:hover:bg-slate-800/50 data-[selected]:bg-sky-50 dark:data-[selected]:bg-sky-950 data-[new]:bg-amber-50 dark:data-[new]:bg-amber-950" data-row-id=row.id>
             <td class=format!("{td} whitespace-nowrap font-mono text-xs") data-label=t_string!(i18n, logs.time)>
                 <a href=details.clone() class="underline decoration-dotted">{r.time}</a>
             </td>
@@ -579,6 +551,17 @@ fn Row(r: RowView, show_consume: bool, keyword: String, tz: String, new: bool) -
                 <td class=format!("{td} font-mono text-xs") data-label=t_string!(i18n, logs.quota)>{row.quota}</td>
             })}
         </tr>
+    }
+}
+
+/// The export link's words in the page language.
+fn export_words() -> ExportWords {
+    let i18n = use_i18n();
+    ExportWords {
+        label: t_string!(i18n, logs.export_csv).to_string(),
+        running: t_string!(i18n, logs.exporting).to_string(),
+        done: t_string!(i18n, logs.exported).to_string(),
+        failed: t_string!(i18n, logs.export_failed).to_string(),
     }
 }
 

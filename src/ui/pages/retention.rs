@@ -8,7 +8,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::domain::retention::MAX_DAYS;
 use crate::ui::api::{retention_status, PurgeNow, SetRetention};
-use crate::ui::components::admin_form::{outcome, BUTTON, INPUT};
+use crate::ui::components::admin_form::{last_answer, outcome, BUTTON, INPUT};
 
 #[component]
 pub fn RetentionPage() -> impl IntoView {
@@ -32,8 +32,8 @@ pub fn RetentionPage() -> impl IntoView {
         <p class="text-sm text-slate-600 dark:text-slate-400 mb-3">
             {t!(i18n, retention.intro)}
         </p>
-        {move || outcome(set.value().get(), move |_| t_string!(i18n, common.saved).into(), ("retention-done", "retention-error"))}
-        {move || outcome(purge.value().get(), move |n| format!("{} {n}", t_string!(i18n, retention.purged)), ("purged", "purge-error"))}
+        {move || outcome(last_answer(set), move |_| t_string!(i18n, common.saved).into(), ("retention-done", "retention-error"))}
+        {move || outcome(last_answer(purge), move |n| format!("{} {n}", t_string!(i18n, retention.purged)), ("purged", "purge-error"))}
         <Transition fallback=move || view! { <p aria-busy="true">{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match page.await {

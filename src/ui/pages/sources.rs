@@ -9,7 +9,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::shared::admin::SourceLine;
 use crate::ui::api::{sync_source_list, AddSyncSource, ChangeSyncSource};
-use crate::ui::components::admin_form::{outcome, BUTTON, INPUT};
+use crate::ui::components::admin_form::{last_answer, outcome, BUTTON, INPUT};
 
 #[component]
 pub fn SourcesPage() -> impl IntoView {
@@ -41,9 +41,9 @@ pub fn SourcesPage() -> impl IntoView {
                 <button type="submit" class=BUTTON>{t!(i18n, sources.add)}</button>
             </ActionForm>
             <p id="source-url-hint" class="mt-1 text-xs text-slate-500 dark:text-slate-400">{t!(i18n, sources.url_hint)}</p>
-            {move || outcome(add.value().get(), move |name: String| format!("{}{name}", t_string!(i18n, sources.added)), ("sources-added", "sources-error"))}
+            {move || outcome(last_answer(add), move |name: String| format!("{}{name}", t_string!(i18n, sources.added)), ("sources-added", "sources-error"))}
         </section>
-        {move || outcome(change.value().get(), move |_| t_string!(i18n, common.saved).into(), ("sources-done", "sources-change-error"))}
+        {move || outcome(last_answer(change), move |_| t_string!(i18n, common.saved).into(), ("sources-done", "sources-change-error"))}
         <Transition fallback=move || view! { <p aria-busy="true">{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match sources.await {

@@ -7,7 +7,7 @@ use leptos_meta::Title;
 
 use crate::domain::access::{Account, Role};
 use crate::ui::api::{account_list, AddAccount, ChangeAccount};
-use crate::ui::components::admin_form::{outcome, BUTTON, INPUT};
+use crate::ui::components::admin_form::{last_answer, outcome, BUTTON, INPUT};
 
 #[component]
 pub fn UsersPage() -> impl IntoView {
@@ -34,9 +34,9 @@ pub fn UsersPage() -> impl IntoView {
                 <label class="text-sm">{t!(i18n, users.relay_user_id_for)}<br/><input name="relay_user_id" inputmode="numeric" class=INPUT/></label>
                 <button type="submit" class=BUTTON>{t!(i18n, users.add)}</button>
             </ActionForm>
-            {move || outcome(add.value().get(), move |_| t_string!(i18n, users.created).into(), ("users-done", "users-error"))}
+            {move || outcome(last_answer(add), move |_| t_string!(i18n, users.created).into(), ("users-done", "users-error"))}
         </section>
-        {move || outcome(change.value().get(), move |_| t_string!(i18n, common.saved).into(), ("users-done", "users-error"))}
+        {move || outcome(last_answer(change), move |_| t_string!(i18n, common.saved).into(), ("users-done", "users-error"))}
         <Transition fallback=move || view! { <p aria-busy="true">{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match accounts.await {
