@@ -9,10 +9,7 @@ pub fn mark_hydrated_when_islands_are_live() {
 }
 
 fn mark_hydrated() {
-    if let Some(body) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.body())
-    {
+    if let Some(body) = super::document().and_then(|d| d.body()) {
         let _ = body.set_attribute("data-hydrated", "true");
     }
 }
@@ -29,13 +26,7 @@ pub fn hydrate_new_islands() {
         .document()
         .and_then(|d| d.query_selector_all("leptos-island").ok());
     if let (Some(hydrate_island), Some(islands)) = (hydrate_island, islands) {
-        for i in 0..islands.length() {
-            let Some(island) = islands
-                .item(i)
-                .and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
-            else {
-                continue;
-            };
+        for island in super::elements::<web_sys::HtmlElement>(&islands) {
             if let Some(name) = island.dataset().get("component") {
                 let _ = hydrate_island.call2(&window, &island, &name.into());
             }

@@ -41,31 +41,23 @@ fn on_key(e: web_sys::KeyboardEvent) {
             let Ok(rows) = doc.query_selector_all("tbody tr[data-row-id]") else {
                 return;
             };
-            if rows.length() == 0 {
+            let rows: Vec<web_sys::Element> = super::elements(&rows).collect();
+            if rows.is_empty() {
                 return;
             }
-            let current = (0..rows.length()).find(|&i| {
-                rows.item(i)
-                    .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
-                    .is_some_and(|el| el.has_attribute("data-selected"))
-            });
+            let current = rows.iter().position(|el| el.has_attribute("data-selected"));
             let next = match (current, e.key().as_str()) {
                 (None, _) => 0,
-                (Some(i), "j") => (i + 1).min(rows.length() - 1),
+                (Some(i), "j") => (i + 1).min(rows.len() - 1),
                 (Some(i), _) => i.saturating_sub(1),
             };
-            for i in 0..rows.length() {
-                if let Some(el) = rows
-                    .item(i)
-                    .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
-                {
-                    let _ = el.remove_attribute("data-selected");
-                    if i == next {
-                        let _ = el.set_attribute("data-selected", "true");
-                        if let Ok(Some(link)) = el.query_selector("a") {
-                            if let Ok(link) = link.dyn_into::<web_sys::HtmlElement>() {
-                                let _ = link.focus();
-                            }
+            for (i, el) in rows.iter().enumerate() {
+                let _ = el.remove_attribute("data-selected");
+                if i == next {
+                    let _ = el.set_attribute("data-selected", "true");
+                    if let Ok(Some(link)) = el.query_selector("a") {
+                        if let Ok(link) = link.dyn_into::<web_sys::HtmlElement>() {
+                            let _ = link.focus();
                         }
                     }
                 }

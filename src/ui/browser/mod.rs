@@ -35,3 +35,8 @@ fn listen<E: JsCast + 'static>(target: &web_sys::EventTarget, name: &str, f: imp
 fn document() -> Option<web_sys::Document> {
     web_sys::window().and_then(|w| w.document())
 }
+
+/// The nodes of a `NodeList` that are `T`s.
+fn elements<T: JsCast>(list: &web_sys::NodeList) -> impl Iterator<Item = T> + '_ {
+    (0..list.length()).filter_map(|i| list.item(i)?.dyn_into::<T>().ok())
+}

@@ -11,8 +11,8 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, Event, HtmlAnchorElement, HtmlFormElement, MouseEvent};
 
 use super::islands_runtime::hydrate_new_islands;
-use super::listen;
 use super::page_fetch::{fetch_page, FetchedPage};
+use super::{elements, listen};
 
 thread_local! {
     /// The latest navigation: an answer to an older one is dropped.
@@ -47,7 +47,7 @@ pub fn install() {
     listen(&document, "submit", |ev: Event| on_submit(&ev));
     listen(&window, "popstate", |_: Event| {
         if let Some(href) = web_sys::window().and_then(|w| w.location().href().ok()) {
-            go(href, History::Keep);
+            go(href, History::Keep, None);
         }
     });
 }
@@ -78,7 +78,7 @@ fn on_click(ev: &MouseEvent) {
     }
     if let Some(href) = console_page(&link.href()) {
         ev.prevent_default();
-        go(href, History::Push);
+        go(href, History::Push, None);
     }
 }
 
@@ -98,43 +98,31 @@ fn on_submit(ev: &Event) {
     if form.method().eq_ignore_ascii_case("post") {
         if let Some(posted) = posted(&form, ev) {
             ev.prevent_default();
-            go_posting(posted);
+            go(posted.action.clone(), History::Push, Some(posted));
         }
         return;
     }
     if !form.method().eq_ignore_ascii_case("get") {
         return;
     }
-    let Ok(url) = web_sys::Url::new(&form.action()) else {
-        return;
-    };
-    let Some(query) = web_sys::FormData::new_with_form(&form)
-        .ok()
-        .and_then(|data| web_sys::UrlSearchParams::new_with_str_sequence_sequence(&data).ok())
-    else {
+    let (Ok(url), Some(query)) = (web_sys::Url::new(&form.action()), fields(&form)) else {
         return;
     };
     url.set_search(&String::from(query.to_string()));
     if let Some(href) = console_page(&url.href()) {
         ev.prevent_default();
-        go(href, History::Push);
+        go(href, History::Push, None);
     }
 }
 
 /// A form posted to a server function (`/api/…`, not the JSON API), with its fields and the
 /// button that sent it.
 fn posted(form: &HtmlFormElement, ev: &Event) -> Option<Posted> {
-    let url = web_sys::Url::new(&form.action()).ok()?;
-    let location = web_sys::window()?.location();
-    let path = url.pathname();
-    if url.origin() != location.origin().ok()?
-        || !path.starts_with("/api/")
-        || path.starts_with("/api/v1/")
-    {
+    let path = on_this_site(&form.action())?.pathname();
+    if !path.starts_with("/api/") || path.starts_with("/api/v1/") {
         return None;
     }
-    let data = web_sys::FormData::new_with_form(form).ok()?;
-    let query = web_sys::UrlSearchParams::new_with_str_sequence_sequence(&data).ok()?;
+    let query = fields(form)?;
     let submitter = ev
         .dyn_ref::<web_sys::SubmitEvent>()
         .and_then(|e| e.submitter())
@@ -162,13 +150,18 @@ fn posted(form: &HtmlFormElement, ev: &Event) -> Option<Posted> {
     })
 }
 
+/// A form's fields as its submission sends them.
+fn fields(form: &HtmlFormElement) -> Option<web_sys::UrlSearchParams> {
+    let data = web_sys::FormData::new_with_form(form).ok()?;
+    web_sys::UrlSearchParams::new_with_str_sequence_sequence(&data).ok()
+}
+
 /// The forms of this page that post to `action`, in order.
 fn forms_posting_to(action: &str) -> Vec<HtmlFormElement> {
     let Some(forms) = super::document().and_then(|d| d.query_selector_all("form").ok()) else {
         return vec![];
     };
-    (0..forms.length())
-        .filter_map(|i| forms.item(i)?.dyn_into::<HtmlFormElement>().ok())
+    elements::<HtmlFormElement>(&forms)
         .filter(|f| f.action() == action)
         .collect()
 }
@@ -179,8 +172,7 @@ fn typed_values(form: &HtmlFormElement) -> Vec<(String, String)> {
     let Ok(fields) = form.query_selector_all("input[name], select[name], textarea[name]") else {
         return vec![];
     };
-    (0..fields.length())
-        .filter_map(|i| fields.item(i)?.dyn_into::<Element>().ok())
+    elements::<Element>(&fields)
         .filter_map(|field| {
             let kind = field.get_attribute("type").unwrap_or_default();
             if matches!(
@@ -214,29 +206,6 @@ fn give_back(posted: &Posted) {
     }
 }
 
-fn go_posting(posted: Posted) {
-    let this = next_navigation();
-    leptos::task::spawn_local(async move {
-        let page = fetch_page(&posted.action, Some(&posted.body)).await;
-        if LATEST.with(Cell::get) != this {
-            return;
-        }
-        match page {
-            Some(page) => {
-                let refused = page.url.contains("__err=");
-                show(page, History::Push);
-                if refused {
-                    give_back(&posted);
-                }
-            }
-            // Not reached, or not a page: the browser sends it the ordinary way.
-            None => {
-                let _ = posted.form.submit();
-            }
-        }
-    });
-}
-
 fn next_navigation() -> u64 {
     LATEST.with(|n| {
         n.set(n.get() + 1);
@@ -244,14 +213,17 @@ fn next_navigation() -> u64 {
     })
 }
 
+/// `href` parsed, when it is on this origin.
+fn on_this_site(href: &str) -> Option<web_sys::Url> {
+    let url = web_sys::Url::new(href).ok()?;
+    (url.origin() == web_sys::window()?.location().origin().ok()?).then_some(url)
+}
+
 /// `href` when it is one of the console's pages on this origin (not the API, an asset, or a
 /// jump within this page).
 fn console_page(href: &str) -> Option<String> {
+    let url = on_this_site(href)?;
     let location = web_sys::window()?.location();
-    let url = web_sys::Url::new(href).ok()?;
-    if url.origin() != location.origin().ok()? {
-        return None;
-    }
     let path = url.pathname();
     let not_a_page = ["/api/", "/pkg/", "/prefs/", "/logout", "/metrics"];
     if not_a_page.iter().any(|p| path.starts_with(p)) || path.ends_with(".csv") {
@@ -263,16 +235,27 @@ fn console_page(href: &str) -> Option<String> {
     (!same_page).then(|| url.href())
 }
 
-fn go(href: String, history: History) {
+/// Fetches `href` (posting the form when there is one) and shows the page it answers. When
+/// that is not a page or the server is not reached, the browser does it the ordinary way.
+fn go(href: String, history: History, posted: Option<Posted>) {
     let this = next_navigation();
     leptos::task::spawn_local(async move {
-        let page = fetch_page(&href, None).await;
+        let page = fetch_page(&href, posted.as_ref().map(|p| p.body.as_str())).await;
         if LATEST.with(Cell::get) != this {
             return;
         }
-        match page {
-            Some(page) => show(page, history),
-            None => {
+        match (page, posted) {
+            (Some(page), posted) => {
+                let refused = page.url.contains("__err=");
+                show(page, history);
+                if let Some(posted) = posted.filter(|_| refused) {
+                    give_back(&posted);
+                }
+            }
+            (None, Some(posted)) => {
+                let _ = posted.form.submit();
+            }
+            (None, None) => {
                 if let Some(window) = web_sys::window() {
                     let _ = window.location().assign(&href);
                 }
@@ -311,19 +294,12 @@ fn show(page: FetchedPage, history: History) {
         }
         window.scroll_to_with_x_and_y(0.0, 0.0);
     }
-    match focused.and_then(|id| document.get_element_by_id(&id)) {
-        Some(el) => {
-            if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
-                let _ = el.focus();
-            }
-        }
-        None => {
-            if let Some(main) = document.get_element_by_id("main") {
-                if let Ok(main) = main.dyn_into::<web_sys::HtmlElement>() {
-                    let _ = main.focus();
-                }
-            }
-        }
+    let focus = focused
+        .and_then(|id| document.get_element_by_id(&id))
+        .or_else(|| document.get_element_by_id("main"))
+        .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(el) = focus {
+        let _ = el.focus();
     }
     hydrate_new_islands();
 }

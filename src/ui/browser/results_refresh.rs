@@ -2,7 +2,6 @@
 //! shown, rows that were not shown before marked `data-new`.
 use std::collections::HashSet;
 
-use wasm_bindgen::JsCast;
 use web_sys::{Document, Element};
 
 use super::page_fetch::fetch_page;
@@ -73,8 +72,7 @@ fn row_ids(results: &Element) -> Vec<(String, Element)> {
     let Ok(rows) = results.query_selector_all("tbody tr[data-row-id]") else {
         return vec![];
     };
-    (0..rows.length())
-        .filter_map(|i| rows.item(i)?.dyn_into::<Element>().ok())
+    super::elements::<Element>(&rows)
         .filter_map(|row| Some((row.get_attribute("data-row-id")?, row)))
         .collect()
 }
