@@ -9,6 +9,5 @@ pub mod guidance;
 pub mod keyboard;
 pub mod latency;
 pub mod notice_list;
-pub mod skeleton;
 pub mod theme_switch;
 pub mod window_nav;

@@ -12,7 +12,6 @@ use crate::ui::components::badges::AttributionBadge;
 use crate::ui::components::bucket_chart::{BucketChart, TopFailures};
 use crate::ui::components::latency::LatencyLine;
 use crate::ui::components::notice_list::{described, NoticeList};
-use crate::ui::components::skeleton::Skeleton;
 use crate::ui::components::window_nav::{use_window, WindowNav};
 
 #[component]
@@ -30,7 +29,7 @@ pub fn ChannelsPage() -> impl IntoView {
             <WindowNav base="/health/channels" window/>
         </div>
         <p class="text-sm mb-3"><a href=move || format!("/health?window={}", window.get()) class="underline">{t!(i18n, channels.back)}</a></p>
-        <Transition fallback=move || view! { <Skeleton label=t_string!(i18n, health.loading).to_string() rows=6/> }>
+        <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 match page.await {
                     Err(e) => view! { <p role="alert">{t!(i18n, health.load_failed)} <FailureNote failure=e/></p> }.into_any(),

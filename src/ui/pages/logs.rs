@@ -21,7 +21,6 @@ use crate::ui::components::badges::{AttributionBadge, StatusBadge};
 use crate::ui::components::copy_button::CopyButton;
 use crate::ui::components::guidance::{HelpPanel, TroubleshootingOrder};
 use crate::ui::components::notice_list::NoticeList;
-use crate::ui::components::skeleton::Skeleton;
 use crate::ui::islands::export_link::{ExportLink, ExportWords};
 use crate::ui::islands::live_tail::LiveSwitch;
 use crate::ui::lang::use_lang;
@@ -46,7 +45,7 @@ pub fn LogsPage() -> impl IntoView {
             <h1 class="text-xl font-semibold">{t!(i18n, logs.title)}</h1>
             <LogTypeSwitch query/>
         </div>
-        <Transition fallback=move || view! { <Skeleton label=t_string!(i18n, logs.loading).to_string() rows=12/> }>
+        <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 match page.await {
                     Ok(p) => view! { <LogsView query=query.get_untracked() page=p/> }.into_any(),
