@@ -100,7 +100,7 @@ async fn common_and_rare_keywords_page_the_same_rows_as_a_plain_scan() {
                 ..Default::default()
             };
             let counted = store.count(&f, Visibility::All).await.unwrap();
-            let got: Vec<i64> = common::walk_pages(&store, f, Visibility::All)
+            let got: Vec<i64> = common::walk_pages(&store, f.clone(), Visibility::All)
                 .await
                 .iter()
                 .map(|r| r.id)
@@ -114,6 +114,25 @@ async fn common_and_rare_keywords_page_the_same_rows_as_a_plain_scan() {
             assert_eq!(expected.is_empty(), k.starts_with("ty"), "{k} {log_type:?}");
             assert_eq!(got, expected, "{k} {log_type:?}");
             assert_eq!(counted, expected.len() as u64, "{k} {log_type:?}");
+            // The page read with its count: the same rows, every page counting every match,
+            // and a page past the last match too.
+            let (paged, counts) =
+                common::walk_counted_pages(&store, f.clone(), Visibility::All).await;
+            let paged: Vec<i64> = paged.iter().map(|r| r.id).collect();
+            assert_eq!(paged, expected, "{k} {log_type:?} by page");
+            assert!(
+                counts.iter().all(|c| *c == counted),
+                "{k} {log_type:?}: {counts:?}"
+            );
+            if let Some(last) = everything.iter().find(|r| Some(&r.id) == expected.last()) {
+                let past = LogFilter {
+                    cursor: Some(Cursor::after(f.sort, last)),
+                    ..f.clone()
+                };
+                let (rows, count) = store.page(&past, Visibility::All).await.unwrap();
+                assert!(rows.is_empty(), "{k} {log_type:?} past the end");
+                assert_eq!(count, counted, "{k} {log_type:?} past the end");
+            }
         }
     }
 }
@@ -191,7 +210,7 @@ async fn keyword_search_is_indexed_case_insensitive_and_never_sees_secrets() {
 async fn count_is_capped_and_resending_a_batch_adds_nothing() {
     let (store, _dir) = store().await;
     let rows: Vec<_> = (0..(COUNT_CAP as i64 + 50))
-        .map(|i| prepare(record(i, 1, 502, "x")).unwrap())
+        .map(|i| prepare(record(i, 1, 502, "capped x")).unwrap())
         .collect();
     let first = store.insert_batch(&rows).await.unwrap();
     assert_eq!(first.inserted, COUNT_CAP + 50);
@@ -204,6 +223,19 @@ async fn count_is_capped_and_resending_a_batch_adds_nothing() {
             .unwrap(),
         COUNT_CAP + 1
     );
+    // A keyword in every row: past the cap its matches cannot give the page, the newest can.
+    let f = LogFilter {
+        keyword: Some("capped".into()),
+        ..Default::default()
+    };
+    let (page, count) = store.page(&f, Visibility::All).await.unwrap();
+    assert_eq!(count, COUNT_CAP + 1);
+    let ids = |rows: &[LogRow]| rows.iter().map(|r| r.id).collect::<Vec<_>>();
+    let listed = store
+        .list(&LogFilter::default(), Visibility::All)
+        .await
+        .unwrap();
+    assert_eq!(ids(&page), ids(&listed));
 }
 
 #[tokio::test]

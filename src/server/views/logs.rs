@@ -169,14 +169,13 @@ pub async fn list_logs_as(
         }
     }
     let counted = keep_sort_in_reach(reads, &mut filter, vis, &mut notices).await?;
-    let count = async {
+    let page = async {
         match counted {
-            Some(count) => Ok(count),
-            None => reads.count(&filter, vis).await,
+            Some(count) => Ok((reads.list(&filter, vis).await?, count)),
+            None => reads.page(&filter, vis).await,
         }
     };
-    let (mut rows, count, facets) =
-        tokio::try_join!(reads.list(&filter, vis), count, reads.facets(vis))?;
+    let ((mut rows, count), facets) = tokio::try_join!(page, reads.facets(vis))?;
     let next_cursor = if rows.len() > filter.page_size as usize {
         rows.truncate(filter.page_size as usize);
         rows.last()

@@ -312,13 +312,38 @@ pub async fn post_text(
 /// Every row a filter matches, page by page through the keyset cursor, in the filter's order.
 pub async fn walk_pages(
     store: &Store,
-    mut f: errscope::domain::filter::LogFilter,
+    f: errscope::domain::filter::LogFilter,
     vis: errscope::server::store::Visibility,
 ) -> Vec<errscope::domain::log::LogRow> {
+    walk(store, f, vis, false).await.0
+}
+
+/// Every page as the Usage Logs page reads it (`Store::page`), with the count each reported.
+pub async fn walk_counted_pages(
+    store: &Store,
+    f: errscope::domain::filter::LogFilter,
+    vis: errscope::server::store::Visibility,
+) -> (Vec<errscope::domain::log::LogRow>, Vec<u64>) {
+    walk(store, f, vis, true).await
+}
+
+async fn walk(
+    store: &Store,
+    mut f: errscope::domain::filter::LogFilter,
+    vis: errscope::server::store::Visibility,
+    counted: bool,
+) -> (Vec<errscope::domain::log::LogRow>, Vec<u64>) {
     let size = f.page_size as usize;
     let mut all = Vec::new();
+    let mut counts = Vec::new();
     loop {
-        let mut rows = store.list(&f, vis).await.unwrap();
+        let mut rows = if counted {
+            let (rows, count) = store.page(&f, vis).await.unwrap();
+            counts.push(count);
+            rows
+        } else {
+            store.list(&f, vis).await.unwrap()
+        };
         let more = rows.len() > size;
         rows.truncate(size);
         if let Some(last) = rows.last() {
@@ -326,7 +351,7 @@ pub async fn walk_pages(
         }
         all.extend(rows);
         if !more {
-            return all;
+            return (all, counts);
         }
     }
 }
