@@ -118,10 +118,10 @@ impl Store {
             // Past the last match: the count is of every match all the same.
             None => self.count_planned(f, vis, plan.clone()).await?,
         };
-        Ok((count <= COUNT_CAP)
-            .then(|| log_rows(&rows))
-            .transpose()?
-            .map(|rows| (rows, count)))
+        if count > COUNT_CAP {
+            return Ok(None);
+        }
+        Ok(Some((log_rows(&rows)?, count)))
     }
 
     async fn list_planned(
