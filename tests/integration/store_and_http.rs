@@ -206,6 +206,39 @@ async fn keyword_search_is_indexed_case_insensitive_and_never_sees_secrets() {
     );
 }
 
+/// Two writers sending overlapping batches at once (two relays, or a sync beside an import):
+/// each key is stored once, neither fails, and the counts of both add up.
+#[tokio::test]
+async fn overlapping_batches_written_at_once_store_each_row_once() {
+    let (store, _dir) = store().await;
+    let rows = |from: i64| -> Vec<_> {
+        (from..from + 1_500)
+            .map(|i| prepare(record(i, 1 + i % 3, 502, "overlap")).unwrap())
+            .collect()
+    };
+    let (a, b) = (rows(0), rows(1_000));
+    let mut stored = 0;
+    for _ in 0..3 {
+        let (x, y) = tokio::join!(store.insert_batch(&a), store.insert_batch(&b));
+        let (x, y) = (x.unwrap(), y.unwrap());
+        assert_eq!(x.inserted + x.duplicates, 1_500);
+        assert_eq!(y.inserted + y.duplicates, 1_500);
+        stored += x.inserted + y.inserted;
+    }
+    assert_eq!(stored, 2_500, "each row counted as stored once");
+    assert_eq!(
+        store.query_int("SELECT count(*) FROM logs").await.unwrap(),
+        2_500
+    );
+    assert_eq!(
+        store
+            .query_int("SELECT count(DISTINCT request_id) FROM logs")
+            .await
+            .unwrap(),
+        2_500
+    );
+}
+
 #[tokio::test]
 async fn count_is_capped_and_resending_a_batch_adds_nothing() {
     let (store, _dir) = store().await;

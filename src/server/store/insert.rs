@@ -113,32 +113,72 @@ async fn insert_sqlite<'a>(
         .collect())
 }
 
-/// PostgreSQL: one array per column, unnested into rows. The logs are partitioned by time, so
-/// a unique index there would have to include the time: the keys live in `log_keys`, and
-/// only the rows whose key was new go on into `logs`.
+/// How a PostgreSQL insert treats keys that may be stored already.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Keys {
+    /// Every key is taken to be new (the usual case): both tables take every row and nothing
+    /// comes back. A key already stored fails the statement with a unique violation on
+    /// `log_keys`, and the batch is sent again as `SkipKnown`.
+    ExpectNew,
+    /// Keys already stored are skipped; the rows that went in come back for the rollups.
+    SkipKnown,
+}
+
+/// True when `e` is an `ExpectNew` insert meeting a key already stored.
+fn key_already_stored(e: &StoreError) -> bool {
+    matches!(e, StoreError::Db(sqlx::Error::Database(d))
+        if d.is_unique_violation() && d.constraint() == Some("log_keys_pkey"))
+}
+
+/// PostgreSQL's statement for `keys`: one array per column, unnested into rows. The logs are
+/// partitioned by time, so a unique index there would have to include the time: the keys
+/// live in `log_keys`. Skipping known keys costs a speculative insert per key and a join
+/// (about a third of the insert's time on the server), which is why new keys are assumed.
+fn unnest_insert_text(keys: Keys) -> &'static str {
+    static TEXTS: OnceLock<[String; 2]> = OnceLock::new();
+    let [expect_new, skip_known] = TEXTS.get_or_init(|| {
+        let v = format!(
+            "WITH v AS (SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[], \
+             $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[], \
+             $10::text[], $11::bigint[], $12::text[], $13::text[], $14::text[], $15::bigint[], \
+             $16::boolean[], $17::bigint[], $18::bigint[], $19::bigint[], $20::text[], \
+             $21::text[], $22::text[], $23::text[], $24::text[]) AS v ({INSERTED}))"
+        );
+        [
+            format!(
+                "{v}, k AS (INSERT INTO log_keys (request_id, attempt, ts_ms) \
+                 SELECT request_id, attempt, ts_ms FROM v) \
+                 INSERT INTO logs ({INSERTED}) SELECT * FROM v"
+            ),
+            format!(
+                "{v}, k AS (INSERT INTO log_keys (request_id, attempt, ts_ms) \
+                 SELECT request_id, attempt, ts_ms FROM v ON CONFLICT DO NOTHING \
+                 RETURNING request_id, attempt) \
+                 INSERT INTO logs ({INSERTED}) SELECT v.* FROM v JOIN k USING (request_id, attempt) \
+                 RETURNING {}",
+                rollup::RETURNED
+            ),
+        ]
+    });
+    match keys {
+        Keys::ExpectNew => expect_new,
+        Keys::SkipKnown => skip_known,
+    }
+}
+
+/// One chunk's PostgreSQL insert: the rows stored when skipping known keys (none asked for
+/// otherwise: every row went in).
 async fn insert_unnest(
     tx: &mut Transaction<'static, Postgres>,
     chunk: &[&NewLog],
+    keys: Keys,
 ) -> Result<Vec<DbRow>, sqlx::Error> {
     macro_rules! column {
         (|$r:ident| $e:expr) => {
             chunk.iter().map(|$r| $e).collect::<Vec<_>>()
         };
     }
-    let sql = format!(
-        "WITH v AS (SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], \
-         $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[], $10::text[], $11::bigint[], \
-         $12::text[], $13::text[], $14::text[], $15::bigint[], $16::boolean[], $17::bigint[], \
-         $18::bigint[], $19::bigint[], $20::text[], $21::text[], $22::text[], $23::text[], \
-         $24::text[]) AS v ({INSERTED})), \
-         k AS (INSERT INTO log_keys (request_id, attempt, ts_ms) \
-         SELECT request_id, attempt, ts_ms FROM v ON CONFLICT DO NOTHING \
-         RETURNING request_id, attempt) \
-         INSERT INTO logs ({INSERTED}) SELECT v.* FROM v JOIN k USING (request_id, attempt) \
-         RETURNING {}",
-        rollup::RETURNED
-    );
-    let rows = sqlx::query(&sql)
+    let q = sqlx::query(unnest_insert_text(keys))
         .bind(column!(|r| r.ts_ms))
         .bind(column!(|r| r.log_type.as_i64()))
         .bind(column!(|r| r.user_id))
@@ -162,10 +202,16 @@ async fn insert_unnest(
         .bind(column!(|r| r.entry_id.as_deref()))
         .bind(column!(|r| r.channel.as_deref()))
         .bind(column!(|r| r.retries.as_deref()))
-        .bind(column!(|r| r.client_ip.as_deref()))
-        .fetch_all(&mut **tx)
-        .await?;
-    Ok(rows.into_iter().map(DbRow::Postgres).collect())
+        .bind(column!(|r| r.client_ip.as_deref()));
+    match keys {
+        Keys::ExpectNew => q.execute(&mut **tx).await.map(|_| Vec::new()),
+        Keys::SkipKnown => Ok(q
+            .fetch_all(&mut **tx)
+            .await?
+            .into_iter()
+            .map(DbRow::Postgres)
+            .collect()),
+    }
 }
 
 impl Store {
@@ -204,21 +250,51 @@ impl Store {
             .collect();
         self.ensure_partitions(unique.iter().map(|r| r.ts_ms))
             .await?;
+        let inserted = match self.insert_in_tx(&unique, bookmark, Keys::ExpectNew).await {
+            Err(e) if key_already_stored(&e) => {
+                self.insert_in_tx(&unique, bookmark, Keys::SkipKnown)
+                    .await?
+            }
+            done => done?,
+        };
+        Ok(InsertOutcome {
+            inserted,
+            duplicates: rows.len() as u64 - inserted,
+        })
+    }
+
+    /// One transaction: the rows (`keys` says how PostgreSQL meets known keys; SQLite always
+    /// skips them), their rollups and pick lists, and the bookmark. Returns the rows stored.
+    async fn insert_in_tx(
+        &self,
+        unique: &[&NewLog],
+        bookmark: Option<(&str, i64)>,
+        keys: Keys,
+    ) -> Result<u64, StoreError> {
         let mut tx = self.begin().await?;
         let counted = match &mut tx {
             Tx::Postgres(t) => {
                 let mut counted = Vec::with_capacity(unique.len());
                 for chunk in unique.chunks(INSERT_CHUNK) {
-                    let stored = insert_unnest(t, chunk).await?;
-                    counted.extend(stored.iter().map(rollup::Counted::from_row));
+                    let stored = insert_unnest(t, chunk, keys).await?;
+                    match keys {
+                        Keys::ExpectNew => {
+                            counted.extend(chunk.iter().copied().map(rollup::Counted::from_new))
+                        }
+                        // Read back rows are owned: `'static` narrowed to the batch's lifetime.
+                        Keys::SkipKnown => counted.extend(stored.iter().map(|row| {
+                            let c: rollup::Counted<'_> = rollup::Counted::from_row(row);
+                            c
+                        })),
+                    }
                 }
                 counted
             }
-            Tx::Sqlite(t) => insert_sqlite(t, &unique).await?,
+            Tx::Sqlite(t) => insert_sqlite(t, unique).await?,
         };
         let inserted = counted.len() as u64;
         rollup::apply(&mut tx, &counted, 1).await?;
-        write_pick_lists(&mut tx, &unique).await?;
+        write_pick_lists(&mut tx, unique).await?;
         if let Some((source, last_id)) = bookmark {
             let q = Sql::new(
                 "INSERT INTO import_bookmarks (source, last_id) VALUES ($1, $2) \
@@ -229,10 +305,7 @@ impl Store {
             tx.execute(&q.bind(source).bind(last_id)).await?;
         }
         tx.commit().await?;
-        Ok(InsertOutcome {
-            inserted,
-            duplicates: rows.len() as u64 - inserted,
-        })
+        Ok(inserted)
     }
 }
 

@@ -414,9 +414,12 @@ impl Db {
         }
     }
 
+    /// A write transaction. SQLite's takes the write lock as it begins (`BEGIN IMMEDIATE`): a
+    /// deferred one that reads first cannot wait for another writer when it comes to write
+    /// (SQLite answers "database is locked" at once), so two batches sent together failed.
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
         Ok(match self {
-            Db::Sqlite(p) => Tx::Sqlite(p.begin().await?),
+            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
             Db::Postgres(p) => Tx::Postgres(p.begin().await?),
         })
     }
