@@ -7,6 +7,7 @@ use tower::ServiceExt;
 
 use crate::common;
 use common::{get_as, router, seed, sign_in_as, store};
+use errscope::server::store::Backend;
 
 #[tokio::test]
 async fn a_fifty_row_page_carries_its_islands_and_not_its_data_twice() {
@@ -45,6 +46,15 @@ async fn a_fifty_row_page_carries_its_islands_and_not_its_data_twice() {
     );
 }
 
+/// What a plain form post got back: its status, where it sent the browser, the cookies it set
+/// (as a `Cookie` header's pairs) and its body.
+struct Posted {
+    status: StatusCode,
+    location: Option<String>,
+    cookies: String,
+    body: String,
+}
+
 /// POSTs a form as a browser without the page hydrated does: it accepts HTML and says where
 /// it comes from.
 async fn post_as_page(
@@ -53,7 +63,7 @@ async fn post_as_page(
     path: &str,
     body: &str,
     from: &str,
-) -> (StatusCode, Option<String>) {
+) -> Posted {
     let req = Request::post(path)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::ACCEPT, "text/html,application/xhtml+xml")
@@ -66,9 +76,26 @@ async fn post_as_page(
         .headers()
         .get(header::LOCATION)
         .map(|l| l.to_str().unwrap().to_string());
+    let cookies = res
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|c| c.to_str().ok()?.split(';').next().map(str::to_string))
+        .collect::<Vec<_>>()
+        .join("; ");
     let status = res.status();
-    let _ = to_bytes(res.into_body(), 1 << 20).await;
-    (status, location)
+    let body = to_bytes(res.into_body(), 1 << 20).await.unwrap();
+    Posted {
+        status,
+        location,
+        cookies,
+        body: String::from_utf8_lossy(&body).into_owned(),
+    }
+}
+
+/// The session cookie with the cookies a post set.
+fn with(cookie: &str, posted: &Posted) -> String {
+    format!("{cookie}; {}", posted.cookies)
 }
 
 async fn page_as_browser(router: &axum::Router, cookie: &str, path: &str) -> String {
@@ -90,24 +117,26 @@ async fn a_plain_form_post_is_answered_once_on_the_page_it_returns_to() {
     let admin = sign_in_as(&router, &store, "root", "admin", None).await;
     let from = "/admin/retention";
 
-    let (status, location) = post_as_page(&router, &admin, "/api/purge_now", "", from).await;
-    assert!(status.is_redirection(), "{status}");
-    let location = location.expect("sent back");
+    let posted = post_as_page(&router, &admin, "/api/purge_now", "", from).await;
+    assert!(posted.status.is_redirection(), "{}", posted.status);
+    let location = posted.location.clone().expect("sent back");
     assert!(
         location.starts_with("http://localhost/admin/retention"),
         "{location}"
     );
-    let page = page_as_browser(&router, &admin, from).await;
+    let page = page_as_browser(&router, &with(&admin, &posted), from).await;
     assert!(
         page.contains("data-testid=\"purged\""),
         "the answer is shown"
     );
     assert!(page.contains("Rows purged: 0"), "with what it answered");
-    let again = page_as_browser(&router, &admin, from).await;
+    let again = page_as_browser(&router, &with(&admin, &posted), from).await;
     assert!(!again.contains("data-testid=\"purged\""), "and only once");
 
     // A refusal goes back in the address and is shown from there, not kept.
-    let (status, location) = post_as_page(
+    let Posted {
+        status, location, ..
+    } = post_as_page(
         &router,
         &admin,
         "/api/set_retention",
@@ -134,4 +163,62 @@ async fn a_plain_form_post_is_answered_once_on_the_page_it_returns_to() {
         !page.contains("data-testid=\"retention-done\""),
         "a refusal is not a success"
     );
+}
+
+/// A new API key is shown once on the Keys page after a plain form post, and the session
+/// (a database row) never holds it in plain text: only the cookie the browser got opens it.
+#[tokio::test]
+async fn a_new_key_kept_for_the_next_page_is_sealed_in_the_session() {
+    let (store, _db) = store().await;
+    let router = router(&store).await;
+    let admin = sign_in_as(&router, &store, "root", "admin", None).await;
+    let from = "/admin/keys";
+    let posted = post_as_page(&router, &admin, "/api/add_ingest_key", "name=relay-a", from).await;
+    assert!(posted.status.is_redirection(), "{}", posted.status);
+    let key = posted.body.trim_matches('"').to_string();
+    assert!(key.starts_with("esk_"), "{}", posted.body);
+    assert!(
+        posted.cookies.contains("errscope_answer="),
+        "{}",
+        posted.cookies
+    );
+
+    let (kept, plain) = (
+        sessions_holding(store.backend(), "form_answer"),
+        sessions_holding(store.backend(), &key),
+    );
+    assert_eq!(
+        store.query_int(&kept).await.unwrap(),
+        1,
+        "the answer is kept"
+    );
+    assert_eq!(
+        store.query_int(&plain).await.unwrap(),
+        0,
+        "but not in plain text"
+    );
+
+    // The session alone does not open it (and gives it up); with the cookie it is shown once.
+    let without = page_as_browser(&router, &admin, from).await;
+    assert!(!without.contains(&key));
+    let posted = post_as_page(&router, &admin, "/api/add_ingest_key", "name=relay-b", from).await;
+    let key = posted.body.trim_matches('"').to_string();
+    let page = page_as_browser(&router, &with(&admin, &posted), from).await;
+    assert!(page.contains("data-testid=\"new-key\""), "shown");
+    assert!(page.contains(&key));
+    let again = page_as_browser(&router, &with(&admin, &posted), from).await;
+    assert!(!again.contains(&key), "once");
+}
+
+/// How many stored sessions hold `text`'s bytes.
+fn sessions_holding(backend: Backend, text: &str) -> String {
+    let hex: String = text.bytes().map(|b| format!("{b:02x}")).collect();
+    match backend {
+        Backend::Sqlite => {
+            format!("SELECT count(*) FROM tower_sessions WHERE instr(lower(hex(data)), '{hex}') > 0")
+        }
+        Backend::Postgres => format!(
+            "SELECT count(*) FROM tower_sessions.session WHERE position('{hex}' in encode(data, 'hex')) > 0"
+        ),
+    }
 }

@@ -1,26 +1,74 @@
 //! Admin forms post to their server function as plain forms (pages are rendered on the
 //! server, not hydrated), and the function answers with a redirect back to the page. What it
 //! answered ("saved", a new key) is kept in the session for that next page, which shows it
-//! once: the page takes it out of the session before it renders.
+//! once: the page takes it out of the session before it renders. The session is a database
+//! row, so what it keeps is sealed (`sealed`) and the key that opens it travels in a cookie
+//! of its own: a new API key is never stored in plain text, even for that one redirect.
 use axum::body::Body;
 use axum::extract::Request;
-use axum::http::{header, Method, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
+use tower_sessions::cookie::Cookie;
 use tower_sessions::Session;
 
+use super::sealed;
+
 const KEY: &str = "form_answer";
+/// The cookie holding the key that opens the kept answer (for the next page only).
+const OPENER: &str = "errscope_answer";
 /// Server functions answer a few hundred bytes; anything past this is not kept.
 const MAX_ANSWER: usize = 64 * 1024;
 
 /// A server function's answer to a plain form post, for the page it redirected to.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug)]
 pub struct KeptAnswer {
     /// The server function's path (`ServerFn::PATH`).
     pub path: String,
     /// Its answer as the function encoded it (JSON).
     pub body: String,
+}
+
+/// A kept answer as the session holds it: sealed, bound to the function's path.
+#[derive(Serialize, Deserialize)]
+struct SealedAnswer {
+    path: String,
+    sealed: String,
+}
+
+impl SealedAnswer {
+    fn open(self, key: &str) -> Option<KeptAnswer> {
+        let bytes = hex::decode(&self.sealed).ok()?;
+        let body = sealed::open(key, bytes, &self.path)?;
+        Some(KeptAnswer {
+            body: String::from_utf8(body).ok()?,
+            path: self.path,
+        })
+    }
+}
+
+/// The opener cookie's value in a request, if it has one.
+fn opener(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(Cookie::split_parse)
+        .flatten()
+        .find(|c| c.name() == OPENER)
+        .map(|c| c.value().to_string())
+}
+
+/// `Set-Cookie` for the opener: the key for the next page, or (none) its removal.
+fn set_opener(headers: &mut HeaderMap, key: Option<&str>) {
+    let value = match key {
+        Some(k) => format!("{OPENER}={k}; Path=/; Max-Age=300; HttpOnly; SameSite=Lax"),
+        None => format!("{OPENER}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"),
+    };
+    if let Ok(v) = HeaderValue::from_str(&value) {
+        headers.append(header::SET_COOKIE, v);
+    }
 }
 
 pub async fn keep_form_answers(mut req: Request, next: Next) -> Response {
@@ -40,16 +88,28 @@ pub async fn keep_form_answers(mut req: Request, next: Next) -> Response {
         let answer = next.run(req).await;
         return keep(&session, path, answer).await;
     }
-    if req.method() == Method::GET {
-        match session.remove::<KeptAnswer>(KEY).await {
-            Ok(Some(kept)) => {
-                req.extensions_mut().insert(kept);
-            }
-            Ok(None) => {}
-            Err(e) => tracing::warn!(error = %e, "a kept form answer could not be read"),
-        }
+    if req.method() != Method::GET {
+        return next.run(req).await;
     }
-    next.run(req).await
+    let kept = match session.remove::<SealedAnswer>(KEY).await {
+        Ok(kept) => kept,
+        Err(e) => {
+            tracing::warn!(error = %e, "a kept form answer could not be read");
+            None
+        }
+    };
+    let Some(kept) = kept else {
+        return next.run(req).await;
+    };
+    match opener(req.headers()).and_then(|key| kept.open(&key)) {
+        Some(answer) => {
+            req.extensions_mut().insert(answer);
+        }
+        None => tracing::warn!("a kept form answer came without the cookie that opens it"),
+    }
+    let mut res = next.run(req).await;
+    set_opener(res.headers_mut(), None);
+    res
 }
 
 /// Keeps the answer when the function worked and sent the browser back (a failure goes back
@@ -73,12 +133,18 @@ async fn keep(session: &Session, path: String, mut answer: Response) -> Response
     let Ok(bytes) = axum::body::to_bytes(body, MAX_ANSWER).await else {
         return Response::from_parts(parts, Body::empty());
     };
-    let kept = KeptAnswer {
-        path,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
+    let mut answer = Response::from_parts(parts, Body::from(bytes.clone()));
+    let Some(sealed) = sealed::seal(&bytes, &path) else {
+        tracing::warn!("a form answer could not be sealed for the next page");
+        return answer;
     };
-    if let Err(e) = session.insert(KEY, kept).await {
-        tracing::warn!(error = %e, "a form answer could not be kept for the next page");
+    let kept = SealedAnswer {
+        path,
+        sealed: hex::encode(&sealed.bytes),
+    };
+    match session.insert(KEY, kept).await {
+        Ok(()) => set_opener(answer.headers_mut(), Some(&sealed.key)),
+        Err(e) => tracing::warn!(error = %e, "a form answer could not be kept for the next page"),
     }
-    Response::from_parts(parts, Body::from(bytes))
+    answer
 }

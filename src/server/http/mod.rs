@@ -14,5 +14,6 @@ pub mod page_policy;
 pub mod prefs;
 pub mod read_api;
 pub mod router;
+pub mod sealed;
 
 pub use router::serve;
