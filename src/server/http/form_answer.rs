@@ -88,24 +88,23 @@ pub async fn keep_form_answers(mut req: Request, next: Next) -> Response {
         let answer = next.run(req).await;
         return keep(&session, path, answer).await;
     }
-    if req.method() != Method::GET {
+    // Only the browser that posted holds the opener: another tab or device on the same session
+    // (or a page without it) leaves the answer for the page it was kept for.
+    let Some(key) = opener(req.headers()).filter(|_| req.method() == Method::GET) else {
         return next.run(req).await;
-    }
-    let kept = match session.remove::<SealedAnswer>(KEY).await {
-        Ok(kept) => kept,
+    };
+    let kept = match session.get::<SealedAnswer>(KEY).await {
+        Ok(kept) => kept.and_then(|k| k.open(&key)),
         Err(e) => {
             tracing::warn!(error = %e, "a kept form answer could not be read");
             None
         }
     };
-    let Some(kept) = kept else {
-        return next.run(req).await;
-    };
-    match opener(req.headers()).and_then(|key| kept.open(&key)) {
-        Some(answer) => {
-            req.extensions_mut().insert(answer);
+    if let Some(answer) = kept {
+        if let Err(e) = session.remove_value(KEY).await {
+            tracing::warn!(error = %e, "a kept form answer could not be taken out");
         }
-        None => tracing::warn!("a kept form answer came without the cookie that opens it"),
+        req.extensions_mut().insert(answer);
     }
     let mut res = next.run(req).await;
     set_opener(res.headers_mut(), None);
