@@ -133,7 +133,8 @@ fn key_already_stored(e: &StoreError) -> bool {
 /// PostgreSQL's statement for `keys`: one array per column, unnested into rows. The logs are
 /// partitioned by time, so a unique index there would have to include the time: the keys
 /// live in `log_keys`. Skipping known keys costs a speculative insert per key and a join
-/// (about a third of the insert's time on the server), which is why new keys are assumed.
+/// (timed on the server with the primary key alone: 62-68k rows/s, against 105-112k for keys
+/// inserted plainly), which is why new keys are assumed.
 fn unnest_insert_text(keys: Keys) -> &'static str {
     static TEXTS: OnceLock<[String; 2]> = OnceLock::new();
     let [expect_new, skip_known] = TEXTS.get_or_init(|| {
