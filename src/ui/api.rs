@@ -74,11 +74,7 @@ pub async fn change_own_password(current: String, new: String) -> Result<(), Fai
     let session: tower_sessions::Session = leptos_axum::extract()
         .await
         .map_err(|e| fail(Fault::Unavailable(e.to_string())))?;
-    let auth = crate::server::auth::session::SessionAuth {
-        account_id,
-        epoch,
-        signed_in_ms: crate::server::time::now_ms(),
-    };
+    let auth = crate::server::auth::session::SessionAuth::starting_now(account_id, epoch);
     crate::server::auth::session::sign_in(&session, auth)
         .await
         .map_err(|e| fail(Fault::Unavailable(e.to_string())))

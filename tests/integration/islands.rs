@@ -211,6 +211,28 @@ async fn a_new_key_kept_for_the_next_page_is_sealed_in_the_session() {
     assert_eq!(store.query_int(&kept).await.unwrap(), 0, "and gone");
 }
 
+/// A page that wrote back the session it read at its start would overwrite what a concurrent
+/// request kept meanwhile (the answer of another tab's form post, a sign-out): the browser
+/// tests' workers share a session and lost a "Saved." that way. Reading pages leaves the
+/// stored session as it was.
+#[tokio::test]
+async fn pages_read_on_a_session_leave_the_stored_session_alone() {
+    let (store, _db) = store().await;
+    seed(&store, 6).await;
+    let router = router(&store).await;
+    let admin = sign_in_as(&router, &store, "root", "admin", None).await;
+    let stored = match store.backend() {
+        Backend::Sqlite => "SELECT hex(data) FROM tower_sessions ORDER BY id",
+        Backend::Postgres => "SELECT encode(data, 'hex') FROM tower_sessions.session ORDER BY id",
+    };
+    let before = store.query_texts(stored).await.unwrap();
+    assert_eq!(before.len(), 1);
+    for path in ["/logs", "/logs/2", "/health", "/admin/keys"] {
+        page_as_browser(&router, &admin, path).await;
+    }
+    assert_eq!(store.query_texts(stored).await.unwrap(), before);
+}
+
 /// How many stored sessions hold `text`'s bytes.
 fn sessions_holding(backend: Backend, text: &str) -> String {
     let hex: String = text.bytes().map(|b| format!("{b:02x}")).collect();

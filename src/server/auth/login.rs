@@ -21,7 +21,6 @@ use crate::domain::filter::url_encode;
 use crate::server::http::client::Client;
 use crate::server::http::lang::lang_cookie;
 use crate::server::store::{AccountChange, Store};
-use crate::server::time::now_ms;
 
 /// Sign-in attempts allowed per account name from one address, per address, and per account
 /// name from everywhere. Behind a proxy, the address is the client's (see `client::Network`):
@@ -169,11 +168,7 @@ pub async fn login(
             return Redirect::to(&back_to_login("invalid", &form.next)).into_response();
         }
     };
-    let auth = SessionAuth {
-        account_id: account.account.id,
-        epoch: account.session_epoch,
-        signed_in_ms: now_ms(),
-    };
+    let auth = SessionAuth::starting_now(account.account.id, account.session_epoch);
     if let Err(e) = sign_in(&session, auth).await {
         tracing::error!("could not start a session: {e}");
         return Redirect::to(&back_to_login("unavailable", &form.next)).into_response();

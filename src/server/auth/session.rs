@@ -50,6 +50,32 @@ pub struct SessionAuth {
     /// The account's `session_epoch` at sign-in; a later bump ends the session.
     pub epoch: i64,
     pub signed_in_ms: i64,
+    /// When a request last saved this session (which moves its idle expiry on).
+    #[serde(default)]
+    pub seen_ms: i64,
+}
+
+impl SessionAuth {
+    /// A session signed in now.
+    pub fn starting_now(account_id: i64, epoch: i64) -> SessionAuth {
+        let now = now_ms();
+        SessionAuth {
+            account_id,
+            epoch,
+            signed_in_ms: now,
+            seen_ms: now,
+        }
+    }
+}
+
+/// A session is saved only when it changes, at most this often for activity alone: a page
+/// that saved every session it read would write back the copy it read at its start over
+/// whatever a concurrent request stored meanwhile (a kept form answer, a sign-out), and cost
+/// a database write per page.
+const SEEN_EVERY_MS: i64 = 60_000;
+
+fn due_for_saving(auth: &SessionAuth, now_ms: i64) -> bool {
+    now_ms - auth.seen_ms >= SEEN_EVERY_MS
 }
 
 /// Sessions kept in the store's own database, whichever backend it is.
@@ -129,7 +155,6 @@ pub async fn session_layer(
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(settings.secure_cookies)
-        .with_always_save(true)
         .with_expiry(Expiry::OnInactivity(Duration::minutes(
             settings.idle_minutes,
         ))))
@@ -147,10 +172,20 @@ pub async fn sign_in(
 /// The account behind a session, if it is still allowed in.
 async fn viewer_of(store: &Store, session: &Session, settings: SessionSettings) -> Option<Viewer> {
     let auth: SessionAuth = session.get(KEY).await.ok().flatten()?;
-    let fresh = now_ms() - auth.signed_in_ms < settings.absolute_hours * 3_600_000;
+    let now = now_ms();
+    let fresh = now - auth.signed_in_ms < settings.absolute_hours * 3_600_000;
     let stored = store.account(auth.account_id).await.ok().flatten();
     match stored {
         Some(s) if fresh && !s.account.disabled && s.session_epoch == auth.epoch => {
+            if due_for_saving(&auth, now) {
+                let seen = SessionAuth {
+                    seen_ms: now,
+                    ..auth
+                };
+                if let Err(e) = session.insert(KEY, seen).await {
+                    tracing::warn!(error = %e, "a session's activity could not be noted");
+                }
+            }
             Some(Viewer { account: s.account })
         }
         _ => {
@@ -240,6 +275,15 @@ pub fn safe_next(next: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn activity_saves_a_session_at_most_once_a_minute() {
+        let auth = SessionAuth::starting_now(1, 0);
+        assert!(!due_for_saving(&auth, auth.seen_ms + 59_999));
+        assert!(due_for_saving(&auth, auth.seen_ms + 60_000));
+        let before_the_field = SessionAuth { seen_ms: 0, ..auth };
+        assert!(due_for_saving(&before_the_field, now_ms()));
+    }
 
     #[test]
     fn next_targets_stay_on_site() {
