@@ -1,11 +1,26 @@
 //! Masks secrets in untrusted error text before it is stored or indexed.
 use std::sync::OnceLock;
 
-use regex_lite::{Captures, Regex};
+use super::pattern::{with_ascii_boundaries, Captures, Regex};
 
 /// Longest error content kept, in bytes; longer text is cut at a character boundary and marked.
 pub const MAX_CONTENT_BYTES: usize = 16 * 1024;
 pub const TRUNCATION_MARKER: &str = " …[truncated]";
+
+// The patterns mean the same to both engines (`pattern`): ASCII word boundaries, and
+// `[:space:]` (ASCII white space) where the full engine's `\s` would also take Unicode's.
+// Only `(?i)` reads wider there: `k` and `s` also match the Kelvin sign and the long s.
+
+/// The providers' key shapes: OpenAI (sk-, sk-proj-), Anthropic (sk-ant-), OpenRouter, Google
+/// (AIza), xAI, Groq, Hugging Face, GitHub, GitLab, Replicate, Stripe, Slack.
+const PROVIDER_KEY: &str = r"\b(sk-(?:proj-|ant-|or-)?|sk_live_|rk_live_|AIza|xai-|gsk_|hf_|ghp_|github_pat_|glpat-|r8_|xox[bpas]-)([A-Za-z0-9_\-]{12,})";
+const AWS_KEY_ID: &str = r"\b(AKIA|ASIA)([A-Z0-9]{16})\b";
+const JWT: &str = r"\b(eyJ)([A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,})";
+const SCHEME: &str = r"(?i)\b((?:bearer|basic)[[:space:]]+)([A-Za-z0-9._~+/=\-]{8,})";
+/// A name that ends in a secret's word (aws_secret_access_key, client_secret, refresh_token,
+/// "api_key", x-api-key), then = or : (also URL-encoded, also in JSON quotes), then the value.
+const ASSIGNMENT: &str = r#"(?i)\b([a-z0-9_\-]*?(?:api[_-]?key|apikey|access[_-]?key|secret|password|passwd|pwd|token|credentials?|key))((?:"|%22)?[[:space:]]*(?:[=:]|%3d|%3a)[[:space:]]*(?:"|%22)?)([^[:space:]"&,;%]{4,})"#;
+const URL_CREDENTIALS: &str = r"(?i)\b([a-z][a-z0-9+.\-]*://)([^[:space:]:/@]+):([^[:space:]@/]+)@";
 
 struct Patterns {
     provider_key: Regex,
@@ -16,29 +31,19 @@ struct Patterns {
     url_credentials: Regex,
 }
 
+fn compiled(pattern: &str) -> Regex {
+    Regex::new(&with_ascii_boundaries(pattern)).expect("valid regex")
+}
+
 fn patterns() -> &'static Patterns {
     static P: OnceLock<Patterns> = OnceLock::new();
     P.get_or_init(|| Patterns {
-        // The providers' key shapes: OpenAI (sk-, sk-proj-), Anthropic (sk-ant-), OpenRouter,
-        // Google (AIza), xAI, Groq, Hugging Face, GitHub, GitLab, Replicate, Stripe, Slack.
-        provider_key: Regex::new(
-            r"\b(sk-(?:proj-|ant-|or-)?|sk_live_|rk_live_|AIza|xai-|gsk_|hf_|ghp_|github_pat_|glpat-|r8_|xox[bpas]-)([A-Za-z0-9_\-]{12,})",
-        )
-        .expect("valid regex"),
-        aws_key_id: Regex::new(r"\b(AKIA|ASIA)([A-Z0-9]{16})\b").expect("valid regex"),
-        jwt: Regex::new(r"\b(eyJ)([A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,})")
-            .expect("valid regex"),
-        scheme: Regex::new(r"(?i)\b((?:bearer|basic)\s+)([A-Za-z0-9._~+/=\-]{8,})")
-            .expect("valid regex"),
-        // A name that ends in a secret's word (aws_secret_access_key, client_secret,
-        // refresh_token, "api_key", x-api-key), then = or : (also URL-encoded, also in JSON
-        // quotes), then the value.
-        assignment: Regex::new(
-            r#"(?i)\b([a-z0-9_\-]*?(?:api[_-]?key|apikey|access[_-]?key|secret|password|passwd|pwd|token|credentials?|key))((?:"|%22)?\s*(?:[=:]|%3d|%3a)\s*(?:"|%22)?)([^\s"&,;%]{4,})"#,
-        )
-        .expect("valid regex"),
-        url_credentials: Regex::new(r"(?i)\b([a-z][a-z0-9+.\-]*://)([^\s:/@]+):([^\s@/]+)@")
-            .expect("valid regex"),
+        provider_key: compiled(PROVIDER_KEY),
+        aws_key_id: compiled(AWS_KEY_ID),
+        jwt: compiled(JWT),
+        scheme: compiled(SCHEME),
+        assignment: compiled(ASSIGNMENT),
+        url_credentials: compiled(URL_CREDENTIALS),
     })
 }
 
@@ -172,6 +177,55 @@ mod tests {
         ] {
             let out = mask_secrets(text);
             assert!(!out.contains(secret), "{text:?} -> {out:?}");
+        }
+    }
+
+    #[test]
+    fn masks_keys_written_against_chinese_text() {
+        for (text, secret) in [
+            (
+                "密钥sk-proj-Xy12Ab34Cd56Ef78Gh90IjKl无效",
+                "Ab34Cd56Ef78Gh90",
+            ),
+            ("令牌：api_key=q1w2e3r4t5y6u7i8，已过期", "q1w2e3r4t5y6u7i8"),
+            ("认证失败Bearer eyJhbGciOiJIUzI1NiJ9.x.y", "GciOiJIUzI1NiJ9"),
+        ] {
+            let out = mask_secrets(text);
+            assert!(!out.contains(secret), "{text:?} -> {out:?}");
+        }
+    }
+
+    /// The server masks with the full engine, the browser with regex-lite: every pattern
+    /// finds the same spans in both, in ASCII, Chinese and Unicode-spaced text.
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn both_engines_find_the_same_secrets() {
+        let texts = [
+            "Incorrect API key provided: sk-proj-Xy12Ab34Cd56Ef78Gh90IjKl. See docs",
+            "密钥sk-proj-Xy12Ab34Cd56Ef78Gh90IjKl无效",
+            "错误AKIAIOSFODNN7EXAMPLE密钥",
+            "token\u{3000}=\u{3000}abc123def456 and password:\u{a0}hunter2hunter2",
+            "api_key=密钥密钥12345678&x=1",
+            "Authorization: Bearer\u{2003}eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3",
+            "dial postgres://用户:密码hunter2@db.internal:5432/x failed",
+            "请求失败 [429]: {\"message\":\"Too many requests\", \"api_key\": \"c2VjcmV0LWtleS12YWx1ZQ\"}",
+            "The security token ÅKIAIOSFODNN7EXAMPLE is invalid; éyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIx.sig12345",
+        ];
+        for pattern in [
+            PROVIDER_KEY,
+            AWS_KEY_ID,
+            JWT,
+            SCHEME,
+            ASSIGNMENT,
+            URL_CREDENTIALS,
+        ] {
+            let full = regex::Regex::new(&with_ascii_boundaries(pattern)).unwrap();
+            let lite = regex_lite::Regex::new(pattern).unwrap();
+            for text in texts {
+                let by_full: Vec<_> = full.find_iter(text).map(|m| m.range()).collect();
+                let by_lite: Vec<_> = lite.find_iter(text).map(|m| m.range()).collect();
+                assert_eq!(by_full, by_lite, "{pattern} in {text:?}");
+            }
         }
     }
 
