@@ -219,7 +219,7 @@ mod tests {
             ASSIGNMENT,
             URL_CREDENTIALS,
         ] {
-            let full = regex::Regex::new(&with_ascii_boundaries(pattern)).unwrap();
+            let full: regex::Regex = compiled(pattern);
             let lite = regex_lite::Regex::new(pattern).unwrap();
             for text in texts {
                 let by_full: Vec<_> = full.find_iter(text).map(|m| m.range()).collect();

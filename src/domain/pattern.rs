@@ -1,8 +1,9 @@
-//! The catalogue's regular-expression engine: on the server the full `regex` crate (its
-//! automata test a page's messages against every entry several times faster than regex-lite's
-//! walk, which was a sixth of a loaded server's CPU), in the browser `regex-lite`, which keeps
-//! the wasm small. The catalogue's patterns mean the same to both (no `\b` or `\w`, whose
-//! ASCII and Unicode readings differ; a unit test holds every pattern to that).
+//! The regular-expression engine of the catalogue and of secret masking: on the server the
+//! full `regex` crate (its automata test a page's messages against every entry several times
+//! faster than regex-lite's walk, which was a sixth of a loaded server's CPU), in the browser
+//! `regex-lite`, which keeps the wasm small. The catalogue's patterns mean the same to both
+//! (no `\b` or `\w`, whose ASCII and Unicode readings differ; a unit test holds every
+//! pattern to that).
 use std::borrow::Cow;
 
 #[cfg(feature = "ssr")]
